@@ -1,0 +1,47 @@
+"""Exceptions carry their exit code; `cardscan.cli.main` maps them in one place.
+
+Exit codes (documented in the README):
+    0  every input was read
+    1  the run finished but some inputs failed (each has an `error` record)
+    2  bad command-line usage or arguments
+    3  a required external program is missing (e.g. the tesseract binary)
+    4  invalid configuration (e.g. a cadence file)
+    5  store error (database cannot be opened, unknown lead or task id)
+  130  interrupted (Ctrl-C); everything already processed is kept
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    ok = 0
+    some_inputs_failed = 1
+    usage = 2
+    missing_dependency = 3
+    invalid_config = 4
+    store_error = 5
+    interrupted = 130
+
+
+class CardscanError(Exception):
+    exit_code: ExitCode = ExitCode.usage
+
+
+class InputFileError(CardscanError):
+    """One input cannot be read; the batch goes on.  Message is one line."""
+
+    exit_code = ExitCode.some_inputs_failed
+
+
+class MissingDependencyError(CardscanError):
+    exit_code = ExitCode.missing_dependency
+
+
+class ConfigError(CardscanError):
+    exit_code = ExitCode.invalid_config
+
+
+class StoreError(CardscanError):
+    exit_code = ExitCode.store_error

@@ -1,0 +1,66 @@
+"""Lead and task records shared by the planner, the store and the exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+Channel = Literal["email", "call", "meeting", "note"]
+TaskStatus = Literal["open", "done", "skipped", "snoozed"]
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    number: str  # E.164
+    type: str  # mobile | work | fax | other
+
+
+@dataclass(frozen=True)
+class Lead:
+    id: str  # stable content-derived id (see cardscan.store)
+    name: str | None
+    given_name: str | None = None
+    family_name: str | None = None
+    title: str | None = None
+    company: str | None = None
+    department: str | None = None
+    address: str | None = None
+    emails: tuple[str, ...] = ()
+    phones: tuple[PhoneNumber, ...] = ()
+    websites: tuple[str, ...] = ()
+    event: str | None = None
+    met_on: dt.date | None = None
+    status: str = "ok"  # ok | review
+    possible_duplicate_of: str | None = None
+    referred_by: str | None = None  # lead id of the person who referred this one
+    sources: tuple[str, ...] = ()  # image paths or "manual"
+    created_at: dt.datetime | None = None
+
+    @property
+    def first_name(self) -> str:
+        return self.given_name or (self.name or "").split(" ")[0]
+
+    def phone(self, *types: str) -> str | None:
+        for t in types or ("mobile", "work", "other"):
+            for p in self.phones:
+                if p.type == t:
+                    return p.number
+        return None
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str  # stable: derived from lead id and step key, so re-planning never duplicates
+    lead_id: str
+    step: str  # cadence step key, e.g. "intro-email"
+    seq: int  # order within the lead's plan
+    due: dt.date
+    channel: Channel
+    summary: str
+    subject: str
+    body: str
+    status: TaskStatus = "open"
+    done_on: dt.date | None = None
+    note: str | None = None
+    depends_on: str | None = None  # task id whose completion dates this one

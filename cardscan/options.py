@@ -1,0 +1,21 @@
+"""One typed options object for a scan; no module-level mutable state."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    region: str | None = None  # default region for numbers printed without +CC
+    engine: str = "auto"  # "auto" | "rapidocr" | "tesseract"
+    lang: str = "eng"  # Tesseract language(s)
+    workers: int = 0  # 0 = all cores
+    max_pixels: int = 80_000_000  # decompression-bomb limit
+    work_side: int = 1600  # long side (px) photos are decoded to for card finding
+    max_cards: int = 8  # per photo
+    debug_dir: str | None = None  # write crops/masks here when set
+
+    def resolved_workers(self) -> int:
+        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
