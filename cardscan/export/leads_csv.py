@@ -1,0 +1,210 @@
+"""The leads CSV that `cardscan scan` writes: one flat row per card.
+
+Input rows are `CardRecord.to_dict()` dictionaries, optionally merged with the
+follow-up keys (``lead_id``, ``event``, ``next_action``, ``next_action_due``,
+``next_action_channel``, ``draft_subject``, ``draft_body``); a missing key is
+an empty cell.  `lead_to_dict` builds the same shape from a stored `Lead`.
+
+Flattening rules:
+
+* ``email`` is the first (primary) address; any further ones go to
+  ``email_2``, joined with `` ; `` so none is lost.
+* phones go to ``phone_mobile`` / ``phone_work`` / ``phone_fax`` /
+  ``phone_other`` by type, in E.164; several of one type are joined with
+  `` ; ``.  Websites and QR payloads are joined the same way.
+* ``confidence`` is one number for the whole lead: the name's confidence or
+  the best contact channel's (email or phone), whichever is lower, rounded to
+  two decimals.  A lead is only as usable as the weaker of "who" and "how to
+  reach them", which is also what sends a card to ``review``.  Empty when the
+  record has no confidences (``error`` / ``no_card``).
+
+Every cell passes through `safecsv.safe_cell` (see that module for why a phone
+appears as ``'+34...``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from cardscan.leads import Lead, Task
+
+from .safecsv import write_csv
+
+JOIN = " ; "
+
+LEAD_COLUMNS: tuple[str, ...] = (
+    "source",
+    "card",
+    "status",
+    "error",
+    "name",
+    "given_name",
+    "family_name",
+    "title",
+    "company",
+    "department",
+    "email",
+    "email_2",
+    "phone_mobile",
+    "phone_work",
+    "phone_fax",
+    "phone_other",
+    "website",
+    "address",
+    "qr",
+    "confidence",
+    "lead_id",
+    "event",
+    "next_action",
+    "next_action_due",
+    "next_action_channel",
+    "draft_subject",
+    "draft_body",
+)
+
+PHONE_COLUMNS: Mapping[str, str] = {
+    "mobile": "phone_mobile",
+    "work": "phone_work",
+    "fax": "phone_fax",
+    "other": "phone_other",
+}
+
+FOLLOW_UP_KEYS: tuple[str, ...] = (
+    "lead_id",
+    "event",
+    "next_action",
+    "next_action_due",
+    "next_action_channel",
+    "draft_subject",
+    "draft_body",
+)
+
+
+def _items(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str | bytes | Mapping):
+        return [value]
+    if isinstance(value, Iterable):
+        return list(value)
+    return [value]
+
+
+def _joined(values: Iterable[Any]) -> str:
+    return JOIN.join(str(v) for v in values if v is not None and str(v) != "")
+
+
+def lead_confidence(confidence: Any) -> float | None:
+    """min(name, max(emails, phones)) from a per-field confidence mapping."""
+    if isinstance(confidence, int | float) and not isinstance(confidence, bool):
+        return round(float(confidence), 2)
+    if not isinstance(confidence, Mapping) or not confidence:
+        return None
+
+    def get(*keys: str) -> float:
+        for k in keys:
+            v = confidence.get(k)
+            if isinstance(v, int | float):
+                return float(v)
+        return 0.0
+
+    channel = max(get("emails", "email"), get("phones", "phone"))
+    return round(min(get("name"), channel), 2)
+
+
+def _phone(entry: Any) -> tuple[str, str]:
+    """(type, number) from a `Phone.to_dict()` mapping or a `PhoneNumber`."""
+    if isinstance(entry, Mapping):
+        return str(entry.get("type") or "other"), str(entry.get("number") or "")
+    return str(getattr(entry, "type", "other")), str(getattr(entry, "number", entry))
+
+
+def flatten(record: Mapping[str, Any]) -> dict[str, object]:
+    """The flat `LEAD_COLUMNS` values of one record dict, keyed by column.
+
+    Values are not neutralised (this is what `cardscan.to_dataframe` shows);
+    `write_leads_csv` neutralises them on the way to disk.
+    """
+    out: dict[str, object] = {c: record.get(c) for c in LEAD_COLUMNS}
+    # List-valued keys (CardRecord.to_dict) win over already-flat columns.
+    if "emails" in record:
+        emails = _items(record.get("emails"))
+        out["email"] = emails[0] if emails else None
+        out["email_2"] = _joined(emails[1:])
+    if "phones" in record:
+        by_type: dict[str, list[str]] = {c: [] for c in PHONE_COLUMNS.values()}
+        for entry in _items(record.get("phones")):
+            kind, number = _phone(entry)
+            if number:
+                by_type[PHONE_COLUMNS.get(kind, "phone_other")].append(number)
+        out.update({column: _joined(numbers) for column, numbers in by_type.items()})
+    if "websites" in record:
+        out["website"] = _joined(_items(record.get("websites")))
+    if "qr" in record:
+        out["qr"] = _joined(_items(record.get("qr")))
+    out["confidence"] = lead_confidence(record.get("confidence"))
+    return out
+
+
+def lead_row(record: Mapping[str, Any]) -> list[object]:
+    """One `LEAD_COLUMNS` row (not yet neutralised) from a record dict."""
+    flat = flatten(record)
+    return [flat[c] for c in LEAD_COLUMNS]
+
+
+def write_leads_csv(path: Path, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Write the leads CSV and return the number of rows written."""
+    return write_csv(Path(path), LEAD_COLUMNS, (lead_row(r) for r in rows))
+
+
+def follow_up_fields(task: Task | None, lead_id: str | None = None) -> dict[str, object]:
+    """The follow-up keys for a lead's next task (all empty when there is none)."""
+    if task is None:
+        fields: dict[str, object] = dict.fromkeys(FOLLOW_UP_KEYS)
+        fields["lead_id"] = lead_id
+        return fields
+    return {
+        "lead_id": lead_id or task.lead_id,
+        "next_action": task.summary,
+        "next_action_due": task.due.isoformat(),
+        "next_action_channel": task.channel,
+        "draft_subject": task.subject,
+        "draft_body": task.body,
+    }
+
+
+def lead_to_dict(lead: Lead, next_task: Task | None = None) -> dict[str, Any]:
+    """A stored lead in the same shape as `CardRecord.to_dict()` plus follow-up
+    keys, so `write_leads_csv` can write leads that never came from a scan."""
+    d: dict[str, Any] = {
+        "source": JOIN.join(lead.sources),
+        "card": None,
+        "status": lead.status,
+        "error": None,
+        "name": lead.name,
+        "given_name": lead.given_name,
+        "family_name": lead.family_name,
+        "title": lead.title,
+        "company": lead.company,
+        "department": lead.department,
+        "address": lead.address,
+        "emails": list(lead.emails),
+        "phones": [{"number": p.number, "type": p.type} for p in lead.phones],
+        "websites": list(lead.websites),
+        "confidence": {},
+    }
+    d.update(follow_up_fields(next_task, lead.id))
+    d["event"] = lead.event
+    return d
+
+
+__all__: Sequence[str] = (
+    "LEAD_COLUMNS",
+    "flatten",
+    "lead_confidence",
+    "lead_row",
+    "lead_to_dict",
+    "write_leads_csv",
+)
