@@ -64,3 +64,4 @@ class Task:
     done_on: dt.date | None = None
     note: str | None = None
     depends_on: str | None = None  # task id whose completion dates this one
+    offset: int = 0  # business days after depends_on's completion (or the meeting)

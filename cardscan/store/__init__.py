@@ -1,0 +1,1 @@
+"""The lead store: SQLite with versioned migrations, content-hash ids, merge rules."""
