@@ -13,7 +13,7 @@ class ScanOptions:
     lang: str = "eng"  # Tesseract language(s)
     workers: int = 0  # 0 = all cores
     max_pixels: int = 80_000_000  # decompression-bomb limit
-    work_side: int = 1600  # long side (px) photos are decoded to for card finding
+    work_side: int = 2000  # photos are decoded no smaller than this long side (px)
     max_cards: int = 8  # per photo
     debug_dir: str | None = None  # write crops/masks here when set
 

@@ -1,0 +1,53 @@
+"""The Python API: the same operations as the command line, no I/O surprises."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .model import CardRecord
+from .options import ScanOptions
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .ocr import OcrEngine
+
+
+def scan(
+    paths: Iterable[str | Path] | str | Path,
+    options: ScanOptions | None = None,
+    *,
+    engine: OcrEngine | None = None,
+) -> Iterator[CardRecord]:
+    """Yield one record per card found in the given files and folders.
+
+    Folders are searched recursively in sorted order.  Bad files yield an
+    `error` record; photos without a card yield a `no_card` record.
+    """
+    from .load import iter_inputs
+    from .pipeline import run
+
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    return run(iter_inputs(paths), options or ScanOptions(), engine)
+
+
+def parse_text(text: str, region: str | None = None, *, source: str = "-") -> CardRecord:
+    """Parse card text (one printed line per line) into a record."""
+    from .extract import card_status
+    from .extract import parse_text as _parse
+
+    parsed = _parse(text, region=region)
+    return CardRecord(source, 0, card_status(parsed), None, parsed, text, engine="text")
+
+
+def to_dataframe(records: Iterable[CardRecord | dict[str, Any]]) -> pd.DataFrame:
+    """Records as a DataFrame with the flat columns of leads.csv (phones by type)."""
+    import pandas as pd
+
+    from .export.leads_csv import LEAD_COLUMNS, flatten
+
+    rows = [flatten(r.to_dict() if isinstance(r, CardRecord) else r) for r in records]
+    return pd.DataFrame(rows, columns=list(LEAD_COLUMNS))

@@ -1,0 +1,179 @@
+"""Stage 2: find the card(s) in a photo and flatten each one.
+
+Phone photos show cards on a desk, often low-contrast against it, with
+shadows.  One segmentation rarely works for all of them, so several cheap
+masks are tried on a small copy (edges, difference from the desk colour
+sampled at the photo's border, brightness) and every card-shaped region from
+any of them becomes a candidate; candidates are scored by how rectangular and
+how card-proportioned they are, and overlapping ones are suppressed.  A scan
+or crop that is already just the card yields no candidate and passes through
+whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+DETECT_SIDE = 640  # px: long side of the copy segmentation runs on
+MIN_AREA = 0.03  # of the frame: smaller regions are logos, not cards
+MAX_AREA = 0.92  # larger: the photo is the card (scan/crop)
+MIN_ASPECT, MAX_ASPECT = 1.2, 2.4  # long/short side; cards are 1.4-1.9 before perspective
+
+
+@dataclass(frozen=True)
+class CardRegion:
+    quad: np.ndarray  # 4x2 float32, tl, tr, br, bl in source-image pixels
+    score: float
+    area: float  # fraction of the frame
+    method: str
+
+
+def order_quad(pts: np.ndarray) -> np.ndarray:
+    pts = pts.reshape(4, 2).astype(np.float32)
+    s = pts.sum(axis=1)
+    d = np.diff(pts, axis=1).ravel()
+    return np.array(
+        [pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]],
+        dtype=np.float32,
+    )
+
+
+def _masks(small: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    blur = cv2.GaussianBlur(gray, (5, 5), 0)
+    out: list[tuple[str, np.ndarray]] = []
+
+    # Edges: works when the card edge is visible even if both sides are light.
+    med = float(np.median(blur))
+    edges = cv2.Canny(blur, int(max(0, 0.5 * med)), int(min(255, 1.2 * med)))
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8), iterations=2)
+    out.append(("edges", edges))
+    # Faint edges: a white card on a light desk differs by a few grey levels.
+    faint = cv2.Canny(blur, 8, 24)
+    faint = cv2.dilate(faint, np.ones((3, 3), np.uint8), iterations=2)
+    out.append(("edges-faint", faint))
+
+    # Distance from the desk colour sampled along the border.
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (7, 7), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    b = max(3, min(small.shape[:2]) // 40)
+    border = np.concatenate(
+        [lab[:b].reshape(-1, 3), lab[-b:].reshape(-1, 3), lab[:, :b].reshape(-1, 3),
+         lab[:, -b:].reshape(-1, 3)]
+    )
+    desk = np.median(border, axis=0)
+    dist = np.linalg.norm(lab - desk, axis=2)
+    dist8 = np.clip(dist * 3, 0, 255).astype(np.uint8)
+    _, m = cv2.threshold(dist8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    out.append(("desk-distance", m))
+
+    # Brightness: a white card on a darker desk, or a dark card on a light one.
+    _, bright = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    out.append(("bright", bright))
+    out.append(("dark", 255 - bright))
+    return out
+
+
+def _candidates(name: str, mask: np.ndarray) -> list[CardRegion]:
+    h, w = mask.shape[:2]
+    frame = float(h * w)
+    k = np.ones((5, 5), np.uint8)
+    if name.startswith("edges"):
+        cnts, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    else:
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, k, iterations=2)
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, k, iterations=1)
+        cnts, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    found: list[CardRegion] = []
+    for c in cnts:
+        hull = cv2.convexHull(c)
+        area = cv2.contourArea(hull)
+        if not MIN_AREA * frame <= area <= MAX_AREA * frame:
+            continue
+        rect = cv2.minAreaRect(hull)
+        rw, rh = rect[1]
+        if min(rw, rh) < 1:
+            continue
+        aspect = max(rw, rh) / min(rw, rh)
+        if not MIN_ASPECT <= aspect <= MAX_ASPECT:
+            continue
+        fill = cv2.contourArea(c) / (rw * rh)
+        rectness = area / (rw * rh)
+        if rectness < 0.85 or fill < 0.6:
+            continue
+        approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+        if len(approx) == 4 and cv2.isContourConvex(approx):
+            quad = order_quad(approx)
+        else:
+            quad = order_quad(cv2.boxPoints(rect))
+        # Touching the frame edge usually means a cut-off desk region, not a card.
+        touches = (
+            (quad[:, 0] <= 1).sum() + (quad[:, 0] >= w - 2).sum()
+            + (quad[:, 1] <= 1).sum() + (quad[:, 1] >= h - 2).sum()
+        )
+        aspect_fit = 1.0 - min(abs(aspect - 1.7) / 1.0, 0.6)
+        score = rectness * aspect_fit * (0.6 if touches >= 2 else 1.0)
+        found.append(CardRegion(quad, score, area / frame, name))
+    return found
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    ua = cv2.contourArea(a) + cv2.contourArea(b) - inter
+    return float(inter / ua) if ua > 0 else 0.0
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection over the smaller area: catches a logo box inside a card."""
+    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    small = min(cv2.contourArea(a), cv2.contourArea(b))
+    return float(inter / small) if small > 0 else 0.0
+
+
+def find_cards(rgb: np.ndarray, max_cards: int = 8) -> list[CardRegion]:
+    """Card regions in the photo, largest first, or [] when the image is the card."""
+    h, w = rgb.shape[:2]
+    k = DETECT_SIDE / max(h, w)
+    small = cv2.resize(rgb, (max(1, round(w * k)), max(1, round(h * k))),
+                       interpolation=cv2.INTER_AREA) if k < 1 else rgb
+    k = small.shape[1] / w
+    cands: list[CardRegion] = []
+    for name, mask in _masks(small):
+        cands.extend(_candidates(name, mask))
+    cands.sort(key=lambda c: (c.score, c.area), reverse=True)
+    chosen: list[CardRegion] = []
+    for c in cands:
+        if c.score < 0.55:
+            continue
+        # Prefer the larger of two nested candidates (the card over its logo box).
+        clash = [o for o in chosen if _overlap(o.quad, c.quad) > 0.3]
+        if clash:
+            continue
+        chosen.append(c)
+        if len(chosen) >= max_cards:
+            break
+    if not chosen:
+        return []
+    # Several cards in a photo have similar sizes; a much smaller region beside a
+    # big one is a panel or logo on the card.
+    biggest = max(c.area for c in chosen)
+    chosen = [c for c in chosen if c.area >= 0.3 * biggest]
+    return [
+        CardRegion(c.quad / k, c.score, c.area, c.method)
+        for c in sorted(chosen, key=lambda c: (c.quad[:, 1].min(), c.quad[:, 0].min()))
+    ]
+
+
+def warp(rgb: np.ndarray, quad: np.ndarray, max_side: int = 1800) -> np.ndarray:
+    """Perspective-correct one card to a flat rectangle at its natural size."""
+    tl, tr, br, bl = quad
+    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    s = min(1.0, max_side / max(width, height))
+    ow, oh = max(8, int(width * s)), max(8, int(height * s))
+    dst = np.array([[0, 0], [ow - 1, 0], [ow - 1, oh - 1], [0, oh - 1]], dtype=np.float32)
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    return cv2.warpPerspective(rgb, m, (ow, oh), flags=cv2.INTER_CUBIC,
+                               borderMode=cv2.BORDER_REPLICATE)

@@ -1,0 +1,121 @@
+"""Stage 1: find input files and decode them, safely and no larger than needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .errors import InputFileError
+
+log = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"})
+_EXIF_ORIENTATION = 0x0112
+_EXIF_IFD = 0x8769
+_DATETIME_ORIGINAL = 0x9003
+_DATETIME = 0x0132
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    source: str  # the path as given
+    rgb: np.ndarray  # HxWx3 uint8, EXIF orientation applied
+    full_size: tuple[int, int]  # (w, h) of the stored image before any reduction
+    sha256: str  # of the file's bytes: the store's identity for this photo
+    taken_at: str | None  # EXIF DateTimeOriginal, ISO 8601
+
+
+def iter_inputs(paths: Iterable[str | Path]) -> Iterator[str]:
+    """Expand folders (recursive, sorted, image suffixes only, hidden files skipped).
+
+    Files named explicitly are always yielded, whatever their suffix, so that a
+    wrong file gets a clear error record instead of being silently ignored.
+    """
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            found = sorted(
+                f
+                for f in path.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in IMAGE_SUFFIXES
+                and not any(part.startswith(".") for part in f.relative_to(path).parts)
+            )
+            for f in found:
+                yield str(f)
+        else:
+            yield str(p)
+
+
+def _taken_at(img: Image.Image) -> str | None:
+    try:
+        exif = img.getexif()
+        raw = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+        if not raw:
+            return None
+        return dt.datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S").isoformat()
+    except (ValueError, KeyError, TypeError, OSError):
+        return None
+
+
+def load_image(source: str, *, max_pixels: int, work_side: int) -> LoadedImage:
+    """Decode one file to RGB with its long side close to `work_side` or above.
+
+    JPEGs are decoded at 1/2, 1/4 or 1/8 scale by libjpeg itself (Pillow
+    `draft`), so a 12 MP photo never costs a full decode.  Raises
+    InputFileError with a one-line reason.
+    """
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(f"{source}: no such file") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{source}: is a directory") from None
+    except OSError as e:
+        raise InputFileError(f"{source}: cannot read ({e.strerror or e})") from None
+    if not data:
+        raise InputFileError(f"{source}: empty file (0 bytes)")
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        with warnings.catch_warnings():
+            # We enforce our own pixel limit below, with a clearer message.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+            w, h = img.size
+            if w * h > max_pixels:
+                raise InputFileError(
+                    f"{source}: image too large ({w}x{h} = {w * h / 1e6:.0f} MP, "
+                    f"limit {max_pixels / 1e6:.0f} MP)"
+                )
+            taken = _taken_at(img)
+            if img.format == "JPEG" and max(w, h) > work_side:
+                # draft keeps the result >= the requested size in both axes.
+                k = work_side / max(w, h)
+                img.draft("RGB", (int(w * k), int(h * k)))
+            img.load()
+            img = ImageOps.exif_transpose(img)  # exactly once, and it drops the tag
+            if getattr(img, "n_frames", 1) > 1:
+                img.seek(0)
+            rgb = np.asarray(img.convert("RGB"))
+    except InputFileError:
+        raise
+    except UnidentifiedImageError:
+        raise InputFileError(f"{source}: not an image (unrecognised format)") from None
+    except Image.DecompressionBombError:
+        raise InputFileError(f"{source}: image too large (decompression bomb guard)") from None
+    except (OSError, SyntaxError, ValueError) as e:
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise InputFileError(f"{source}: cannot decode image ({reason})") from None
+    if rgb.ndim != 3 or min(rgb.shape[:2]) < 16:
+        raise InputFileError(f"{source}: image too small ({rgb.shape[1]}x{rgb.shape[0]})")
+    return LoadedImage(source, rgb, (w, h), sha, taken)

@@ -1,0 +1,196 @@
+"""The pipeline: load -> find cards -> OCR -> extract, one input file at a time.
+
+`process_file` never raises for a bad input: it returns an `error` record
+with a one-line reason naming the file, so a batch always goes on.  `run`
+streams records in input order from a process pool; images are decoded in
+the workers and never held beyond the file being read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import multiprocessing as mp
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InputFileError
+from .model import CardRecord, Field, ParsedCard, Phone
+from .ocr import OcrEngine, get_engine
+from .options import ScanOptions
+
+log = logging.getLogger(__name__)
+
+MIN_LINES_FOR_CARD = 2  # a photo whose OCR finds fewer text lines holds no card
+
+
+def _qr_merge(parsed: ParsedCard, payloads: list[str], region: str | None) -> ParsedCard:
+    import phonenumbers
+
+    from .qr import parse_payload
+
+    for text in payloads:
+        c = parse_payload(text)
+        if c is None:
+            continue
+        emails = list(parsed.emails)
+        have = {e.value for e in emails}
+        for e in c.emails:
+            if e.lower() not in have:
+                emails.append(Field(e.lower(), e, 0.99))
+                have.add(e.lower())
+        phones = list(parsed.phones)
+        have_p = {p.number for p in phones}
+        for raw, typ in c.phones:
+            try:
+                num = phonenumbers.parse(raw, region or parsed.region or "US")
+            except phonenumbers.NumberParseException:
+                continue
+            if not phonenumbers.is_possible_number(num):
+                continue
+            e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+            if e164 not in have_p:
+                ptype = typ if typ != "other" else "work"
+                phones.append(Phone(e164, ptype, raw, 0.99))  # type: ignore[arg-type]
+                have_p.add(e164)
+        websites = list(parsed.websites)
+        have_w = {w.value for w in websites}
+        for u in c.websites:
+            v = u.lower().rstrip("/")
+            if v not in have_w:
+                websites.append(Field(v, u, 0.99))
+        parsed = dataclasses.replace(
+            parsed,
+            emails=tuple(emails),
+            phones=tuple(sorted(phones, key=lambda p: p.type == "fax")),
+            websites=tuple(websites),
+        )
+        for key in ("name", "company", "title"):
+            val = getattr(c, key)
+            cur: Field | None = getattr(parsed, key)
+            if val and (cur is None or cur.confidence < 0.5):
+                parsed = dataclasses.replace(parsed, **{key: Field(val, val, 0.95)})
+        if c.name and parsed.name and parsed.name.value == c.name:
+            parsed = dataclasses.replace(
+                parsed,
+                given_name=c.given_name or parsed.given_name,
+                family_name=c.family_name or parsed.family_name,
+            )
+    return parsed
+
+
+def read_card(
+    rgb: np.ndarray, engine: OcrEngine, options: ScanOptions
+) -> tuple[ParsedCard, str, tuple[str, ...], int]:
+    """OCR and extract one flattened card: (parsed, text, qr payloads, lines)."""
+    from .extract import parse_page
+    from .qr import decode
+
+    page = engine.read(rgb)
+    parsed = parse_page(page, region=options.region)
+    qr = tuple(decode(rgb))
+    if qr:
+        parsed = _qr_merge(parsed, list(qr), options.region)
+    return parsed, page.text, qr, len(page.lines)
+
+
+def _has_contact(p: ParsedCard) -> bool:
+    return bool(p.emails or p.phones or p.websites or p.name)
+
+
+def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
+    """Every card found in one input file, or one no_card / error record."""
+    from .detect import find_cards, warp
+    from .extract import card_status
+    from .load import load_image
+
+    try:
+        img = load_image(source, max_pixels=options.max_pixels, work_side=options.work_side)
+    except InputFileError as e:
+        return [CardRecord(source, status="error", error=str(e))]
+    try:
+        regions = find_cards(img.rgb, options.max_cards)
+        crops = [warp(img.rgb, r.quad) for r in regions]
+        results = [read_card(c, engine, options) for c in crops]
+        # A wrong outline (a panel, a shadow) loses text: if the crops read
+        # nothing useful, read the whole photo instead.
+        if not any(_has_contact(r[0]) for r in results):
+            results = [read_card(img.rgb, engine, options)]
+        if options.debug_dir:
+            _save_debug(options.debug_dir, source, crops or [img.rgb])
+    except Exception as e:  # one bad photo must not end the batch
+        log.debug("failed on %s", source, exc_info=True)
+        reason = str(e).splitlines()[0] if str(e) else ""
+        return [CardRecord(source, status="error",
+                           error=f"{source}: internal error ({type(e).__name__}: {reason})",
+                           image_sha256=img.sha256)]
+    out: list[CardRecord] = []
+    for i, (parsed, text, qr, nlines) in enumerate(
+        r for r in results if r[3] >= MIN_LINES_FOR_CARD and _has_contact(r[0])
+    ):
+        out.append(CardRecord(
+            source, i, card_status(parsed), None, parsed, text, img.sha256, img.taken_at,
+            engine.name, qr, {"lines": nlines},
+        ))
+    if not out:
+        return [CardRecord(source, status="no_card", image_sha256=img.sha256,
+                           taken_at=img.taken_at, engine=engine.name,
+                           text=results[0][1] if results else "")]
+    return out
+
+
+def _save_debug(folder: str, source: str, crops: list[np.ndarray]) -> None:
+    import cv2
+
+    d = Path(folder)
+    d.mkdir(parents=True, exist_ok=True)
+    stem = Path(source).stem
+    for i, c in enumerate(crops):
+        cv2.imwrite(str(d / f"{stem}-card{i}.png"), cv2.cvtColor(c, cv2.COLOR_RGB2BGR))
+
+
+def _check_engine(name: str) -> None:
+    from .errors import MissingDependencyError
+    from .ocr import available_engines
+
+    avail = available_engines()
+    if (name == "auto" and not avail) or (name != "auto" and name not in avail):
+        get_engine(name)  # raises the engine's own, specific message
+        raise MissingDependencyError(f"OCR engine {name!r} is not available")
+
+
+# --- process pool ---------------------------------------------------------------
+
+_worker: tuple[ScanOptions, OcrEngine] | None = None
+
+
+def _init_worker(options: ScanOptions, threads: int) -> None:
+    global _worker  # per-process state set once by the pool initializer
+    _worker = (options, get_engine(options.engine, lang=options.lang, threads=threads))
+
+
+def _work(source: str) -> list[CardRecord]:
+    assert _worker is not None
+    options, engine = _worker
+    return process_file(source, options, engine)
+
+
+def run(
+    sources: Iterable[str], options: ScanOptions, engine: OcrEngine | None = None
+) -> Iterator[CardRecord]:
+    """Records for `sources` in input order.  With an explicit engine (tests,
+    replay) everything runs in this process."""
+    items = list(sources)
+    workers = min(options.resolved_workers(), max(1, len(items)))
+    if engine is not None or workers <= 1:
+        eng = engine or get_engine(options.engine, lang=options.lang)
+        for s in items:
+            yield from process_file(s, options, eng)
+        return
+    _check_engine(options.engine)  # fail fast in the parent, not once per worker
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(options, 1)) as pool:
+        for recs in pool.imap(_work, items, chunksize=1):
+            yield from recs

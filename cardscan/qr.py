@@ -1,0 +1,127 @@
+"""QR codes on cards: many carry a vCard or MECARD of the same person.
+
+What a QR code says is exact (no OCR error), so its emails, phones and
+websites are added to what OCR found and its name/company/title fill gaps.
+Decoding uses zxing-cpp, which ships its own native library (no zbar needed).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class QrContact:
+    name: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    company: str | None = None
+    title: str | None = None
+    emails: tuple[str, ...] = ()
+    phones: tuple[tuple[str, str], ...] = ()  # (raw number, type)
+    websites: tuple[str, ...] = ()
+    raw: str = field(default="", repr=False)
+
+
+def decode(rgb: np.ndarray) -> list[str]:
+    try:
+        import zxingcpp
+    except ImportError:  # optional at run time; declared as a dependency
+        return []
+    try:
+        results = zxingcpp.read_barcodes(rgb, formats=zxingcpp.BarcodeFormat.QRCode)
+    except Exception as e:  # a decoder failure must never fail the card
+        log.debug("QR decode failed: %s", e)
+        return []
+    return [r.text for r in results if r.text]
+
+
+def _unescape(v: str) -> str:
+    return re.sub(r"\\([,;:\\nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), v)
+
+
+def _tel_type(params: str) -> str:
+    p = params.upper()
+    if "FAX" in p:
+        return "fax"
+    if "CELL" in p or "MOBILE" in p:
+        return "mobile"
+    if "WORK" in p or "VOICE" in p:
+        return "work"
+    return "other"
+
+
+def parse_vcard(text: str) -> QrContact | None:
+    if "BEGIN:VCARD" not in text.upper():
+        return None
+    # Unfold continuation lines (RFC 6350 3.2).
+    text = re.sub(r"\r?\n[ \t]", "", text)
+    d: dict[str, list[tuple[str, str]]] = {}
+    for line in text.splitlines():
+        if ":" not in line:
+            continue
+        head, value = line.split(":", 1)
+        name, _, params = head.partition(";")
+        name = name.split(".")[-1].upper()  # drop item1. group prefixes
+        d.setdefault(name, []).append((params, value.strip()))
+    n = d.get("N", [("", "")])[0][1].split(";")
+    family = _unescape(n[0]) if n and n[0] else None
+    given = _unescape(n[1]) if len(n) > 1 and n[1] else None
+    fn = d.get("FN", [("", "")])[0][1]
+    org = d.get("ORG", [("", "")])[0][1].split(";")[0]
+    return QrContact(
+        name=_unescape(fn) or (" ".join(p for p in (given, family) if p) or None),
+        given_name=given,
+        family_name=family,
+        company=_unescape(org) or None,
+        title=_unescape(d.get("TITLE", [("", "")])[0][1]) or None,
+        emails=tuple(v for _, v in d.get("EMAIL", []) if v),
+        phones=tuple((v, _tel_type(p)) for p, v in d.get("TEL", []) if v),
+        websites=tuple(v for _, v in d.get("URL", []) if v),
+        raw=text,
+    )
+
+
+def parse_mecard(text: str) -> QrContact | None:
+    if not text.upper().startswith("MECARD:"):
+        return None
+    fields: dict[str, list[str]] = {}
+    for part in re.split(r"(?<!\\);", text[7:]):
+        if ":" in part:
+            k, v = part.split(":", 1)
+            fields.setdefault(k.upper(), []).append(_unescape(v))
+    n = fields.get("N", [""])[0].split(",")
+    family = n[0].strip() or None
+    given = n[1].strip() if len(n) > 1 and n[1].strip() else None
+    return QrContact(
+        name=" ".join(p for p in (given, family) if p) or None,
+        given_name=given,
+        family_name=family,
+        company=(fields.get("ORG") or [None])[0],
+        title=(fields.get("TITLE") or [None])[0],
+        emails=tuple(fields.get("EMAIL", [])),
+        phones=tuple((v, "other") for v in fields.get("TEL", [])),
+        websites=tuple(fields.get("URL", [])),
+        raw=text,
+    )
+
+
+def parse_payload(text: str) -> QrContact | None:
+    """A contact from a QR payload: vCard, MECARD, or a bare URL / mailto / tel."""
+    t = text.strip()
+    if c := parse_vcard(t) or parse_mecard(t):
+        return c
+    low = t.lower()
+    if low.startswith("mailto:"):
+        return QrContact(emails=(t[7:].split("?")[0],), raw=t)
+    if low.startswith("tel:"):
+        return QrContact(phones=((t[4:], "other"),), raw=t)
+    if re.match(r"https?://\S+$", t):
+        return QrContact(websites=(t,), raw=t)
+    return None
