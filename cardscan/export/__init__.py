@@ -1,0 +1,70 @@
+"""Exports people import: calendars, address books and CRMs.
+
+`write_export` is the one entry point the ``cardscan export`` command and the
+library use.  Formats:
+
+=============  ==============================================================
+``ics``        iCalendar: a VEVENT (with VALARM) per open task; VTODO too
+               with ``todo=True``.  See `cardscan.export.ics`.
+``vcf``        vCard 3.0, one VCARD per lead.  See `cardscan.export.vcf`.
+``google``     Google Contacts CSV.
+``outlook``    Outlook contacts CSV.
+``hubspot``    HubSpot contacts CSV + ``<stem>-tasks.csv``.
+``salesforce`` Salesforce Lead CSV + ``<stem>-tasks.csv`` (Task rows).
+=============  ==============================================================
+
+The CSV targets are described in `cardscan.export.crm_csv`; every CSV is UTF-8
+with BOM and formula-injection safe (`cardscan.export.safecsv`).  Files are
+written atomically (temporary sibling, then rename).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from cardscan.errors import CardscanError
+from cardscan.leads import Lead, Task
+
+FORMATS: tuple[str, ...] = ("ics", "vcf", "google", "outlook", "hubspot", "salesforce")
+
+
+def write_export(
+    fmt: str,
+    leads: Sequence[Lead],
+    tasks: Sequence[Task],
+    out: Path,
+    *,
+    todo: bool = False,
+    now: dt.datetime,
+    tz: str | None = None,
+    at: dt.time = dt.time(9, 0),
+) -> list[Path]:
+    """Write `leads` and their `tasks` in format `fmt` to `out`; return the
+    files written (hubspot and salesforce also write ``<stem>-tasks.csv``).
+
+    `now` stamps the files (DTSTAMP, SEQUENCE, REV) and decides which tasks
+    are already due (high priority).  `tz` and `at` only affect ``ics``: with a
+    time zone name, events are timed at `at` local time instead of all-day.
+    """
+    from . import crm_csv, ics, vcf  # deferred: icalendar/vobject load only when used
+
+    out = Path(out)
+    fmt = fmt.lower()
+    if fmt == "ics":
+        return [ics.write_ics(out, leads, tasks, now=now, todo=todo, tz=tz, at=at)]
+    if fmt == "vcf":
+        return [vcf.write_vcf(out, leads, tasks, now=now)]
+    if fmt == "google":
+        return crm_csv.write_google(out, leads, tasks)
+    if fmt == "outlook":
+        return crm_csv.write_outlook(out, leads, tasks)
+    if fmt == "hubspot":
+        return crm_csv.write_hubspot(out, leads, tasks, now=now)
+    if fmt == "salesforce":
+        return crm_csv.write_salesforce(out, leads, tasks, now=now)
+    raise CardscanError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+__all__ = ["FORMATS", "write_export"]
