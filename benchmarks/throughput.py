@@ -1,0 +1,383 @@
+"""Cards per second of `cardscan scan` against the naive baseline, with memory over the run.
+
+    python benchmarks/throughput.py IMAGES_DIR [--workers N] [--limit N] [--repeat K]
+        [--modes cli,library,naive] [--engine auto|rapidocr|tesseract] [--json OUT]
+
+Every mode runs in its own child process over the same image list, one after the other:
+
+* ``cli``: the real command, ``cardscan scan FILES... --jsonl OUT --workers N``,
+  timed end to end (interpreter start, imports, writing the output);
+* ``library``: ``cardscan.scan(paths, ScanOptions(workers=N))`` in a fresh interpreter;
+* ``naive``: the naive baseline (benchmarks/naive.py) with the same number of processes.
+
+While a mode runs, the resident memory of its whole process tree (the child and all its
+descendants) is sampled every 0.25 s (psutil if installed, else /proc): the table gives the
+peak, and the tree's RSS at 10%, 50% and 90% of the run, so a leak or an all-images-in-memory
+design shows as growth.  ``--repeat K`` cycles the image list K times (through symlinks with
+distinct names) to make a long run.  The load average before each mode is printed: figures
+taken while other heavy jobs run are not comparable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+IMAGE_EXTS = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"})
+MODES = ("cli", "library", "naive")
+CARD_STATUSES = frozenset({"ok", "review"})
+SAMPLE_EVERY = 0.25
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def _children_proc(pid: int) -> list[int]:
+    """Direct children of ``pid`` from /proc (every thread's children list)."""
+    out: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/children") as fh:
+                    out.extend(int(c) for c in fh.read().split())
+            except OSError:
+                continue
+    except OSError:
+        pass
+    return out
+
+
+def _rss_proc(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def tree_rss(pid: int) -> tuple[int, int]:
+    """(summed RSS in bytes, process count) of ``pid`` and all its descendants.
+
+    Summed RSS counts pages shared between processes once per process, so it is an
+    upper bound of the memory the tree really holds."""
+    try:
+        import psutil
+
+        try:
+            root = psutil.Process(pid)
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return 0, 0
+        total = 0
+        for p in procs:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                continue
+        return total, len(procs)
+    except ImportError:
+        pass
+    seen: set[int] = set()
+    todo = [pid]
+    total = 0
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        total += _rss_proc(p)
+        todo.extend(_children_proc(p))
+    return total, len(seen)
+
+
+@dataclass
+class Sampler:
+    """Samples the RSS of a process tree on a thread until stopped."""
+
+    pid: int
+    every: float = SAMPLE_EVERY
+    samples: list[tuple[float, int, int]] = field(default_factory=list)  # (t, rss, procs)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> Sampler:
+        self._t0 = time.perf_counter()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            rss, n = tree_rss(self.pid)
+            if n:
+                self.samples.append((time.perf_counter() - self._t0, rss, n))
+            self._stop.wait(self.every)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def summary(self) -> dict[str, Any]:
+        s = [x for x in self.samples if x[1] > 0]
+        if not s:
+            return {"samples": 0}
+        end = s[-1][0] or 1.0
+
+        def at(frac: float) -> int:
+            return min(s, key=lambda x: abs(x[0] - frac * end))[1]
+
+        half = [x for x in s if x[0] <= end / 2]
+        rest = [x for x in s if x[0] > end / 2]
+        mb = 1024 * 1024
+        return {
+            "samples": len(s),
+            "peak_mb": round(max(x[1] for x in s) / mb, 1),
+            "rss_10pct_mb": round(at(0.1) / mb, 1),
+            "rss_50pct_mb": round(at(0.5) / mb, 1),
+            "rss_90pct_mb": round(at(0.9) / mb, 1),
+            "peak_first_half_mb": round(max((x[1] for x in half), default=0) / mb, 1),
+            "peak_second_half_mb": round(max((x[1] for x in rest), default=0) / mb, 1),
+            "max_procs": max(x[2] for x in s),
+        }
+
+
+# --------------------------------------------------------------------------- images
+
+
+def list_images(root: Path) -> list[Path]:
+    root = root.absolute()  # the children run in a temporary folder
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_EXTS)
+
+
+def cycle_paths(images: list[Path], repeat: int, tmp: Path) -> list[str]:
+    """The image list, or K copies of it as symlinks with distinct names."""
+    if repeat <= 1:
+        return [str(p) for p in images]
+    out: list[str] = []
+    for k in range(repeat):
+        d = tmp / f"pass{k:03d}"
+        d.mkdir()
+        for i, p in enumerate(images):
+            link = d / f"{i:05d}{p.suffix.lower()}"
+            link.symlink_to(p.resolve())
+            out.append(str(link))
+    return out
+
+
+def megapixels(images: list[Path]) -> list[float]:
+    from PIL import Image
+
+    mps: list[float] = []
+    for p in images:
+        try:
+            with Image.open(p) as im:
+                mps.append(im.width * im.height / 1e6)
+        except Exception:
+            continue
+    return mps
+
+
+# --------------------------------------------------------------------------- child runs
+
+
+def _child_run(mode: str, paths_file: Path, workers: int, engine: str) -> None:
+    """In the child: run one mode over the listed paths, print one JSON line of counts."""
+    paths = paths_file.read_text(encoding="utf-8").splitlines()
+    statuses: dict[str, int] = {}
+    t0 = time.perf_counter()
+    if mode == "library":
+        from cardscan import scan
+        from cardscan.options import ScanOptions
+
+        it: Iterator[Any] = (
+            r.to_dict() for r in scan(paths, options=ScanOptions(workers=workers, engine=engine))
+        )
+    else:
+        from benchmarks.naive import naive_records
+
+        it = naive_records(paths, workers=workers)
+    first: float | None = None
+    for rec in it:
+        if first is None:
+            first = time.perf_counter() - t0
+        st = str(rec.get("status"))
+        statuses[st] = statuses.get(st, 0) + 1
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"statuses": statuses, "inner_seconds": seconds, "first_record_s": first}))
+
+
+def run_mode(mode: str, paths: list[str], workers: int, engine: str, tmp: Path) -> dict[str, Any]:
+    paths_file = tmp / "paths.txt"
+    paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+    out_jsonl = tmp / f"{mode}.jsonl"
+    if mode == "cli":
+        cmd = [
+            sys.executable, "-c", "import sys; from cardscan.cli import main; sys.exit(main())",
+            "scan", *paths, "--jsonl", str(out_jsonl), "--workers", str(workers),
+        ]  # fmt: skip
+    else:
+        cmd = [
+            sys.executable, str(Path(__file__).resolve()), "--child", mode,
+            "--paths-file", str(paths_file), "--workers", str(workers), "--engine", engine,
+        ]  # fmt: skip
+    load_before = os.getloadavg()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    sampler = Sampler(proc.pid).start()
+    stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - t0
+    sampler.stop()
+    result: dict[str, Any] = {
+        "mode": mode,
+        "returncode": proc.returncode,
+        "seconds": round(seconds, 2),
+        "photos": len(paths),
+        "load_before": [round(x, 2) for x in load_before],
+        "memory": sampler.summary(),
+    }
+    if mode == "cli":
+        statuses: dict[str, int] = {}
+        if out_jsonl.is_file():
+            with out_jsonl.open(encoding="utf-8") as fh:
+                for line in fh:
+                    if line.strip():
+                        st = str(json.loads(line).get("status"))
+                        statuses[st] = statuses.get(st, 0) + 1
+        result["statuses"] = statuses
+        # 1 = some inputs failed, still a full run; no output at all is a failure.
+        ok = proc.returncode in (0, 1) and sum(statuses.values()) >= len(paths)
+    else:
+        last = stdout.strip().splitlines()[-1] if stdout.strip() else "{}"
+        try:
+            info = json.loads(last)
+        except json.JSONDecodeError:
+            info = {}
+        result["statuses"] = info.get("statuses", {})
+        result["inner_seconds"] = round(info.get("inner_seconds", 0.0), 2)
+        result["first_record_s"] = info.get("first_record_s")
+        ok = proc.returncode == 0
+    if not ok:
+        result["error"] = (stderr.strip().splitlines() or ["(no stderr)"])[-1][:300]
+    cards = sum(n for st, n in result["statuses"].items() if st in CARD_STATUSES)
+    result["cards"] = cards
+    result["photos_per_s"] = round(len(paths) / seconds, 3) if seconds else None
+    result["cards_per_s"] = round(cards / seconds, 3) if seconds else None
+    return result
+
+
+# --------------------------------------------------------------------------- output
+
+
+def format_table(results: list[dict[str, Any]]) -> str:
+    head = (
+        f"{'mode':<8}{'photos':>7}{'cards':>7}{'wall s':>9}{'photos/s':>10}{'cards/s':>9}"
+        f"{'peak MB':>9}{'@10%':>8}{'@50%':>8}{'@90%':>8}{'procs':>6}{'load':>6}"
+    )
+    lines = [head, "-" * len(head)]
+    for r in results:
+        m = r["memory"]
+        lines.append(
+            f"{r['mode']:<8}{r['photos']:>7}{r['cards']:>7}{r['seconds']:>9.1f}"
+            f"{r['photos_per_s'] or 0:>10.2f}{r['cards_per_s'] or 0:>9.2f}"
+            f"{m.get('peak_mb', 0):>9.0f}{m.get('rss_10pct_mb', 0):>8.0f}"
+            f"{m.get('rss_50pct_mb', 0):>8.0f}{m.get('rss_90pct_mb', 0):>8.0f}"
+            f"{m.get('max_procs', 0):>6}{r['load_before'][0]:>6.1f}"
+        )
+    for r in results:
+        if r.get("error"):
+            lines.append(f"{r['mode']}: exit {r['returncode']}: {r['error']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    ap.add_argument("images", type=Path, nargs="?", help="folder of card photos (recursive)")
+    ap.add_argument("--workers", type=int, default=0, help="processes (0 = all cores)")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N photos (sorted)")
+    ap.add_argument("--repeat", type=int, default=1, help="cycle the photo list K times")
+    ap.add_argument("--modes", default=",".join(MODES), help="comma list of cli,library,naive")
+    ap.add_argument("--engine", default="auto", choices=["auto", "rapidocr", "tesseract"])
+    ap.add_argument("--json", type=Path, metavar="OUT", help="write the results as JSON")
+    ap.add_argument("--child", choices=["library", "naive"], help=argparse.SUPPRESS)
+    ap.add_argument("--paths-file", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
+    if args.child:
+        _child_run(args.child, args.paths_file, workers, args.engine)
+        return 0
+    if args.images is None:
+        ap.error("IMAGES_DIR is required")
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    bad = [m for m in modes if m not in MODES]
+    if bad:
+        ap.error(f"unknown mode(s): {', '.join(bad)}")
+
+    images = list_images(args.images)
+    if args.limit > 0:
+        images = images[: args.limit]
+    if not images:
+        ap.error(f"no images under {args.images}")
+    mps = megapixels(images)
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="cardscan-throughput-") as tmpname:
+        tmp = Path(tmpname)
+        paths = cycle_paths(images, args.repeat, tmp)
+        print(
+            f"{len(images)} photos x {args.repeat} = {len(paths)}; "
+            f"{sum(mps) / len(mps):.1f} MP mean, {sum(m >= 10 for m in mps)} of >= 10 MP; "
+            f"{workers} workers on {os.cpu_count()} cores; engine {args.engine}",
+            flush=True,
+        )
+        for mode in modes:
+            print(f"running {mode} ...", file=sys.stderr, flush=True)
+            results.append(run_mode(mode, paths, workers, args.engine, tmp))
+    print(format_table(results))
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    by = {r["mode"]: r for r in results}
+    if "naive" in by and by["naive"]["photos_per_s"]:
+        for m in ("cli", "library"):
+            if m in by and by[m]["photos_per_s"]:
+                ratio = by[m]["photos_per_s"] / by["naive"]["photos_per_s"]
+                print(f"{m} vs naive: {ratio:.2f}x the photos per second")
+    if args.json is not None:
+        data = {
+            "images": str(args.images),
+            "photos": len(images),
+            "repeat": args.repeat,
+            "workers": workers,
+            "cpu_count": os.cpu_count(),
+            "engine": args.engine,
+            "megapixels_mean": round(sum(mps) / len(mps), 2) if mps else None,
+            "results": results,
+            "load_after": list(os.getloadavg()),
+        }
+        args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return 0 if all(not r.get("error") for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
