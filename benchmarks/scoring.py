@@ -19,8 +19,9 @@ Decisions the README leaves open (documented here and in ``--help``):
   as an empty prediction.
 * **token F1** is over token multisets (a repeated word must be predicted twice); a gold
   value that folds to nothing scores 1 only against a prediction that folds to nothing.
-* **negatives**: a negative image is correct when every record it produced has status
-  ``no_card`` (an ``error`` record is not a correct "no card").
+* **negatives**: a negative image is correct when it produced at least one record and
+  every record has status ``no_card`` (an ``error`` record, or no record at all because
+  the image was not run, is not a correct "no card").
 """
 
 from __future__ import annotations
@@ -389,7 +390,7 @@ def score(
         recs = records_by_image.get(key, [])
         if not recs:
             missing.append(key)
-        negatives[key] = all(r.get("status") == "no_card" for r in recs)
+        negatives[key] = bool(recs) and all(r.get("status") == "no_card" for r in recs)
     return Report(tuple(pairs), negatives, tuple(missing))
 
 
