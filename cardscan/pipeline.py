@@ -155,6 +155,9 @@ def _check_engine(name: str) -> None:
     from .errors import MissingDependencyError
     from .ocr import available_engines
 
+    if name.startswith("replay:"):
+        get_engine(name)  # loads the recordings: a bad file fails here, once
+        return
     avail = available_engines()
     if (name == "auto" and not avail) or (name != "auto" and name not in avail):
         get_engine(name)  # raises the engine's own, specific message

@@ -70,11 +70,11 @@ def parse_vcard(text: str) -> QrContact | None:
         name, _, params = head.partition(";")
         name = name.split(".")[-1].upper()  # drop item1. group prefixes
         d.setdefault(name, []).append((params, value.strip()))
-    n = d.get("N", [("", "")])[0][1].split(";")
+    n = re.split(r"(?<!\\);", d.get("N", [("", "")])[0][1])
     family = _unescape(n[0]) if n and n[0] else None
     given = _unescape(n[1]) if len(n) > 1 and n[1] else None
     fn = d.get("FN", [("", "")])[0][1]
-    org = d.get("ORG", [("", "")])[0][1].split(";")[0]
+    org = re.split(r"(?<!\\);", d.get("ORG", [("", "")])[0][1])[0]
     return QrContact(
         name=_unescape(fn) or (" ".join(p for p in (given, family) if p) or None),
         given_name=given,

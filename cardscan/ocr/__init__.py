@@ -44,6 +44,8 @@ def get_engine(name: str = "auto", *, lang: str = "eng", threads: int = 0) -> Oc
                 "no OCR engine: install Debian's tesseract-ocr or `pip install cardscan[rapidocr]`"
             )
         name = avail[0]
+    if name.startswith("replay:"):
+        return load_replay(name.split(":", 1)[1])
     if name == "rapidocr":
         from .rapid import RapidEngine
 
@@ -117,6 +119,22 @@ class ReplayEngine:
     def read(self, rgb: np.ndarray) -> Page:
         d = np.linalg.norm(self._prints - thumbprint(rgb), axis=1)
         return self._pages[int(np.argmin(d))]
+
+
+def load_replay(path: str) -> ReplayEngine:
+    """Recordings written by benchmarks/record_ocr.py (one JSON object a line)."""
+    import json
+    from pathlib import Path
+
+    recs = []
+    try:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                d = json.loads(line)
+                recs.append((np.asarray(d["thumb"], dtype=np.float32), page_from_dict(d["page"])))
+    except (OSError, ValueError, KeyError) as e:
+        raise MissingDependencyError(f"cannot load OCR recordings {path}: {e}") from None
+    return ReplayEngine(recs)
 
 
 class RecordingEngine:

@@ -1,0 +1,262 @@
+"""Command line: a thin translator from arguments to library calls.
+
+Every error is raised as a `CardscanError` carrying its exit code and mapped
+to one line on stderr in `main`; `--verbose` adds tracebacks and debug logs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .errors import CardscanError, ConfigError, ExitCode
+from .model import CardRecord
+from .options import ScanOptions
+
+log = logging.getLogger("cardscan")
+
+
+def _region(value: str) -> str:
+    import phonenumbers
+
+    v = value.upper()
+    if v not in phonenumbers.SUPPORTED_REGIONS:
+        raise argparse.ArgumentTypeError(f"unknown region {value!r} (ISO 3166 code like US, GB)")
+    return v
+
+
+def _engine(value: str) -> str:
+    if value in ("auto", "rapidocr", "tesseract") or value.startswith("replay:"):
+        return value
+    raise argparse.ArgumentTypeError(f"unknown engine {value!r} (auto, rapidocr, tesseract)")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date {value!r} (YYYY-MM-DD)") from None
+
+
+def clock_from_env() -> Callable[[], dt.datetime]:
+    """The CLI's clock; CARDSCAN_NOW (ISO datetime or date) pins it for tests/demos."""
+    pinned = os.environ.get("CARDSCAN_NOW") or os.environ.get("CARDSCAN_TODAY")
+    if pinned:
+        when = dt.datetime.fromisoformat(pinned)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        return lambda: when
+    return lambda: dt.datetime.now(dt.UTC)
+
+
+# --- scan -----------------------------------------------------------------------
+
+
+def _progress(records: Iterator[CardRecord], total: int, enabled: bool) -> Iterator[CardRecord]:
+    if not enabled:
+        yield from records
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, unit="photo", file=sys.stderr, leave=False) as bar:
+        last = None
+        for r in records:
+            if r.source != last:
+                bar.update(1)
+                last = r.source
+            yield r
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from .api import scan
+    from .export.leads_csv import write_leads_csv
+    from .load import iter_inputs
+
+    options = ScanOptions(region=args.region, engine=args.engine, workers=args.workers,
+                          debug_dir=args.debug_dir)
+    sources = list(iter_inputs(args.paths))
+    if not sources:
+        raise CardscanError(f"no images found in {' '.join(map(str, args.paths))}")
+    csv_path = args.csv or (None if args.jsonl else Path("leads.csv"))
+    store = None
+    if not args.no_db:
+        from . import crm
+
+        store = crm.open_store(args.db)
+        cadence = crm.load_cadence(args.cadence)
+    clock = clock_from_env()
+    counts = {"ok": 0, "review": 0, "no_card": 0, "error": 0}
+    interrupted = False
+    jsonl: TextIO | None = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else None  # noqa: SIM115
+
+    def rows() -> Iterator[dict[str, Any]]:
+        nonlocal interrupted
+        records = _progress(scan(sources, options), len(sources), sys.stderr.isatty())
+        try:
+            for rec in records:
+                counts[rec.status] += 1
+                if rec.status == "error":
+                    print(f"cardscan: error: {rec.error}", file=sys.stderr)
+                row = rec.to_dict()
+                row["event"] = args.event
+                if store is not None:
+                    from . import crm
+                    from .export.leads_csv import follow_up_fields
+
+                    res = crm.import_card(store, rec, event=args.event, met_on=args.met_on,
+                                          cadence=cadence, clock=clock)
+                    if res.lead_id:
+                        row.update(follow_up_fields(crm.next_action(store, res.lead_id, clock),
+                                                    res.lead_id))
+                        row["possible_duplicate_of"] = res.possible_duplicate_of
+                if jsonl:
+                    jsonl.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+                    jsonl.flush()
+                yield row
+        except KeyboardInterrupt:
+            interrupted = True  # keep what was read: the files below are still written
+
+    try:
+        if csv_path:
+            write_leads_csv(csv_path, rows())
+        else:
+            for _ in rows():
+                pass
+    finally:
+        if jsonl:
+            jsonl.close()
+        if store is not None:
+            store.close()
+    cards = counts["ok"] + counts["review"]
+    outs = " and ".join(str(p) for p in (csv_path, args.jsonl) if p)
+    print(
+        f"cardscan: {cards} card{'s' if cards != 1 else ''} read from {len(sources)} "
+        f"file{'s' if len(sources) != 1 else ''}: {counts['review']} need review, "
+        f"{counts['no_card']} without a card, {counts['error']} failed"
+        + (f"; leads in {outs}" if outs else "")
+        + (f"; stored in {args.db}" if store is not None else ""),
+        file=sys.stderr,
+    )
+    if interrupted:
+        return ExitCode.interrupted
+    return ExitCode.some_inputs_failed if counts["error"] else ExitCode.ok
+
+
+# --- parse ------------------------------------------------------------------------
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from .api import parse_text
+
+    if args.batch:
+        src = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
+        with src:
+            for n, line in enumerate(src, 1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    text = item["text"]
+                except (json.JSONDecodeError, KeyError, TypeError):
+                    raise ConfigError(
+                        f"{args.batch}:{n}: expected a JSON object with \"id\" and \"text\""
+                    ) from None
+                d = parse_text(text, region=args.region, source=args.batch).to_dict()
+                d = {"id": item.get("id"), **d}
+                print(json.dumps(d, ensure_ascii=False))
+        return ExitCode.ok
+    if args.file in (None, "-"):
+        text = sys.stdin.read()
+        source = "-"
+    else:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise CardscanError(f"{args.file}: cannot read text ({e})") from None
+        source = args.file
+    print(json.dumps(parse_text(text, region=args.region, source=source).to_dict(),
+                     ensure_ascii=False, indent=2))
+    return ExitCode.ok
+
+
+# --- parser ---------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="cardscan",
+        description="Turn photos of business cards into leads with a follow-up plan.",
+    )
+    p.add_argument("--version", action="version", version=f"cardscan {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    try:
+        from .cli_crm import db_parent, register
+    except ImportError:  # pragma: no cover - the CRM commands are part of the package
+        db_parent = None  # type: ignore[assignment]
+        register = None  # type: ignore[assignment]
+    parents = [db_parent()] if db_parent else []
+
+    s = sub.add_parser("scan", parents=parents, help="read card photos into leads",
+                       description="Read photos/scans of business cards into leads.")
+    s.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders")
+    s.add_argument("--csv", type=Path, help="leads CSV to write (default: leads.csv)")
+    s.add_argument("--jsonl", type=Path, help="also write one JSON record per card")
+    s.add_argument("--region", type=_region, help="country for numbers without +CC (e.g. US)")
+    s.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
+    s.add_argument("--engine", type=_engine, default="auto",
+                   help="auto (default: rapidocr if installed, else tesseract), rapidocr, "
+                   "tesseract, or replay:FILE.jsonl (recorded OCR, for tests)")
+    s.add_argument("--event", help="where you met them, e.g. 'Chamber breakfast'")
+    s.add_argument("--met-on", type=_date, help="meeting date YYYY-MM-DD "
+                   "(default: the photo's EXIF date, else today)")
+    s.add_argument("--cadence", type=Path, help="follow-up cadence TOML (default: built-in)")
+    s.add_argument("--no-db", action="store_true", help="do not store leads or plan tasks")
+    s.add_argument("--debug-dir", help="write the flattened card crops here")
+    if not parents:
+        s.add_argument("--db", type=Path, default=Path("cardscan.db"))
+    s.set_defaults(func=cmd_scan)
+
+    pa = sub.add_parser("parse", help="parse card text into a JSON record")
+    pa.add_argument("file", nargs="?", help="text file, one printed line per line (- = stdin)")
+    pa.add_argument("--batch", metavar="IN.jsonl", help='JSONL of {"id", "text"} (- = stdin)')
+    pa.add_argument("--region", type=_region)
+    pa.set_defaults(func=cmd_parse)
+
+    if register:
+        register(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="cardscan: %(levelname)s: %(message)s",
+    )
+    try:
+        return int(args.func(args))
+    except CardscanError as e:
+        if args.verbose:
+            log.exception("failed")
+        print(f"cardscan: error: {e}", file=sys.stderr)
+        return int(e.exit_code)
+    except KeyboardInterrupt:
+        print("cardscan: interrupted", file=sys.stderr)
+        return int(ExitCode.interrupted)
+    except BrokenPipeError:
+        return int(ExitCode.ok)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Card finding on synthetic desk photos with known card corners."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from cardscan.detect import find_cards, order_quad, warp
+
+
+def _card(w: int = 850, h: int = 500, dark: bool = False) -> np.ndarray:
+    bg, ink = ((25, 35, 70), (240, 240, 240)) if dark else ((245, 245, 240), (20, 20, 20))
+    card = np.full((h, w, 3), bg, np.uint8)
+    for i, y in enumerate(range(90, h - 60, 55)):
+        cv2.rectangle(card, (60, y), (60 + 500 - 60 * (i % 3), y + 22), ink, -1)
+    return card
+
+
+def _photo(cards: list[tuple[np.ndarray, np.ndarray]], size=(1600, 1200), desk=(120, 90, 60)):
+    rng = np.random.default_rng(7)
+    photo = np.full((size[1], size[0], 3), desk, np.uint8)
+    photo = np.clip(photo + rng.normal(0, 6, photo.shape), 0, 255).astype(np.uint8)
+    for card, quad in cards:
+        h, w = card.shape[:2]
+        src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+        m = cv2.getPerspectiveTransform(src, quad.astype(np.float32))
+        warped = cv2.warpPerspective(card, m, size)
+        mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, size)
+        photo[mask > 0] = warped[mask > 0]
+    return photo
+
+
+def _max_corner_error(found: np.ndarray, truth: np.ndarray) -> float:
+    return float(np.abs(order_quad(found) - order_quad(truth)).max())
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["white-card", "dark-card"])
+def test_one_card_in_perspective_is_found_with_its_corners(dark):
+    truth = np.array([[420, 300], [1180, 360], [1150, 820], [380, 760]], np.float32)
+    photo = _photo([(_card(dark=dark), truth)])
+    regions = find_cards(photo)
+    assert len(regions) == 1
+    assert _max_corner_error(regions[0].quad, truth) < 15  # px in a 1600 px photo
+
+
+def test_two_cards_are_found_separately():
+    a = np.array([[100, 100], [700, 140], [680, 480], [80, 440]], np.float32)
+    b = np.array([[850, 650], [1450, 600], [1480, 950], [880, 1000]], np.float32)
+    photo = _photo([(_card(), a), (_card(), b)])
+    regions = find_cards(photo)
+    assert len(regions) == 2
+    errs = sorted(min(_max_corner_error(r.quad, t) for t in (a, b)) for r in regions)
+    assert errs[-1] < 15
+
+
+def test_a_scan_that_is_just_the_card_passes_through_whole():
+    assert find_cards(_card()) == []
+
+
+def test_empty_desk_has_no_card():
+    assert find_cards(_photo([])) == []
+
+
+def test_warp_flattens_to_card_proportions():
+    truth = np.array([[420, 300], [1180, 360], [1150, 820], [380, 760]], np.float32)
+    photo = _photo([(_card(), truth)])
+    flat = warp(photo, find_cards(photo)[0].quad)
+    h, w = flat.shape[:2]
+    assert 1.5 < w / h < 1.8
+    # The first ink bar sits where the card drew it (left third, upper part).
+    gray = cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY)
+    assert gray[int(h * 0.2), int(w * 0.2)] < 80
+    assert gray[int(h * 0.05), int(w * 0.5)] > 200

@@ -1,0 +1,101 @@
+"""Loader: safe decoding, one-line errors naming the file, EXIF applied once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from cardscan.errors import InputFileError
+from cardscan.load import iter_inputs, load_image
+
+LIMIT = 80_000_000
+
+
+def _jpeg(path: Path, size: tuple[int, int] = (200, 100), exif: Image.Exif | None = None) -> Path:
+    arr = np.zeros((size[1], size[0], 3), np.uint8)
+    arr[:, : size[0] // 2] = (255, 0, 0)  # left half red, right half black
+    Image.fromarray(arr).save(path, "JPEG", quality=95, exif=exif or Image.Exif())
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b""), "empty file (0 bytes)"),
+        (lambda p: p.write_text("hello, not a picture"), "not an image (unrecognised format)"),
+        (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40), "not an image"),
+    ],
+)
+def test_bad_files_give_one_line_error_naming_the_file(tmp_path, make, message):
+    p = tmp_path / "bad.jpg"
+    make(p)
+    with pytest.raises(InputFileError) as ei:
+        load_image(str(p), max_pixels=LIMIT, work_side=2000)
+    text = str(ei.value)
+    assert text.startswith(f"{p}: ")
+    assert message in text
+    assert "\n" not in text
+
+
+def test_truncated_jpeg_is_an_error(tmp_path):
+    good = _jpeg(tmp_path / "good.jpg", (600, 400))
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(good.read_bytes()[:700])
+    with pytest.raises(InputFileError, match=r"cut\.jpg: cannot decode image"):
+        load_image(str(cut), max_pixels=LIMIT, work_side=2000)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputFileError, match="nope.png: no such file"):
+        load_image(str(tmp_path / "nope.png"), max_pixels=LIMIT, work_side=2000)
+
+
+def test_decompression_bomb_refused_before_decoding(tmp_path):
+    p = tmp_path / "bomb.png"
+    Image.new("1", (12000, 12000)).save(p)  # 144 MP, a few kB on disk
+    assert p.stat().st_size < 100_000
+    with pytest.raises(InputFileError, match=r"bomb\.png: image too large \(12000x12000 = 144 MP"):
+        load_image(str(p), max_pixels=LIMIT, work_side=2000)
+
+
+def test_exif_orientation_applied_exactly_once(tmp_path):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored landscape, shown rotated 90 degrees clockwise
+    exif[0x0132] = "2026:03:14 09:26:53"
+    p = _jpeg(tmp_path / "rot.jpg", (200, 100), exif)
+    img = load_image(str(p), max_pixels=LIMIT, work_side=2000)
+    assert img.rgb.shape[:2] == (200, 100)  # portrait now
+    top, bottom = img.rgb[10, 50], img.rgb[190, 50]
+    assert top[0] > 200 and bottom[0] < 50  # the red (left) half is now on top
+    assert img.taken_at == "2026-03-14T09:26:53"
+    assert img.full_size == (200, 100)
+
+
+def test_large_jpeg_decoded_at_reduced_size(tmp_path):
+    p = _jpeg(tmp_path / "big.jpg", (4000, 3000))
+    img = load_image(str(p), max_pixels=LIMIT, work_side=2000)
+    assert img.full_size == (4000, 3000)
+    assert img.rgb.shape[:2] == (1500, 2000)  # libjpeg scaled 1/2, no full decode
+
+
+def test_same_bytes_same_hash(tmp_path):
+    a = _jpeg(tmp_path / "a.jpg")
+    b = tmp_path / "b.jpg"
+    b.write_bytes(a.read_bytes())
+    ha = load_image(str(a), max_pixels=LIMIT, work_side=2000).sha256
+    assert ha == load_image(str(b), max_pixels=LIMIT, work_side=2000).sha256
+    assert len(ha) == 64
+
+
+def test_iter_inputs_recursive_sorted_images_only(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    for rel in ["b/2.PNG", "a.jpg", "b/1.webp", "notes.txt", ".hidden/x.jpg", "c.tiff"]:
+        (tmp_path / rel).write_bytes(b"x")
+    got = [Path(p).relative_to(tmp_path).as_posix() for p in iter_inputs([tmp_path])]
+    assert got == ["a.jpg", "b/1.webp", "b/2.PNG", "c.tiff"]
+    # A file named explicitly is always tried, so it can get an error record.
+    assert list(iter_inputs([tmp_path / "notes.txt"])) == [str(tmp_path / "notes.txt")]
