@@ -20,6 +20,7 @@ from export_fixtures import (
     TASKS,
     TRICKY,
     read_csv,
+    task,
 )
 
 from cardscan.errors import CardscanError
@@ -330,6 +331,16 @@ def test_empty_store_writes_header_only_files(tmp_path: Path) -> None:
         for path in write_export(fmt, [], [], tmp_path / f"{fmt}.csv", now=NOW):
             raw, header, rows = read_csv(path)
             assert raw.startswith(BOM) and header and rows == []
+
+
+def test_referral_is_high_priority_even_when_not_yet_due(tmp_path: Path) -> None:
+    future = task(REFERRED, "referral", 1, dt.date(2024, 6, 3), "call")
+    later = task(REFERRED, "coffee-call", 2, dt.date(2024, 6, 3), "call")
+    _, tasks_csv = write_export(
+        "salesforce", [REFERRED], [future, later], tmp_path / "s.csv", now=NOW
+    )
+    rows = read_csv(tasks_csv)[2]
+    assert [r["Priority"] for r in rows] == ["High", "Normal"]
 
 
 def test_referred_fixture() -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from cardscan.export.leads_csv import (
     LEAD_COLUMNS,
     flatten,
+    follow_up_fields,
     lead_confidence,
     lead_to_dict,
     write_leads_csv,
@@ -239,3 +240,11 @@ def test_lead_to_dict_round_trips_through_the_leads_csv(tmp_path: Path) -> None:
     assert row["next_action_due"] == "2024-05-09"
     assert row["next_action_channel"] == "call"
     assert row["source"] == "manual"
+
+
+def test_follow_up_fields_without_a_task_keep_the_callers_event() -> None:
+    row = {"event": "Expo"}
+    row.update(follow_up_fields(None, "L3"))
+    assert row["event"] == "Expo"
+    assert row["lead_id"] == "L3"
+    assert row["next_action"] is None

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+from cardscan.followup.cadence import REFERRAL_KEY
 from cardscan.leads import Lead, Task
 
 # Statuses that still need doing: these become calendar events and open CRM tasks.
@@ -93,9 +94,8 @@ def phones_of(lead: Lead, kind: str) -> list[str]:
 
 
 def is_high_priority(task: Task, today: dt.date) -> bool:
-    """Due today or overdue at export time.  Referrals are planned for the day
-    they are given, so they come out high priority when exported that day."""
-    return task.due <= today
+    """A referral ("call Mary"), or any task due today or overdue at export time."""
+    return task.step == REFERRAL_KEY or task.due <= today
 
 
 def contact_lines(lead: Lead, referrer: Lead | None = None) -> list[str]:

@@ -49,9 +49,9 @@ consumer mailbox domains lives in ``free_email_domains.txt``); else
 form has no company.  Other targets do not require a company and get none
 invented.
 
-Priority (HubSpot HIGH/MEDIUM, Salesforce High/Normal): high when the task is
-due on or before the export date (``now``), which includes referrals, planned
-for the day they are given.  Open and snoozed tasks export as not started,
+Priority (HubSpot HIGH/MEDIUM, Salesforce High/Normal): high for a referral
+step ("call Mary") and for any task due on or before the export date
+(``now``); completed tasks are never high.  Open and snoozed tasks export as not started,
 done ones as completed, skipped ones not at all.
 """
 

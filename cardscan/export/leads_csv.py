@@ -162,7 +162,8 @@ def write_leads_csv(path: Path, rows: Iterable[Mapping[str, Any]]) -> int:
 def follow_up_fields(task: Task | None, lead_id: str | None = None) -> dict[str, object]:
     """The follow-up keys for a lead's next task (all empty when there is none)."""
     if task is None:
-        fields: dict[str, object] = dict.fromkeys(FOLLOW_UP_KEYS)
+        # "event" is the caller's (the scan's --event); never blank it here.
+        fields: dict[str, object] = {k: None for k in FOLLOW_UP_KEYS if k != "event"}
         fields["lead_id"] = lead_id
         return fields
     return {
