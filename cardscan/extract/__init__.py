@@ -1,0 +1,297 @@
+"""Field extraction: one OCR page (or plain text) in, one ParsedCard out.
+
+Order matters: websites and e-mails are found first (an e-mail repair may need
+the printed website), then the region for numbers without a country code, then
+phones; the text those leave behind is where the address, the name, the title,
+the department and the company are looked for.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from typing import Literal
+
+from cardscan.model import Field, Page, ParsedCard
+
+from .address import find_address
+from .company import domain_company, find_company
+from .emails import EmailHit, scan_emails
+from .person import (
+    NameCandidate,
+    department_score,
+    email_support,
+    name_candidates,
+    name_field,
+    split_name,
+    title_score,
+)
+from .phones import PhoneHit, infer_region, order_phones, scan_phones
+from .text import Chunk, Span, TextLine, clamp, residue, text_lines, vocab_entries
+from .websites import WebHit, scan_websites
+
+__all__ = ["card_status", "parse_page", "parse_text"]
+
+NAME_THRESHOLD = 0.3
+LOW_CONFIDENCE = 0.4
+_SPLIT = re.compile(r"\s+[|•·]\s+|\s*\|\s*|\s+[–—]\s+| {3,}|\t|:\s+")
+
+
+def parse_text(text: str, region: str | None = None) -> ParsedCard:
+    """Parse plain text, one printed line per line."""
+    return parse_page(Page.from_text(text), region)
+
+
+def parse_page(page: Page, region: str | None = None) -> ParsedCard:
+    tls = text_lines(page.lines)
+    webs = scan_websites(tls)
+    site_domains = [w.domain for w in webs]
+    emails = scan_emails(tls, site_domains)
+    email_spans = [(e.field.line or 0, e.span) for e in emails]
+    webs = [w for w in scan_websites(tls, email_spans)]
+    email_domains = [e.field.value.split("@", 1)[1] for e in emails]
+    freemail = set(vocab_entries("freemail_domains.txt"))
+    org_domains = [d for d in [*email_domains, *(w.domain for w in webs)] if d not in freemail]
+    reg = (region or infer_region(tls, [*email_domains, *site_domains])).upper()
+    phone_hits = scan_phones(tls, reg)
+
+    rest = _residues(tls, emails, webs, phone_hits)
+    addr = find_address(rest)
+    addr_lines = set(addr.lines) if addr else set()
+    chunks = _chunks([tl for tl in rest if tl.index not in addr_lines])
+    local_parts = [e.field.value.split("@", 1)[0] for e in emails]
+
+    name, cand = _pick_name(chunks, local_parts, org_domains)
+    given = family = None
+    if name is not None and cand is not None:
+        name, cand = _join_split_surname(name, cand, chunks, local_parts)
+        given, family = split_name(name.value)
+    used = {id(cand.chunk)} if cand else set()
+    if cand and cand.text != _clean(cand.chunk.text):
+        # Name and title printed on one line: the rest of the line is the title.
+        whole = _clean(cand.chunk.text)
+        at = whole.find(cand.text)
+        title_text = whole[at + len(cand.text) :].strip(" ,|-") if at >= 0 else ""
+        title = _title_field(cand.chunk, title_text) if title_score(title_text) > 0 else None
+    else:
+        title = _pick_title(chunks, used, cand)
+    if title is not None:
+        used |= {id(ch) for ch in chunks if ch.line == title.line and ch.text == title.raw}
+    dept = _pick_department(chunks, used)
+    if dept is not None:
+        used |= {id(ch) for ch in chunks if ch.line == dept.line and ch.text == dept.raw}
+    company = find_company([ch for ch in chunks if id(ch) not in used], org_domains)
+    if company is None:
+        guess = domain_company(org_domains)
+        if guess:
+            company = Field(guess, guess, 0.3)
+    if name is not None:
+        emails = _unglue_label(emails, name.value)
+
+    return ParsedCard(
+        name=name,
+        given_name=given,
+        family_name=family,
+        title=title,
+        company=company,
+        department=dept,
+        address=addr.field if addr else None,
+        emails=tuple(e.field for e in emails),
+        phones=order_phones(h.phone for h in phone_hits),
+        websites=tuple(w.field for w in webs),
+        region=reg,
+    )
+
+
+def card_status(parsed: ParsedCard) -> Literal["ok", "review"]:
+    """"review" when the name, or every contact channel, is missing or weak."""
+    if parsed.name is None or parsed.name.confidence < LOW_CONFIDENCE:
+        return "review"
+    channels = [e.confidence for e in parsed.emails] + [p.confidence for p in parsed.phones]
+    if not any(c >= LOW_CONFIDENCE for c in channels):
+        return "review"
+    return "ok"
+
+
+# ---------------------------------------------------------------- residues
+
+
+def _label_pattern() -> re.Pattern[str]:
+    labels = [*vocab_entries("email_labels.txt"), *vocab_entries("web_labels.txt")]
+    alts = "|".join(re.escape(lab) for lab in sorted(set(labels), key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alts})\s*[:|]", re.IGNORECASE)
+
+
+def _residues(
+    tls: Sequence[TextLine],
+    emails: Sequence[EmailHit],
+    webs: Sequence[WebHit],
+    phones: Sequence[PhoneHit],
+) -> list[TextLine]:
+    spans: dict[int, list[Span]] = {}
+    for e in emails:
+        spans.setdefault(e.field.line or 0, []).append(e.span)
+    for w in webs:
+        spans.setdefault(w.field.line or 0, []).append(w.span)
+    for p in phones:
+        spans.setdefault(p.phone.line or 0, []).append(p.span)
+        if p.label:
+            spans.setdefault(p.phone.line or 0, []).append(p.label)
+    out = []
+    labels = _label_pattern()
+    from .phones import _labels as phone_labels  # same vocabulary the phone scan used
+
+    for tl in tls:
+        text = tl.text
+        taken = spans.get(tl.index, [])
+        if taken:
+            text = residue(tl.text, taken)
+            text = labels.sub(" ", text)
+            # Label words left without their number ("Tel:", "(C)", "Phone Number").
+            left = phone_labels(text)
+            rest = residue(text, [s for s, _ in left])
+            if not re.sub(r"[\W_]", "", rest):
+                text = ""
+        text = text.strip(" ,;:|/-–()")
+        if re.sub(r"[\W_]", "", text):
+            out.append(TextLine(tl.index, text, tl.height, tl.box, tl.conf))
+    return out
+
+
+def _clean(text: str) -> str:
+    return text.strip(" ,;:|/-")
+
+
+def _unspace(text: str) -> str:
+    """'T E C H N O L O G I E S' -> 'TECHNOLOGIES' (letter-spaced logo text)."""
+    toks = text.split()
+    if len(toks) >= 4 and all(len(t) == 1 and t.isalpha() for t in toks):
+        return "".join(toks)
+    return text
+
+
+def _chunks(lines: Sequence[TextLine]) -> list[Chunk]:
+    out = []
+    for tl in lines:
+        parts = [_clean(p) for p in _SPLIT.split(tl.text)]
+        parts = [p for p in parts if p and re.search(r"[^\W\d_]", p)]
+        for p in parts:
+            out.append(Chunk(tl.index, _unspace(p), tl.height, tl.box, tl.conf, len(parts) == 1))
+    return out
+
+
+# ---------------------------------------------------------------- choosing
+
+
+def _height_bonus(chunks: Sequence[Chunk]) -> dict[int, float]:
+    heights = [ch.height for ch in chunks if ch.height]
+    if len(heights) < 3:
+        return {}
+    med = statistics.median(heights)
+    return {id(ch): clamp((ch.height / med - 1.0) * 0.5, -0.2, 0.3)
+            for ch in chunks if ch.height}
+
+
+def _pick_name(
+    chunks: Sequence[Chunk], local_parts: Sequence[str], domains: Sequence[str]
+) -> tuple[Field | None, NameCandidate | None]:
+    cands = name_candidates(chunks, local_parts, domains)
+    if not cands:
+        return None, None
+    heights = _height_bonus(chunks)
+    titles = {ch.line for ch in chunks if title_score(ch.text) >= 0.5}
+    n = max(ch.line for ch in chunks) + 1
+    ranked: list[tuple[float, NameCandidate]] = []
+    for c in cands:
+        if c.score < NAME_THRESHOLD - 0.2:
+            continue
+        s = c.score + heights.get(id(c.chunk), 0.0)
+        near_title = c.chunk.line - 1 in titles or c.chunk.line + 1 in titles
+        if near_title and c.chunk.line not in titles:
+            s += 0.15
+        s += 0.05 * (1 - c.chunk.line / n)
+        ranked.append((s, c))
+    if not ranked:
+        return None, None
+    s, best = max(ranked, key=lambda r: r[0])
+    if s < NAME_THRESHOLD:
+        return None, None
+    return name_field(best, clamp(0.3 + 0.5 * s)), best
+
+
+def _join_split_surname(
+    name: Field, cand: NameCandidate, chunks: Sequence[Chunk], local_parts: Sequence[str]
+) -> tuple[Field, NameCandidate]:
+    """Given names on one line and the surname on a line nearby, as the e-mail spells."""
+    if email_support(name.value, local_parts) >= 0.9:
+        return name, cand
+    for ch in chunks:
+        word = ch.text.strip()
+        if ch is cand.chunk or " " in word or abs(ch.line - cand.chunk.line) > 2:
+            continue
+        if not word[:1].isupper() or len(word) < 3:
+            continue
+        joined = f"{name.value} {word}"
+        if email_support(joined, local_parts) >= 0.9:
+            new = NameCandidate(cand.chunk, joined, cand.score)
+            return Field(joined, f"{name.raw}\n{ch.text}", name.confidence, name.line,
+                         name.box), new
+    return name, cand
+
+
+def _unglue_label(emails: Sequence[EmailHit], name: str) -> list[EmailHit]:
+    """'Eh.cizmeci@...' under 'HAKKI ÇIZMECI': an 'E' label glued to the address,
+    confirmed by the name the local part then spells."""
+    out = []
+    for e in emails:
+        local, domain = e.field.value.split("@", 1)
+        raw_local = e.field.raw.split("@", 1)[0]
+        if raw_local[:1] == "E" and len(local) > 3:
+            alt = local[1:]
+            if email_support(name, [alt]) >= 0.9 > email_support(name, [local]):
+                fixed = Field(f"{alt}@{domain}", e.field.raw, e.field.confidence * 0.9,
+                              e.field.line, e.field.box)
+                e = EmailHit(fixed, e.span)
+        out.append(e)
+    return out
+
+
+def _title_field(ch: Chunk, text: str, score: float = 0.6) -> Field:
+    return Field(text, ch.text, round(clamp(0.3 + 0.6 * score) * ch.conf, 3), ch.line, ch.box)
+
+
+def _pick_title(
+    chunks: Sequence[Chunk], used: set[int], cand: NameCandidate | None
+) -> Field | None:
+    best: tuple[float, Chunk] | None = None
+    for ch in chunks:
+        if id(ch) in used:
+            continue
+        s = title_score(ch.text)
+        if s <= 0:
+            continue
+        if cand and abs(ch.line - cand.chunk.line) == 1:
+            s += 0.2
+        elif cand and ch.line == cand.chunk.line:
+            s += 0.1
+        if best is None or s > best[0]:
+            best = (s, ch)
+    if best is None or best[0] < 0.45:
+        return None
+    return _title_field(best[1], _clean(best[1].text), best[0])
+
+
+def _pick_department(chunks: Sequence[Chunk], used: set[int]) -> Field | None:
+    best: tuple[float, Chunk] | None = None
+    for ch in chunks:
+        if id(ch) in used:
+            continue
+        s = department_score(ch.text)
+        if s > 0 and (best is None or s > best[0]):
+            best = (s, ch)
+    if best is None:
+        return None
+    s, ch = best
+    return Field(_clean(ch.text), ch.text, round(clamp(0.3 + 0.5 * s) * ch.conf, 3), ch.line,
+                 ch.box)

@@ -1,0 +1,315 @@
+"""Phone numbers: found with phonenumbers.PhoneNumberMatcher (POSSIBLE leniency,
+since cards print plenty of numbers the metadata calls invalid, e.g. 555 ones),
+plus a digit-run fallback for spacing the matcher refuses; each number is typed
+by the label printed beside it (vocab/phone_labels.toml).
+
+Pitfalls of the matcher handled here: it accepts local-only numbers
+("456-7898"), dates and year ranges, and numbers behind tax/account labels;
+those are rejected.  Extensions are dropped (the main number is kept).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumber, PhoneNumberMatcher, PhoneNumberType
+
+from cardscan.model import Line, Phone, PhoneType
+
+from .text import (
+    Span,
+    TextLine,
+    clamp,
+    fold,
+    fold_aligned,
+    lines_of,
+    phrase_pattern,
+    vocab_toml,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REGION = "US"
+_TYPES: tuple[PhoneType, ...] = ("mobile", "work", "fax", "other")
+_RUN = re.compile(r"[+(]*\d[\d \t().\-/+]*\d\)?")
+_BAD_SEPARATORS = re.compile(r"[\-./]\s*[\-./]|\)\s*\)|\(\s*\(\s*\(")
+_DATE = re.compile(
+    r"^\(?\s*(?:\d{1,2}[./\-]\d{1,2}[./\-](?:\d{2}|\d{4})|\d{4}[./\-]\d{1,2}[./\-]\d{1,2})\s*\)?$"
+)
+_YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*[-/]\s*(?:\d{1,2}\s*/\s*)?(?:19|20)\d\d")
+_DROPPED_CC = re.compile(r"\+\s*\d{1,3}[\s.\-]*$")
+_TRUNK_ZERO = re.compile(r"(\+\s*\d{1,3}[\s.\-]*)\(\s*0\s*\)")
+
+
+@dataclass(frozen=True)
+class PhoneHit:
+    phone: Phone
+    span: Span
+    label: Span | None = None
+
+
+@lru_cache(maxsize=1)
+def _label_patterns() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = vocab_toml("phone_labels.toml")
+    kinds: dict[str, str] = {}
+    for kind in (*_TYPES, "not_phone"):
+        for entry in table.get(kind, ()):
+            kinds.setdefault(fold(entry).rstrip("."), kind)
+    alts = []
+    for e in sorted(kinds, key=len, reverse=True):
+        parts = [re.escape(p) for p in re.split(r"[\s.]+", e) if p]
+        alts.append(r"[\s.]*".join(parts))
+    # A label is a whole token: no letter before it and no letter after it.
+    pattern = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(alts)})\.?(?![^\W\d_])", re.IGNORECASE)
+    return pattern, kinds
+
+
+def _labels(text: str) -> list[tuple[Span, str]]:
+    """(span, kind) of every phone label on the line (kind is a type or not_phone)."""
+    pattern, kinds = _label_patterns()
+    folded = fold_aligned(text)
+    out = []
+    for m in pattern.finditer(folded):
+        key = re.sub(r"[\s.]+", " ", m.group(0).rstrip(".")).strip()
+        kind = kinds.get(key) or kinds.get(key.replace(" ", "")) or _kind_loose(key, kinds)
+        if kind:
+            out.append((m.span(), kind))
+    return out
+
+
+def _kind_loose(key: str, kinds: dict[str, str]) -> str | None:
+    squeezed = key.replace(" ", "")
+    for k, v in kinds.items():
+        if k.replace(" ", "").replace(".", "") == squeezed:
+            return v
+    return None
+
+
+def _clean(text: str) -> str:
+    """Same length as the input: separators OCR adds become spaces."""
+    return text.translate(str.maketrans("|\t·•–", "    -"))
+
+
+def _possible(num: PhoneNumber) -> bool:
+    reason = phonenumbers.is_possible_number_with_reason(num)
+    return bool(reason == phonenumbers.ValidationResult.IS_POSSIBLE)
+
+
+def _looks_wrong(raw: str) -> bool:
+    core = raw.strip()
+    # Letters are allowed only in a trailing extension ("x 12", "ext. 111").
+    if re.search(r"[^\W\d_]", re.sub(r"(?i)\s*(?:ext\.?|extn\.?|x|#)\s*\d{1,6}\s*$", "", core)):
+        return True
+    if _BAD_SEPARATORS.search(core) or _DATE.match(core) or _YEAR_RANGE.search(core):
+        return True
+    digits = re.sub(r"\D", "", core)
+    return len(digits) < 7 or len(digits) > 17
+
+
+def _e164(num: PhoneNumber) -> str:
+    bare = PhoneNumber(country_code=num.country_code, national_number=num.national_number)
+    bare.italian_leading_zero = num.italian_leading_zero
+    bare.number_of_leading_zeros = num.number_of_leading_zeros
+    return phonenumbers.format_number(bare, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _candidates(text: str, region: str) -> list[tuple[Span, PhoneNumber, float]]:
+    """Numbers on one line with their spans and a prior confidence."""
+    cleaned = _clean(text)
+    out: list[tuple[Span, PhoneNumber, float]] = []
+    taken: list[Span] = []
+    for m in PhoneNumberMatcher(cleaned, region, leniency=Leniency.POSSIBLE):
+        if _looks_wrong(m.raw_string) or not _possible(m.number):
+            continue
+        if _DROPPED_CC.search(cleaned[: m.start]):
+            continue  # the matcher skipped a "+67"-style country code that does not exist
+        prior = 0.95 if phonenumbers.is_valid_number(m.number) else 0.6
+        out.append(((m.start, m.end), m.number, prior))
+        taken.append((m.start, m.end))
+    # Fallback: runs the matcher refuses ("(123)(456)(7890)", "607  304  72 29").
+    for run in _RUN.finditer(cleaned):
+        a, b = run.span()
+        if any(a < tb and ta < b for ta, tb in taken):
+            continue
+        raw = run.group(0)
+        if _looks_wrong(raw) or _glued_to_letters(cleaned, a, b):
+            continue
+        num = _parse_run(raw, region)
+        if num is None or not _possible(num):
+            continue
+        prior = 0.85 if phonenumbers.is_valid_number(num) else 0.5
+        out.append(((a, b), num, prior))
+    out.sort(key=lambda c: c[0][0])
+    return out
+
+
+def _glued_to_letters(text: str, a: int, b: int) -> bool:
+    before = text[a - 1] if a > 0 else " "
+    after = text[b] if b < len(text) else " "
+    return (before.isalpha() and before.lower() not in "tfmpcx") or after.isalpha()
+
+
+def _parse_run(raw: str, region: str) -> PhoneNumber | None:
+    raw = _TRUNK_ZERO.sub(lambda m: m.group(1), raw)  # "+44 (0)20 ..." drops the trunk 0
+    digits = re.sub(r"\D", "", raw)
+    plus = "+" in raw.split(digits[:1], 1)[0] or raw.lstrip("( ").startswith("+")
+    try:
+        if plus:
+            return phonenumbers.parse("+" + digits, None)
+        return phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _label_before(labels: list[tuple[Span, str]], lo: int, hi: int) -> tuple[Span, str] | None:
+    inside = [lab for lab in labels if lo <= lab[0][0] and lab[0][1] <= hi]
+    return inside[-1] if inside else None
+
+
+def _marker_after(text: str, labels: list[tuple[Span, str]], end: int) -> tuple[Span, str] | None:
+    """A parenthesised marker right after the number: "703-555-0100 (C)"."""
+    for span, kind in labels:
+        gap = text[end : span[0]]
+        if span[0] >= end and len(gap) <= 3 and "(" in gap:
+            return span, kind
+    return None
+
+
+def _type_for(kind: str | None, num: PhoneNumber) -> PhoneType:
+    if kind in _TYPES:
+        return kind
+    ntype = phonenumbers.number_type(num)
+    return "mobile" if ntype == PhoneNumberType.MOBILE else "work"
+
+
+def _only_label(text: str) -> str | None:
+    labels = _labels(text)
+    if len(labels) == 1:
+        (a, b), kind = labels[0]
+        if not re.sub(r"[\W_]", "", text[:a] + text[b:]):
+            return kind
+    return None
+
+
+def scan_phones(lines: Sequence[Line] | Sequence[TextLine], region: str) -> list[PhoneHit]:
+    """Every distinct phone number on the card in reading order (fax not yet moved)."""
+    hits: list[PhoneHit] = []
+    seen: dict[str, int] = {}
+    tls = lines_of(lines)
+    for pos, tl in enumerate(tls):
+        text = tl.text
+        labels = _labels(text)
+        above = _only_label(tls[pos - 1].text) if pos > 0 else None
+        prev_end = 0
+        prev_kind: str | None = None
+        for span, num, prior in _candidates(text, region):
+            label = _label_before(labels, prev_end, span[0]) or _marker_after(text, labels, span[1])
+            kind = label[1] if label else (prev_kind or (above if prev_end == 0 else None))
+            prev_end = span[1]
+            if kind == "not_phone":
+                continue
+            prev_kind = kind
+            number = _e164(num)
+            ptype = _type_for(kind, num)
+            conf = prior + (0.03 if label else 0.0)
+            phone = Phone(number, ptype, text[span[0] : span[1]].strip(),
+                          round(clamp(conf * tl.conf), 3), tl.index, tl.box)
+            if number in seen:
+                continue
+            seen[number] = len(hits)
+            hits.append(PhoneHit(phone, span, label[0] if label else None))
+    return hits
+
+
+def order_phones(phones: Iterable[Phone]) -> tuple[Phone, ...]:
+    """Fax is never the main phone: non-fax numbers first, printed order kept."""
+    items = list(phones)
+    return tuple(sorted(items, key=lambda p: p.type == "fax"))
+
+
+def extract_phones(lines: Sequence[Line], region: str | None = None) -> tuple[Phone, ...]:
+    tls = lines_of(lines)
+    reg = region or infer_region(tls)
+    return order_phones(h.phone for h in scan_phones(tls, reg))
+
+
+# ---------------------------------------------------------------- region
+
+
+def _plus_regions(tls: Sequence[TextLine]) -> list[str]:
+    out = []
+    for tl in tls:
+        text = _TRUNK_ZERO.sub(lambda m: m.group(1), _clean(tl.text))
+        for m in PhoneNumberMatcher(text, "ZZ", leniency=Leniency.POSSIBLE):
+            reg = phonenumbers.region_code_for_country_code(m.number.country_code or 0)
+            if reg and reg != "ZZ":
+                out.append(reg)
+    return out
+
+
+def region_for_domain(domain: str) -> str | None:
+    table = vocab_toml("countries.toml")
+    tld = domain.lower().rstrip(".").rsplit(".", 1)[-1]
+    if len(tld) != 2 or tld in table["vanity_tlds"]["tlds"]:
+        return None
+    region = str(table["tld_region"].get(tld, tld.upper()))
+    return region if phonenumbers.country_code_for_region(region) else None
+
+
+@lru_cache(maxsize=1)
+def _country_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    names = {fold(k): str(v) for k, v in vocab_toml("countries.toml")["names"].items()}
+    return phrase_pattern(names), names
+
+
+def region_for_text(text: str) -> str | None:
+    """A country named in the text (address line)."""
+    pattern, names = _country_pattern()
+    folded = fold(text)
+    found = [names.get(m.group(0).lower()) for m in pattern.finditer(folded)]
+    found = [f for f in found if f]
+    return found[-1] if found else None
+
+
+def _script_region(text: str) -> str | None:
+    """Last resort: a script or letters only one country's cards use."""
+    for c in text:
+        name = unicodedata.name(c, "")
+        if "HANGUL" in name:
+            return "KR"
+        if "HIRAGANA" in name or "KATAKANA" in name:
+            return "JP"
+    if re.search(r"株式会社|有限会社|携帯|〒", text):
+        return "JP"
+    if re.search(r"[ğĞşŞıİ]", text):
+        return "TR"
+    return None
+
+
+def infer_region(
+    lines: Sequence[Line] | Sequence[TextLine], domains: Sequence[str] = ()
+) -> str:
+    """Region for numbers printed without a country code, from the card itself."""
+    tls = lines_of(lines)
+    if not domains:
+        # Hosts of e-mail addresses and web addresses printed on the card.
+        found = re.findall(r"(?:@|www\.)([\w\-]+(?:\.[\w\-]+)+)", " ".join(t.text for t in tls))
+        domains = [d.lower() for d in found]
+    plus = _plus_regions(tls)
+    if plus:
+        return max(set(plus), key=lambda r: (plus.count(r), -plus.index(r)))
+    for d in domains:
+        reg = region_for_domain(d)
+        if reg:
+            return reg
+    for tl in reversed(tls):
+        reg = region_for_text(tl.text)
+        if reg:
+            return reg
+    return _script_region(" ".join(tl.text for tl in tls)) or DEFAULT_REGION

@@ -1,0 +1,194 @@
+"""Shared text helpers for the field extractors: normalisation, folding,
+vocabulary loading (data files in ``cardscan/vocab``) and span bookkeeping.
+
+Vocabularies are read once through importlib.resources and cached with
+functools.lru_cache; callers get immutable tuples/frozensets/mapping proxies.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+from cardscan.model import Box, Line
+
+Span = tuple[int, int]
+
+# Characters that NFKD does not decompose but that people fold anyway.
+_EXTRA_FOLD_MAP: dict[str, str | int | None] = {
+    "ı": "i", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d",
+    "œ": "oe", "Œ": "oe", "ō": "o", "ß": "ss",
+}
+_EXTRA_FOLD = str.maketrans(_EXTRA_FOLD_MAP)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One printed line, normalised, with what the layout knows about it."""
+
+    index: int
+    text: str
+    height: float | None = None
+    box: Box | None = None
+    conf: float = 1.0
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Text left on a line once contact details are taken, split at " | "."""
+
+    line: int
+    text: str
+    height: float | None = None
+    box: Box | None = None
+    conf: float = 1.0
+    whole: bool = True  # the chunk is all that is left of its line
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and letters to ASCII), one space between words."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
+    text = text.replace("\u2018", "'").replace("\u2019", "'").replace("\u00b4", "'")
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Accent-free, case-folded form used for vocabulary look-ups."""
+    text = text.translate(_EXTRA_FOLD)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.casefold()
+
+
+def fold_aligned(text: str) -> str:
+    """`fold` one character at a time so indexes still match the input text."""
+    out = []
+    for c in text:
+        f = fold(c)
+        if len(f) != 1:
+            f = c.lower() if len(c.lower()) == 1 else c
+        out.append(f)
+    return "".join(out)
+
+
+def text_lines(lines: Sequence[Line]) -> tuple[TextLine, ...]:
+    return tuple(
+        TextLine(i, normalize(line.text), line.height, line.box, line.conf)
+        for i, line in enumerate(lines)
+    )
+
+
+def lines_of(items: Sequence[Line] | Sequence[TextLine]) -> tuple[TextLine, ...]:
+    """Accept either model lines or already-normalised lines."""
+    if all(isinstance(i, TextLine) for i in items):
+        return tuple(i for i in items if isinstance(i, TextLine))
+    return text_lines([i for i in items if isinstance(i, Line)])
+
+
+# ---------------------------------------------------------------- vocabularies
+
+
+def _read(name: str) -> str:
+    return resources.files("cardscan").joinpath("vocab", name).read_text(encoding="utf-8")
+
+
+@cache
+def vocab_entries(name: str) -> tuple[str, ...]:
+    """One entry per non-comment line of a vocab text file, folded."""
+    out: list[str] = []
+    for raw in _read(name).splitlines():
+        entry = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
+        if entry:
+            out.append(fold(entry))
+    return tuple(out)
+
+
+@cache
+def vocab_set(name: str) -> frozenset[str]:
+    return frozenset(vocab_entries(name))
+
+
+@cache
+def vocab_words(name: str) -> frozenset[str]:
+    """Whitespace-separated words of a vocab file (several per line), folded."""
+    return frozenset(w for entry in vocab_entries(name) for w in entry.split())
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+@cache
+def vocab_toml(name: str) -> Mapping[str, Any]:
+    frozen: Mapping[str, Any] = _freeze(tomllib.loads(_read(name)))
+    return frozen
+
+
+# ---------------------------------------------------------------- tokens and spans
+
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.\-])*", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """Letter words (apostrophes, dots and hyphens kept inside)."""
+    return [m.group(0).rstrip(".-'") or m.group(0) for m in _WORD.finditer(text)]
+
+
+def tokens(text: str) -> list[str]:
+    """Folded tokens with surrounding punctuation stripped."""
+    out = []
+    for t in text.split():
+        t = t.strip(".,;:()[]{}|/\"'!?*·•")
+        if t:
+            out.append(fold(t))
+    return out
+
+
+def phrase_pattern(entries: Iterable[str]) -> re.Pattern[str]:
+    """Regex matching any entry as a whole phrase (longest first), case-insensitive.
+
+    Run it over folded text.  Spaces in an entry match any run of spaces/dots.
+    """
+    alts = []
+    for e in sorted(set(entries), key=len, reverse=True):
+        parts = [re.escape(p) for p in e.split()]
+        alts.append(r"[\s.]*".join(parts))
+    body = "|".join(alts) if alts else r"(?!x)x"
+    return re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])", re.IGNORECASE)
+
+
+def residue(text: str, spans: Iterable[Span]) -> str:
+    """The text with the given spans blanked out, spaces collapsed."""
+    chars = list(text)
+    for a, b in spans:
+        for i in range(max(a, 0), min(b, len(chars))):
+            chars[i] = " "
+    return _SPACES.sub(" ", "".join(chars)).strip()
+
+
+_PUNCT_ONLY = re.compile(r"^[\W_]*$", re.UNICODE)
+
+
+def is_blank(text: str) -> bool:
+    return bool(_PUNCT_ONLY.match(text))
+
+
+def has_letters(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+def clamp(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
+    return max(lo, min(hi, x))

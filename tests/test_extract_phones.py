@@ -1,0 +1,162 @@
+"""Phone extraction: E.164, typed by the printed label, fax last."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardscan.extract import parse_text
+from cardscan.extract.phones import extract_phones, infer_region, order_phones
+from cardscan.model import Line, Phone
+
+
+def _phones(text: str, region: str | None = "US") -> list[tuple[str, str]]:
+    lines = [Line.from_text(t) for t in text.splitlines()]
+    return [(p.number, p.type) for p in extract_phones(lines, region)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(312) 555-0143", [("+13125550143", "work")]),
+        ("312.555.0143", [("+13125550143", "work")]),
+        ("312 555 0143", [("+13125550143", "work")]),
+        ("3125550143", [("+13125550143", "work")]),
+        ("(312) - 555 - 0143", [("+13125550143", "work")]),
+        ("1-312-555-0143", [("+13125550143", "work")]),
+        ("(312)(555)(0143)", [("+13125550143", "work")]),
+        ("Tel: +1 (312) 555-0143", [("+13125550143", "work")]),
+        ("Tel| +1 312 555 0143", [("+13125550143", "work")]),
+        ("T.312-555-0143", [("+13125550143", "work")]),
+        ("Ph 312-555-0143", [("+13125550143", "work")]),
+        ("direct 312 555 0143", [("+13125550143", "work")]),
+        ("Office: 312-555-0143", [("+13125550143", "work")]),
+        ("Mobile: 312-555-0143", [("+13125550143", "mobile")]),
+        ("Cell:312-555-0143", [("+13125550143", "mobile")]),
+        ("M 312-555-0143", [("+13125550143", "mobile")]),
+        ("312-555-0143 (C)", [("+13125550143", "mobile")]),
+        ("(C) +1 312 555 0143", [("+13125550143", "mobile")]),
+        ("Fax: 312-555-0199", [("+13125550199", "fax")]),
+        ("F: 312-555-0199", [("+13125550199", "fax")]),
+        ("Home 312-555-0143", [("+13125550143", "other")]),
+        ("Phone: 312-555-0143 ext. 210", [("+13125550143", "work")]),
+        ("312-555-0143 x 12", [("+13125550143", "work")]),
+        ("+44 (0)20 7946 0018", [("+442079460018", "work")]),
+        ("+66 (0) 2115 6241", [("+6621156241", "work")]),
+        ("mob: +44 (0) 7911 123456", [("+447911123456", "mobile")]),
+        ("+49 30 901820", [("+4930901820", "work")]),
+        ("Handy +49 151 23456789", [("+4915123456789", "mobile")]),
+        ("Celular: +55 11 98765-4321", [("+5511987654321", "mobile")]),
+        ("Téléphone : +33 1 42 68 53 00", [("+33142685300", "work")]),
+        ("Portable +33 6 12 34 56 78", [("+33612345678", "mobile")]),
+        ("GSM: +90 532 111 22 33", [("+905321112233", "mobile")]),
+        ("Faks: +90 216 555 10 21", [("+902165551021", "fax")]),
+        ("携帯 090-1234-5678", [("+819012345678", "mobile")]),
+        (
+            "Tel:+81-3-5205-6455 Fax:+81-3-5205-6456",
+            [("+81352056455", "work"), ("+81352056456", "fax")],
+        ),
+        (
+            "Tel 312-555-0143 / 312-555-0144",
+            [("+13125550143", "work"), ("+13125550144", "work")],
+        ),
+        ("0212 979 63 53 (Tel & Fax)\nwww.ornek.com.tr", [("+902129796353", "work")]),
+    ],
+)
+def test_numbers_and_types(text: str, expected: list[tuple[str, str]]) -> None:
+    assert _phones(text, None) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "555-0143",
+        "ISO 27001",
+        "ISO 9001:2015",
+        "Arlington, VA 22209",
+        "Dayton, OH 45402-1234",
+        "Since 1998",
+        "03.05.1987",
+        "2015 - 03/2016",
+        "12/31/2024",
+        "PO Box 4471",
+        "Vergi No: 0801131027",
+        "V.D. / 0801131027",
+        "IBAN DE89 3704 0044 0532 0130 00",
+        "VAT 123456789",
+        "--312---555-0143",
+        "(312) 5555-01434",
+        "abc312-55x5-0143",
+        "Tel: +67 456.789.7758",
+    ],
+)
+def test_not_a_phone(text: str) -> None:
+    assert _phones(text) == []
+
+
+def test_fax_is_never_first() -> None:
+    card = parse_text("Fax: 312-555-0199\nTel: 312-555-0143\nCell: 312-555-0177")
+    assert [(p.number, p.type) for p in card.phones] == [
+        ("+13125550143", "work"),
+        ("+13125550177", "mobile"),
+        ("+13125550199", "fax"),
+    ]
+
+
+def test_fax_only_card_has_no_work_number() -> None:
+    card = parse_text("Dana Holt\nFax: (312) 555-0199")
+    assert [p.type for p in card.phones] == ["fax"]
+
+
+def test_duplicates_are_dropped() -> None:
+    assert _phones("Tel 312-555-0143\n(312) 555-0143") == [("+13125550143", "work")]
+
+
+def test_unlabelled_mobile_number_is_mobile() -> None:
+    assert _phones("07911 123456", "GB") == [("+447911123456", "mobile")]
+
+
+def test_label_on_the_line_above() -> None:
+    assert _phones("Mobile\n312-555-0143") == [("+13125550143", "mobile")]
+
+
+def test_raw_and_line_are_kept() -> None:
+    (p,) = extract_phones([Line.from_text("Ada Lin"), Line.from_text("Tel: (312) 555-0143")], "US")
+    assert p.raw == "(312) 555-0143"
+    assert p.line == 1
+    assert 0.5 < p.confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("Tel +44 20 7946 0018\n020 7946 0019", "GB"),
+        ("ana@veloz.com.br\n(11) 3456-7890", "BR"),
+        ("www.kawabe.co.jp", "JP"),
+        ("info@tidepool.co.uk", "GB"),
+        ("hello@startup.io", "US"),
+        ("Rua Alegre 12, Maputo, Moçambique", "MZ"),
+        ("Kızılay Cad. No:5 Ankara", "TR"),
+        ("no hints here", "US"),
+    ],
+)
+def test_region_inference(text: str, region: str) -> None:
+    lines = [Line.from_text(t) for t in text.splitlines()]
+    domains = [w.split("@")[-1].removeprefix("www.") for w in text.split() if "." in w]
+    assert infer_region(lines, domains) == region
+
+
+def test_region_argument_wins() -> None:
+    card = parse_text("Marta Sousa\n21 234 5678", region="PT")
+    assert card.region == "PT"
+    assert [p.number for p in card.phones] == ["+351212345678"]
+
+
+def test_inferred_region_used_for_national_numbers() -> None:
+    card = parse_text("Ana Lima\nana@veloz.com.br\nTel (11) 3456-7890")
+    assert card.region == "BR"
+    assert [p.number for p in card.phones] == ["+551134567890"]
+
+
+def test_order_phones_is_stable() -> None:
+    ps = [Phone("+1", "fax", "", 1.0), Phone("+2", "work", "", 1.0), Phone("+3", "mobile", "", 1.0)]
+    assert [p.number for p in order_phones(ps)] == ["+2", "+3", "+1"]
