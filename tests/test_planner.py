@@ -68,7 +68,7 @@ def test_default_plan_exact(cadence: Cadence) -> None:
     assert tasks[0].subject == "Good to meet you at Chamber breakfast"
     assert tasks[0].body.startswith("Hi Jane,\n\nI enjoyed meeting you at Chamber breakfast")
     assert tasks[0].summary == "Email Jane Q Doe: good to meet you"
-    assert "Acme" in tasks[1].body
+    assert "Acme" in tasks[4].body
 
 
 def test_plan_is_deterministic(cadence: Cadence) -> None:

@@ -1,0 +1,428 @@
+"""SQLite lead store: one file, no server, every write one transaction.
+
+The connection runs in autocommit mode and `Store.transaction()` issues
+BEGIN IMMEDIATE / COMMIT itself, so a write either lands whole or not at
+all, even when the process is killed half-way (SQLite's journal rolls the
+partial transaction back on the next open).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from ..errors import StoreError
+from ..leads import Channel, Lead, PhoneNumber, Task, TaskStatus
+from .ids import MIN_PREFIX
+from .migrations import LATEST, current_version, migrate
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    key: str
+    path: str
+    status: str
+    lead_id: str | None
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _datetime(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+class Store:
+    """Leads, their sources, events and tasks in one SQLite file."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 15.0) -> None:
+        self.path = Path(path)
+        self._depth = 0  # transaction nesting
+        if str(path) != ":memory:" and not self.path.parent.exists():
+            raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
+        try:
+            self._conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            version = current_version(self._conn)
+            if version > LATEST:
+                raise StoreError(
+                    f"{self.path}: database schema v{version} is newer than this cardscan "
+                    f"(knows up to v{LATEST}); upgrade cardscan"
+                )
+            if str(path) != ":memory:":
+                self._conn.execute("PRAGMA journal_mode = WAL")
+            migrate(self._conn)
+        except sqlite3.DatabaseError as exc:
+            self._close_quietly()
+            raise StoreError(f"{self.path}: cannot open the lead database ({exc})") from None
+        except StoreError:
+            self._close_quietly()
+            raise
+
+    # ------------------------------------------------------------ plumbing
+
+    def _close_quietly(self) -> None:
+        conn = getattr(self, "_conn", None)
+        if conn is not None:
+            conn.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return current_version(self._conn)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic write; nested use joins the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self._conn.execute("COMMIT")
+
+    def _x(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: database error ({exc})") from exc
+
+    def _require_tx(self) -> None:
+        if not self._depth:
+            raise RuntimeError("store writes must run inside Store.transaction()")
+
+    # ------------------------------------------------------------ ids
+
+    def _resolve(self, table: str, prefix: str, what: str) -> str:
+        prefix = prefix.strip().lower()
+        if self._x(f"SELECT 1 FROM {table} WHERE id = ?", (prefix,)).fetchone():
+            return prefix
+        if len(prefix) < MIN_PREFIX:
+            raise StoreError(
+                f"unknown {what} id {prefix!r} (give at least {MIN_PREFIX} characters)"
+            )
+        like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self._x(
+            f"SELECT id FROM {table} WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 3", (like,)
+        ).fetchall()
+        if not rows:
+            raise StoreError(f"unknown {what} id {prefix!r}")
+        if len(rows) > 1:
+            raise StoreError(f"{what} id {prefix!r} is ambiguous; give more characters")
+        return str(rows[0]["id"])
+
+    def resolve_task_id(self, prefix: str) -> str:
+        """The full id of the one task whose id starts with `prefix` (>= 6 chars)."""
+        return self._resolve("tasks", prefix, "task")
+
+    def resolve_lead_id(self, prefix: str) -> str:
+        return self._resolve("leads", prefix, "lead")
+
+    # ------------------------------------------------------------ events, sources
+
+    def event_id(self, name: str, now: dt.datetime) -> int:
+        self._require_tx()
+        row = self._x("SELECT id FROM events WHERE name = ?", (name,)).fetchone()
+        if row:
+            return int(row["id"])
+        cur = self._x(
+            "INSERT INTO events (name, created_at) VALUES (?, ?)", (name, now.isoformat())
+        )
+        return int(cast(int, cur.lastrowid))
+
+    def link_event(self, lead_id: str, event_id: int, met_on: dt.date | None) -> None:
+        self._require_tx()
+        self._x(
+            "INSERT OR IGNORE INTO lead_events (lead_id, event_id, met_on) VALUES (?, ?, ?)",
+            (lead_id, event_id, met_on.isoformat() if met_on else None),
+        )
+
+    def events(self) -> list[str]:
+        return [r["name"] for r in self._x("SELECT name FROM events ORDER BY id")]
+
+    def source(self, key: str) -> SourceRow | None:
+        row = self._x(
+            "SELECT key, path, status, lead_id FROM sources WHERE key = ?", (key,)
+        ).fetchone()
+        return SourceRow(row["key"], row["path"], row["status"], row["lead_id"]) if row else None
+
+    def save_source(
+        self,
+        key: str,
+        *,
+        path: str,
+        status: str,
+        now: dt.datetime,
+        image_sha256: str | None = None,
+        card: int = 0,
+        error: str | None = None,
+        lead_id: str | None = None,
+        event_id: int | None = None,
+    ) -> None:
+        self._require_tx()
+        self._x(
+            """INSERT INTO sources
+                   (key, image_sha256, card, path, status, error, lead_id, event_id, imported_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (key) DO UPDATE SET
+                   path = excluded.path, status = excluded.status, error = excluded.error,
+                   lead_id = coalesce(sources.lead_id, excluded.lead_id),
+                   event_id = coalesce(sources.event_id, excluded.event_id),
+                   imported_at = excluded.imported_at""",
+            (key, image_sha256, card, path, status, error, lead_id, event_id, now.isoformat()),
+        )
+
+    def source_count(self) -> int:
+        return int(self._x("SELECT count(*) FROM sources").fetchone()[0])
+
+    # ------------------------------------------------------------ leads
+
+    def save_lead(self, lead: Lead, now: dt.datetime, *, event_id: int | None = None) -> None:
+        """Insert or update `lead` with its emails, phones and websites."""
+        self._require_tx()
+        created = (lead.created_at or now).isoformat()
+        self._x(
+            """INSERT INTO leads (id, name, given_name, family_name, title, company, department,
+                   address, event_id, met_on, status, possible_duplicate_of, referred_by,
+                   created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET
+                   name = excluded.name, given_name = excluded.given_name,
+                   family_name = excluded.family_name, title = excluded.title,
+                   company = excluded.company, department = excluded.department,
+                   address = excluded.address,
+                   event_id = coalesce(leads.event_id, excluded.event_id),
+                   met_on = excluded.met_on, status = excluded.status,
+                   possible_duplicate_of = excluded.possible_duplicate_of,
+                   referred_by = excluded.referred_by, updated_at = excluded.updated_at""",
+            (
+                lead.id,
+                lead.name,
+                lead.given_name,
+                lead.family_name,
+                lead.title,
+                lead.company,
+                lead.department,
+                lead.address,
+                event_id,
+                lead.met_on.isoformat() if lead.met_on else None,
+                lead.status if lead.status in ("ok", "review") else "review",
+                lead.possible_duplicate_of,
+                lead.referred_by,
+                created,
+                now.isoformat(),
+            ),
+        )
+        for table in ("lead_emails", "lead_phones", "lead_websites"):
+            self._x(f"DELETE FROM {table} WHERE lead_id = ?", (lead.id,))
+        for i, email in enumerate(dict.fromkeys(lead.emails)):
+            self._x("INSERT INTO lead_emails VALUES (?, ?, ?)", (lead.id, email, i))
+        seen: set[str] = set()
+        for i, p in enumerate(lead.phones):
+            if p.number not in seen:
+                seen.add(p.number)
+                self._x(
+                    "INSERT INTO lead_phones VALUES (?, ?, ?, ?)", (lead.id, p.number, p.type, i)
+                )
+        for i, url in enumerate(dict.fromkeys(lead.websites)):
+            self._x("INSERT INTO lead_websites VALUES (?, ?, ?)", (lead.id, url, i))
+
+    def get_lead(self, lead_id: str) -> Lead | None:
+        found = self._load_leads("WHERE l.id = ?", (lead_id,))
+        return found[0] if found else None
+
+    def leads(self) -> list[Lead]:
+        """Every lead, oldest first."""
+        return self._load_leads("", ())
+
+    def leads_by_email(self, emails: Iterable[str]) -> list[Lead]:
+        keys = sorted({e.strip().lower() for e in emails if e.strip()})
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        ids = [
+            r["lead_id"]
+            for r in self._x(
+                f"SELECT DISTINCT lead_id FROM lead_emails WHERE lower(email) IN ({marks})", keys
+            )
+        ]
+        return self._by_ids(ids)
+
+    def leads_by_phone(self, numbers: Iterable[str]) -> list[Lead]:
+        keys = sorted(set(numbers))
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        ids = [
+            r["lead_id"]
+            for r in self._x(
+                f"SELECT DISTINCT lead_id FROM lead_phones WHERE number IN ({marks}) "
+                "AND type != 'fax'",
+                keys,
+            )
+        ]
+        return self._by_ids(ids)
+
+    def name_index(self) -> list[Lead]:
+        """Every lead's id, name and company only: what the fuzzy pass needs."""
+        return [
+            Lead(id=r["id"], name=r["name"], company=r["company"])
+            for r in self._x("SELECT id, name, company FROM leads ORDER BY created_at, id")
+        ]
+
+    def _by_ids(self, ids: list[str]) -> list[Lead]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return self._load_leads(f"WHERE l.id IN ({marks})", ids)
+
+    def _load_leads(self, where: str, params: Sequence[Any]) -> list[Lead]:
+        rows = self._x(
+            f"""SELECT l.*, e.name AS event_name FROM leads l
+                LEFT JOIN events e ON e.id = l.event_id {where}
+                ORDER BY l.created_at, l.id""",
+            params,
+        ).fetchall()
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        emails = self._children("SELECT lead_id, email FROM lead_emails", ids)
+        phones = self._children("SELECT lead_id, number, type FROM lead_phones", ids)
+        sites = self._children("SELECT lead_id, url FROM lead_websites", ids)
+        srcs = self._children("SELECT lead_id, path FROM sources", ids, order="imported_at, key")
+        return [
+            Lead(
+                id=r["id"],
+                name=r["name"],
+                given_name=r["given_name"],
+                family_name=r["family_name"],
+                title=r["title"],
+                company=r["company"],
+                department=r["department"],
+                address=r["address"],
+                emails=tuple(x["email"] for x in emails.get(r["id"], ())),
+                phones=tuple(PhoneNumber(x["number"], x["type"]) for x in phones.get(r["id"], ())),
+                websites=tuple(x["url"] for x in sites.get(r["id"], ())),
+                event=r["event_name"],
+                met_on=_date(r["met_on"]),
+                status=r["status"],
+                possible_duplicate_of=r["possible_duplicate_of"],
+                referred_by=r["referred_by"],
+                sources=tuple(dict.fromkeys(x["path"] for x in srcs.get(r["id"], ()))),
+                created_at=_datetime(r["created_at"]),
+            )
+            for r in rows
+        ]
+
+    def _children(
+        self, select: str, ids: list[str], order: str = "position"
+    ) -> dict[str, list[sqlite3.Row]]:
+        out: dict[str, list[sqlite3.Row]] = {}
+        # Chunked: SQLite caps the number of bound parameters per statement.
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._x(f"{select} WHERE lead_id IN ({marks}) ORDER BY {order}", chunk):
+                out.setdefault(row["lead_id"], []).append(row)
+        return out
+
+    # ------------------------------------------------------------ tasks
+
+    def save_tasks(self, tasks: Iterable[Task], now: dt.datetime) -> None:
+        """Insert or update tasks by id (ids are stable, so this never duplicates)."""
+        self._require_tx()
+        for t in tasks:
+            self._x(
+                """INSERT INTO tasks (id, lead_id, step, seq, due, channel, summary, subject, body,
+                       status, done_on, note, depends_on, offset_days, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (id) DO UPDATE SET
+                       seq = excluded.seq, due = excluded.due, channel = excluded.channel,
+                       summary = excluded.summary, subject = excluded.subject,
+                       body = excluded.body, status = excluded.status,
+                       done_on = excluded.done_on, note = excluded.note,
+                       depends_on = excluded.depends_on, offset_days = excluded.offset_days,
+                       updated_at = excluded.updated_at""",
+                (
+                    t.id,
+                    t.lead_id,
+                    t.step,
+                    t.seq,
+                    t.due.isoformat(),
+                    t.channel,
+                    t.summary,
+                    t.subject,
+                    t.body,
+                    t.status,
+                    t.done_on.isoformat() if t.done_on else None,
+                    t.note,
+                    t.depends_on,
+                    t.offset,
+                    now.isoformat(),
+                    now.isoformat(),
+                ),
+            )
+
+    def tasks(self, lead_id: str | None = None) -> list[Task]:
+        """Tasks of one lead (or all), by due date then plan order."""
+        where, params = ("WHERE lead_id = ?", (lead_id,)) if lead_id else ("", ())
+        rows = self._x(f"SELECT * FROM tasks {where} ORDER BY due, lead_id, seq", params)
+        return [self._task(r) for r in rows]
+
+    def get_task(self, task_id: str) -> Task | None:
+        row = self._x("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        return self._task(row) if row else None
+
+    def task_count(self) -> int:
+        return int(self._x("SELECT count(*) FROM tasks").fetchone()[0])
+
+    def lead_count(self) -> int:
+        return int(self._x("SELECT count(*) FROM leads").fetchone()[0])
+
+    @staticmethod
+    def _task(r: sqlite3.Row) -> Task:
+        return Task(
+            id=r["id"],
+            lead_id=r["lead_id"],
+            step=r["step"],
+            seq=r["seq"],
+            due=dt.date.fromisoformat(r["due"]),
+            channel=cast(Channel, r["channel"]),
+            summary=r["summary"],
+            subject=r["subject"],
+            body=r["body"],
+            status=cast(TaskStatus, r["status"]),
+            done_on=_date(r["done_on"]),
+            note=r["note"],
+            depends_on=r["depends_on"],
+            offset=r["offset_days"],
+        )

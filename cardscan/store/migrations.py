@@ -1,0 +1,132 @@
+"""Versioned schema migrations, tracked with `PRAGMA user_version`.
+
+Each migration is a tuple of statements applied in one transaction together
+with the version bump, so a database is always at exactly one version.
+Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+_V1 = (
+    """CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE leads (
+        id TEXT PRIMARY KEY,
+        name TEXT,
+        given_name TEXT,
+        family_name TEXT,
+        title TEXT,
+        company TEXT,
+        department TEXT,
+        address TEXT,
+        event_id INTEGER REFERENCES events(id),
+        met_on TEXT,
+        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'review')),
+        possible_duplicate_of TEXT REFERENCES leads(id) ON DELETE SET NULL,
+        referred_by TEXT REFERENCES leads(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE lead_emails (
+        lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+        email TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (lead_id, email)
+    )""",
+    # Merge lookups compare case-folded addresses.
+    "CREATE INDEX lead_emails_email ON lead_emails (lower(email))",
+    """CREATE TABLE lead_phones (
+        lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+        number TEXT NOT NULL,
+        type TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (lead_id, number)
+    )""",
+    "CREATE INDEX lead_phones_number ON lead_phones (number)",
+    """CREATE TABLE lead_websites (
+        lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (lead_id, url)
+    )""",
+    """CREATE TABLE lead_events (
+        lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+        event_id INTEGER NOT NULL REFERENCES events(id),
+        met_on TEXT,
+        PRIMARY KEY (lead_id, event_id)
+    )""",
+    """CREATE TABLE sources (
+        key TEXT PRIMARY KEY,
+        image_sha256 TEXT,
+        card INTEGER NOT NULL DEFAULT 0,
+        path TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error TEXT,
+        lead_id TEXT REFERENCES leads(id) ON DELETE SET NULL,
+        event_id INTEGER REFERENCES events(id),
+        imported_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX sources_lead ON sources (lead_id)",
+    """CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+        step TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        due TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ('email', 'call', 'meeting', 'note')),
+        summary TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'done', 'skipped', 'snoozed')),
+        done_on TEXT,
+        note TEXT,
+        depends_on TEXT REFERENCES tasks(id) ON DELETE SET NULL,
+        offset_days INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (lead_id, step)
+    )""",
+    "CREATE INDEX tasks_due ON tasks (status, due)",
+)
+
+# (version, statements); versions are consecutive from 1.
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((1, _V1),)
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(
+    conn: sqlite3.Connection, migrations: tuple[tuple[int, tuple[str, ...]], ...] = MIGRATIONS
+) -> int:
+    """Bring `conn` (autocommit mode) up to the last migration; return its version.
+
+    The caller checks that the database is not newer than this code.
+    """
+    version = current_version(conn)
+    for target, statements in migrations:
+        if target <= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            if current_version(conn) >= target:
+                conn.execute("COMMIT")
+                version = current_version(conn)
+                continue
+            for sql in statements:
+                conn.execute(sql)
+            conn.execute(f"PRAGMA user_version = {int(target)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        version = target
+    return version
