@@ -1,0 +1,602 @@
+"""Lead and task operations: thin functions over the store and the planner.
+
+Everything the `add`, `leads`, `tasks`, `done`, `snooze`, `refer` commands
+do is here, usable from Python; the command line only parses and prints.
+Every write is one store transaction.  The clock is always injected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .errors import CardscanError, StoreError
+from .followup import planner
+from .followup.cadence import REFERRAL_KEY, Cadence
+from .followup.cadence import load_cadence as _load_cadence
+from .followup.calendar import Clock
+from .leads import Lead, PhoneNumber, Task
+from .model import CardRecord, ParsedCard
+from .store import Store
+from .store.ids import lead_id_for_manual, lead_id_for_source, source_key
+from .store.merge import callable_numbers, decide, merge_leads
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DueFilter = Literal["today", "overdue", "week", "all"]
+DUE_FILTERS: tuple[str, ...] = ("today", "overdue", "week", "all")
+PENDING = planner.PENDING
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    lead_id: str | None  # None: the record had no card (no_card / error)
+    created: bool  # a new lead was stored
+    merged_into: str | None  # the existing lead this card was merged into
+    possible_duplicate_of: str | None  # flagged for review, not merged
+    tasks: tuple[Task, ...]  # the lead's tasks after the import, by due date
+    skipped: bool  # this image (content hash + card index) was imported before
+
+
+@dataclass(frozen=True)
+class TaskChange:
+    task: Task  # the task after the change
+    moved: tuple[Task, ...]  # the lead's other tasks whose due date changed
+
+
+def open_store(path: str | Path) -> Store:
+    """Open (creating and migrating as needed) the SQLite lead store at `path`."""
+    return Store(path)
+
+
+def load_cadence(path: str | Path | None) -> Cadence:
+    """The follow-up cadence: built-in default, or `path`'s TOML laid over it."""
+    return _load_cadence(path)
+
+
+# ------------------------------------------------------------------ import
+
+
+def _taken_on(taken_at: str | None, cadence: Cadence) -> dt.date | None:
+    """Date of an EXIF DateTimeOriginal given as ISO 8601 (or EXIF's own colons)."""
+    if not taken_at:
+        return None
+    text = taken_at.strip()
+    if re.match(r"^\d{4}:\d{2}:\d{2}", text):
+        text = text[:10].replace(":", "-") + text[10:]
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return cadence.calendar.local_date(value)
+
+
+def meeting_date(
+    record: CardRecord, met_on: dt.date | None, cadence: Cadence, clock: Clock
+) -> dt.date:
+    """Explicit `met_on`, else the photo's EXIF date, else today (calendar zone)."""
+    return met_on or _taken_on(record.taken_at, cadence) or cadence.calendar.today(clock)
+
+
+def lead_from_record(record: CardRecord, *, lead_id: str) -> Lead:
+    """The lead a card record describes (no event, date or id decisions)."""
+    p = record.parsed or ParsedCard()
+    return Lead(
+        id=lead_id,
+        name=p.name.value if p.name else None,
+        given_name=p.given_name,
+        family_name=p.family_name,
+        title=p.title.value if p.title else None,
+        company=p.company.value if p.company else None,
+        department=p.department.value if p.department else None,
+        address=p.address.value if p.address else None,
+        emails=tuple(dict.fromkeys(e.value for e in p.emails)),
+        phones=tuple(PhoneNumber(ph.number, ph.type) for ph in p.phones),
+        websites=tuple(dict.fromkeys(w.value for w in p.websites)),
+        status="review" if record.status == "review" else "ok",
+        sources=(record.source,),
+    )
+
+
+def import_card(
+    store: Store,
+    record: CardRecord,
+    *,
+    event: str | None,
+    met_on: dt.date | None,
+    cadence: Cadence,
+    clock: Clock,
+) -> ImportResult:
+    """Store one scanned card as a lead with its plan, in one transaction.
+
+    Re-importing the same card (image content hash + card index) changes
+    nothing.  Records with status no_card / error are kept as sources only.
+    """
+    key = source_key(record.image_sha256, record.card, record.source)
+    event = _clean(event)
+    if record.status not in ("ok", "review"):
+        now = clock()
+        with store.transaction():
+            seen = store.source(key)
+            if seen and seen.lead_id:
+                return _skipped(store, seen.lead_id)
+            store.save_source(
+                key,
+                path=record.source,
+                status=record.status,
+                now=now,
+                image_sha256=record.image_sha256,
+                card=record.card,
+                error=record.error,
+            )
+        return ImportResult(None, False, None, None, (), False)
+    incoming = lead_from_record(record, lead_id=lead_id_for_source(key))
+    incoming = replace(incoming, event=event, met_on=meeting_date(record, met_on, cadence, clock))
+    return _ingest(
+        store,
+        incoming,
+        key=key,
+        path=record.source,
+        status=record.status,
+        image_sha256=record.image_sha256,
+        card=record.card,
+        cadence=cadence,
+        clock=clock,
+    )
+
+
+def add_lead(
+    store: Store,
+    *,
+    name: str,
+    emails: Sequence[str] = (),
+    phones: Sequence[str] = (),
+    company: str | None = None,
+    title: str | None = None,
+    event: str | None = None,
+    met_on: dt.date | None = None,
+    region: str | None = None,
+    cadence: Cadence,
+    clock: Clock,
+) -> ImportResult:
+    """A lead met without a card, planned like a scanned one.  Adding the same
+    person again merges (or, with identical details, changes nothing)."""
+    lead = _manual_lead(name, emails, phones, company, title, region)
+    lead = replace(
+        lead,
+        event=_clean(event),
+        met_on=met_on or cadence.calendar.today(clock),
+        sources=("manual",),
+    )
+    return _ingest(
+        store,
+        lead,
+        key=f"manual:{lead.id}",
+        path="manual",
+        status="ok",
+        cadence=cadence,
+        clock=clock,
+    )
+
+
+def refer(
+    store: Store,
+    referrer_id: str,
+    *,
+    name: str,
+    emails: Sequence[str] = (),
+    phones: Sequence[str] = (),
+    company: str | None = None,
+    title: str | None = None,
+    region: str | None = None,
+    cadence: Cadence,
+    clock: Clock,
+) -> ImportResult:
+    """Record that lead `referrer_id` (or a unique prefix) referred `name`:
+    a lead linked to the referrer with one task due today."""
+    referrer = _require_lead(store, referrer_id)
+    lead = _manual_lead(name, emails, phones, company, title, region)
+    lead = replace(lead, referred_by=referrer.id, sources=("referral",))
+    return _ingest(
+        store,
+        lead,
+        key=f"referral:{referrer.id}:{lead.id}",
+        path="referral",
+        status="ok",
+        cadence=cadence,
+        clock=clock,
+        referrer=referrer,
+    )
+
+
+def _ingest(
+    store: Store,
+    incoming: Lead,
+    *,
+    key: str,
+    path: str,
+    status: str,
+    cadence: Cadence,
+    clock: Clock,
+    image_sha256: str | None = None,
+    card: int = 0,
+    referrer: Lead | None = None,
+) -> ImportResult:
+    now = clock()
+    with store.transaction():
+        seen = store.source(key)
+        if seen and seen.lead_id:
+            return _skipped(store, seen.lead_id)
+        event_id = store.event_id(incoming.event, now) if incoming.event else None
+        decision = decide(
+            incoming,
+            store.leads_by_email(incoming.emails),
+            store.leads_by_phone(callable_numbers(incoming)),
+            store.name_index(),
+        )
+        merge_into = decision.merge_into
+        if merge_into is None and store.get_lead(incoming.id) is not None:
+            merge_into = incoming.id  # same content-derived id: the same entry again
+        existing = store.get_lead(merge_into) if merge_into else None
+        if existing is not None:
+            lead = merge_leads(existing, incoming)
+            old = store.tasks(lead.id)
+        else:
+            lead = replace(
+                incoming, possible_duplicate_of=decision.possible_duplicate_of, created_at=now
+            )
+            old = []
+        store.save_lead(lead, now, event_id=event_id)
+        referred_by = referrer.name if referrer else _referrer_name(store, lead)
+        tasks = list(planner.rerender(old, lead, cadence, referred_by=referred_by))
+        have = {t.id for t in tasks}
+        if referrer is not None:
+            fresh: Sequence[Task] = (planner.referral_task(lead, referrer, cadence, clock),)
+        elif not any(t.step != REFERRAL_KEY for t in tasks):
+            # No plan yet (new lead, or one only known by referral so far).
+            fresh = planner.plan(lead, lead.met_on or cadence.calendar.today(clock), cadence, clock)
+        else:
+            fresh = ()
+        tasks += [t for t in fresh if t.id not in have]
+        store.save_tasks(tasks, now)
+        if event_id is not None:
+            store.link_event(lead.id, event_id, incoming.met_on)
+        store.save_source(
+            key,
+            path=path,
+            status=status,
+            now=now,
+            image_sha256=image_sha256,
+            card=card,
+            lead_id=lead.id,
+            event_id=event_id,
+        )
+        saved = tuple(store.tasks(lead.id))
+    return ImportResult(
+        lead_id=lead.id,
+        created=existing is None,
+        merged_into=existing.id if existing is not None else None,
+        possible_duplicate_of=lead.possible_duplicate_of if existing is None else None,
+        tasks=saved,
+        skipped=False,
+    )
+
+
+def _skipped(store: Store, lead_id: str) -> ImportResult:
+    return ImportResult(lead_id, False, None, None, tuple(store.tasks(lead_id)), True)
+
+
+def _referrer_name(store: Store, lead: Lead) -> str | None:
+    if not lead.referred_by:
+        return None
+    ref = store.get_lead(lead.referred_by)
+    return ref.name if ref else None
+
+
+def _clean(text: str | None) -> str | None:
+    text = " ".join((text or "").split())
+    return text or None
+
+
+# ------------------------------------------------------------------ manual input
+
+
+def normalize_email(raw: str) -> str:
+    """A syntactically valid address (no DNS lookup), or CardscanError."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return str(validate_email(raw.strip(), check_deliverability=False).normalized)
+    except EmailNotValidError as exc:
+        raise CardscanError(f"--email {raw!r}: {exc}") from None
+
+
+def normalize_phone(raw: str, region: str | None = None) -> PhoneNumber:
+    """E.164 and a type (mobile / work / other) for a number typed by the user."""
+    import phonenumbers
+    from phonenumbers import PhoneNumberType
+
+    reg = region.upper() if region else None
+    try:
+        num = phonenumbers.parse(raw, reg)
+    except phonenumbers.NumberParseException as exc:
+        hint = "" if reg else " (give +CC or --region)"
+        raise CardscanError(f"--phone {raw!r}: not a phone number{hint}: {exc}") from None
+    if not phonenumbers.is_valid_number(num):
+        hint = "" if reg else " (give +CC or --region)"
+        raise CardscanError(f"--phone {raw!r}: not a valid phone number{hint}")
+    kind = phonenumbers.number_type(num)
+    typ = {PhoneNumberType.MOBILE: "mobile", PhoneNumberType.FIXED_LINE: "work"}.get(kind, "other")
+    return PhoneNumber(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164), typ)
+
+
+def _manual_lead(
+    name: str,
+    emails: Sequence[str],
+    phones: Sequence[str],
+    company: str | None,
+    title: str | None,
+    region: str | None,
+) -> Lead:
+    full = _clean(name)
+    if not full:
+        raise CardscanError("--name must not be empty")
+    mails = tuple(dict.fromkeys(normalize_email(e) for e in emails))
+    nums = tuple({p.number: p for p in (normalize_phone(x, region) for x in phones)}.values())
+    given, family = _split_name(full)
+    company = _clean(company)
+    return Lead(
+        id=lead_id_for_manual(full, mails, [p.number for p in nums], company),
+        name=full,
+        given_name=given,
+        family_name=family,
+        title=_clean(title),
+        company=company,
+        emails=mails,
+        phones=nums,
+    )
+
+
+def _split_name(full: str) -> tuple[str | None, str | None]:
+    try:
+        from nameparser import HumanName
+    except ImportError:  # pragma: no cover - nameparser is a dependency
+        parts = full.split()
+        return parts[0], (parts[-1] if len(parts) > 1 else None)
+    hn = HumanName(full)
+    return (hn.first or None), (hn.last or None)
+
+
+# ------------------------------------------------------------------ queries
+
+
+def _require_lead(store: Store, lead_id: str) -> Lead:
+    lead = store.get_lead(store.resolve_lead_id(lead_id))
+    if lead is None:  # pragma: no cover - resolve_lead_id found it
+        raise StoreError(f"unknown lead id {lead_id!r}")
+    return lead
+
+
+def get_lead(store: Store, lead_id: str) -> Lead:
+    """The lead with this id or unique prefix (>= 6 chars); StoreError otherwise."""
+    return _require_lead(store, lead_id)
+
+
+def get_task(store: Store, task_id: str) -> Task:
+    """The task with this id or unique prefix (>= 6 chars); StoreError otherwise."""
+    task = store.get_task(store.resolve_task_id(task_id))
+    if task is None:  # pragma: no cover
+        raise StoreError(f"unknown task id {task_id!r}")
+    return task
+
+
+def list_leads(store: Store) -> list[Lead]:
+    """Every lead, oldest first."""
+    return store.leads()
+
+
+def list_tasks(
+    store: Store, *, due: DueFilter = "all", cadence: Cadence, clock: Clock
+) -> list[Task]:
+    """Tasks by due date.  today: pending and due today or earlier; overdue:
+    pending and due before today; week: pending and due within the next 7
+    days (overdue included); all: every task, whatever its status."""
+    if due not in DUE_FILTERS:
+        raise CardscanError(f"--due must be one of {', '.join(DUE_FILTERS)}")
+    tasks = store.tasks()
+    if due == "all":
+        return tasks
+    today = cadence.calendar.today(clock)
+    limit = {
+        "today": today,
+        "overdue": today - dt.timedelta(days=1),
+        "week": today + dt.timedelta(days=6),
+    }[due]
+    return [t for t in tasks if t.status in PENDING and t.due <= limit]
+
+
+def next_action(store: Store, lead_id: str, clock: Clock) -> Task | None:
+    """The lead's earliest pending task (an overdue one included), or None.
+
+    `clock` is accepted for symmetry with the other operations; the next
+    action does not depend on the date.
+    """
+    pending = [t for t in store.tasks(lead_id) if t.status in PENDING]
+    return min(pending, key=lambda t: (t.due, t.seq), default=None)
+
+
+# ------------------------------------------------------------------ task changes
+
+
+def done(
+    store: Store,
+    task_id: str,
+    *,
+    on: dt.date | None = None,
+    note: str | None = None,
+    skipped: bool = False,
+    cadence: Cadence,
+    clock: Clock,
+) -> TaskChange:
+    """Mark a task done (or skipped) on `on` (default today); the steps that
+    follow it are re-dated from that real date."""
+    now = clock()
+    on = on or cadence.calendar.today(clock)
+    with store.transaction():
+        task = get_task(store, task_id)
+        before = store.tasks(task.lead_id)
+        after = planner.complete(
+            before,
+            task.id,
+            on=on,
+            note=(note or "").strip() or None,
+            cadence=cadence,
+            clock=clock,
+            status="skipped" if skipped else "done",
+        )
+        return _apply(store, before, after, task.id, now)
+
+
+def snooze(
+    store: Store, task_id: str, *, until: dt.date, cadence: Cadence, clock: Clock
+) -> TaskChange:
+    """Move a task to `until` (next business day if that is not one); only
+    the steps that depend on it move with it."""
+    now = clock()
+    with store.transaction():
+        task = get_task(store, task_id)
+        before = store.tasks(task.lead_id)
+        after = planner.snooze(before, task.id, until=until, cadence=cadence, clock=clock)
+        return _apply(store, before, after, task.id, now)
+
+
+def _apply(
+    store: Store, before: Sequence[Task], after: Sequence[Task], tid: str, now: dt.datetime
+) -> TaskChange:
+    old = {t.id: t for t in before}
+    changed = [t for t in after if t != old[t.id]]
+    store.save_tasks(changed, now)
+    task = next(t for t in after if t.id == tid)
+    moved = tuple(
+        sorted((t for t in changed if t.id != tid and t.due != old[t.id].due), key=lambda t: t.seq)
+    )
+    return TaskChange(task, moved)
+
+
+_RELATIVE = re.compile(r"^\+(\d{1,4})([dw])$")
+
+
+def parse_until(text: str, today: dt.date) -> dt.date:
+    """`YYYY-MM-DD`, `+Nd` (N days from today) or `+Nw` (N weeks)."""
+    value = text.strip().lower()
+    m = _RELATIVE.match(value)
+    if m:
+        n = int(m.group(1)) * (7 if m.group(2) == "w" else 1)
+        return today + dt.timedelta(days=n)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CardscanError(f"--until {text!r}: give YYYY-MM-DD, +Nd or +Nw") from None
+
+
+# ------------------------------------------------------------------ flat rows
+
+
+def lead_row(lead: Lead, next_task: Task | None) -> dict[str, Any]:
+    """One flat row per lead (CSV / DataFrame)."""
+
+    def phone(t: str) -> str:
+        return "; ".join(p.number for p in lead.phones if p.type == t)
+
+    return {
+        "lead_id": lead.id,
+        "name": lead.name,
+        "given_name": lead.given_name,
+        "family_name": lead.family_name,
+        "title": lead.title,
+        "company": lead.company,
+        "department": lead.department,
+        "address": lead.address,
+        "email": lead.emails[0] if lead.emails else None,
+        "other_emails": "; ".join(lead.emails[1:]),
+        "mobile": phone("mobile"),
+        "work_phone": phone("work"),
+        "fax": phone("fax"),
+        "other_phone": phone("other"),
+        "website": lead.websites[0] if lead.websites else None,
+        "event": lead.event,
+        "met_on": lead.met_on,
+        "status": lead.status,
+        "possible_duplicate_of": lead.possible_duplicate_of,
+        "referred_by": lead.referred_by,
+        "sources": "; ".join(lead.sources),
+        "next_action": next_task.summary if next_task else None,
+        "next_action_due": next_task.due if next_task else None,
+        "next_action_channel": next_task.channel if next_task else None,
+        "next_action_id": next_task.id if next_task else None,
+    }
+
+
+def task_row(task: Task, lead: Lead | None, today: dt.date | None = None) -> dict[str, Any]:
+    """One flat row per task (CSV / JSON / DataFrame)."""
+    return {
+        "id": task.id,
+        "lead_id": task.lead_id,
+        "lead_name": lead.name if lead else None,
+        "company": lead.company if lead else None,
+        "due": task.due,
+        "channel": task.channel,
+        "summary": task.summary,
+        "status": task.status,
+        "overdue": bool(today and task.status in PENDING and task.due < today),
+        "subject": task.subject,
+        "body": task.body,
+        "step": task.step,
+        "done_on": task.done_on,
+        "note": task.note,
+    }
+
+
+def next_actions(store: Store) -> dict[str, Task]:
+    """Each lead's earliest pending task, for all leads at once."""
+    out: dict[str, Task] = {}
+    for t in store.tasks():
+        if t.status in PENDING:
+            cur = out.get(t.lead_id)
+            if cur is None or (t.due, t.seq) < (cur.due, cur.seq):
+                out[t.lead_id] = t
+    return out
+
+
+def leads_dataframe(store: Store) -> pd.DataFrame:
+    """Leads as a pandas DataFrame (columns of `lead_row`)."""
+    import pandas as pd
+
+    nxt = next_actions(store)
+    return pd.DataFrame([lead_row(lead, nxt.get(lead.id)) for lead in store.leads()])
+
+
+def tasks_dataframe(
+    store: Store, *, due: DueFilter = "all", cadence: Cadence, clock: Clock
+) -> pd.DataFrame:
+    """Tasks as a pandas DataFrame (columns of `task_row`)."""
+    import pandas as pd
+
+    leads = {lead.id: lead for lead in store.leads()}
+    today = cadence.calendar.today(clock)
+    rows = [
+        task_row(t, leads.get(t.lead_id), today)
+        for t in list_tasks(store, due=due, cadence=cadence, clock=clock)
+    ]
+    return pd.DataFrame(rows)
+
+
+def tasks_for(leads: Iterable[Lead], tasks: Iterable[Task]) -> list[Task]:
+    """The tasks that belong to `leads` (e.g. to export a subset)."""
+    ids = {lead.id for lead in leads}
+    return [t for t in tasks if t.lead_id in ids]
