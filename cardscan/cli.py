@@ -10,9 +10,8 @@ import argparse
 import datetime as dt
 import json
 import logging
-import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -46,17 +45,6 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date {value!r} (YYYY-MM-DD)") from None
 
 
-def clock_from_env() -> Callable[[], dt.datetime]:
-    """The CLI's clock; CARDSCAN_NOW (ISO datetime or date) pins it for tests/demos."""
-    pinned = os.environ.get("CARDSCAN_NOW") or os.environ.get("CARDSCAN_TODAY")
-    if pinned:
-        when = dt.datetime.fromisoformat(pinned)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.UTC)
-        return lambda: when
-    return lambda: dt.datetime.now(dt.UTC)
-
-
 # --- scan -----------------------------------------------------------------------
 
 
@@ -77,6 +65,7 @@ def _progress(records: Iterator[CardRecord], total: int, enabled: bool) -> Itera
 
 def cmd_scan(args: argparse.Namespace) -> int:
     from .api import scan
+    from .cli_crm import cadence_from_args, clock_from_env
     from .export.leads_csv import write_leads_csv
     from .load import iter_inputs
 
@@ -91,8 +80,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         from . import crm
 
         store = crm.open_store(args.db)
-        cadence = crm.load_cadence(args.cadence)
-    clock = clock_from_env()
+        cadence = cadence_from_args(args)
+    clock = clock_from_env(cadence.calendar.timezone if store is not None else None)
     counts = {"ok": 0, "review": 0, "no_card": 0, "error": 0}
     interrupted = False
     jsonl: TextIO | None = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else None  # noqa: SIM115
@@ -199,12 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    try:
-        from .cli_crm import db_parent, register
-    except ImportError:  # pragma: no cover - the CRM commands are part of the package
-        db_parent = None  # type: ignore[assignment]
-        register = None  # type: ignore[assignment]
-    parents = [db_parent()] if db_parent else []
+    from .cli_crm import _cadence_parent as cadence_parent
+    from .cli_crm import db_parent, register
+
+    parents = [db_parent(), cadence_parent()]
 
     s = sub.add_parser("scan", parents=parents, help="read card photos into leads",
                        description="Read photos/scans of business cards into leads.")
@@ -219,11 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--event", help="where you met them, e.g. 'Chamber breakfast'")
     s.add_argument("--met-on", type=_date, help="meeting date YYYY-MM-DD "
                    "(default: the photo's EXIF date, else today)")
-    s.add_argument("--cadence", type=Path, help="follow-up cadence TOML (default: built-in)")
     s.add_argument("--no-db", action="store_true", help="do not store leads or plan tasks")
     s.add_argument("--debug-dir", help="write the flattened card crops here")
-    if not parents:
-        s.add_argument("--db", type=Path, default=Path("cardscan.db"))
     s.set_defaults(func=cmd_scan)
 
     pa = sub.add_parser("parse", help="parse card text into a JSON record")
@@ -232,8 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--region", type=_region)
     pa.set_defaults(func=cmd_parse)
 
-    if register:
-        register(sub)
+    register(sub)
     return p
 
 

@@ -169,8 +169,8 @@ def find_cards(rgb: np.ndarray, max_cards: int = 8) -> list[CardRegion]:
 def warp(rgb: np.ndarray, quad: np.ndarray, max_side: int = 1800) -> np.ndarray:
     """Perspective-correct one card to a flat rectangle at its natural size."""
     tl, tr, br, bl = quad
-    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
-    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    width = float(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
+    height = float(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
     s = min(1.0, max_side / max(width, height))
     ow, oh = max(8, int(width * s)), max(8, int(height * s))
     dst = np.array([[0, 0], [ow - 1, 0], [ow - 1, oh - 1], [0, oh - 1]], dtype=np.float32)

@@ -103,10 +103,8 @@ def load_image(source: str, *, max_pixels: int, work_side: int) -> LoadedImage:
                 k = work_side / max(w, h)
                 img.draft("RGB", (int(w * k), int(h * k)))
             img.load()
-            img = ImageOps.exif_transpose(img)  # exactly once, and it drops the tag
-            if getattr(img, "n_frames", 1) > 1:
-                img.seek(0)
-            rgb = np.asarray(img.convert("RGB"))
+            shown = ImageOps.exif_transpose(img)  # exactly once; the result has no tag
+            rgb = np.asarray(shown.convert("RGB"))
     except InputFileError:
         raise
     except UnidentifiedImageError:

@@ -195,6 +195,7 @@ class CardRecord:
             "image_sha256": self.image_sha256,
             "taken_at": self.taken_at,
             "engine": self.engine,
+            "qr": list(self.qr),
             "text": self.text,
         }
         d.update(self.extra)

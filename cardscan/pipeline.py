@@ -13,6 +13,7 @@ import logging
 import multiprocessing as mp
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -71,7 +72,8 @@ def _qr_merge(parsed: ParsedCard, payloads: list[str], region: str | None) -> Pa
             val = getattr(c, key)
             cur: Field | None = getattr(parsed, key)
             if val and (cur is None or cur.confidence < 0.5):
-                parsed = dataclasses.replace(parsed, **{key: Field(val, val, 0.95)})
+                fill: dict[str, Any] = {key: Field(val, val, 0.95)}
+                parsed = dataclasses.replace(parsed, **fill)
         if c.name and parsed.name and parsed.name.value == c.name:
             parsed = dataclasses.replace(
                 parsed,

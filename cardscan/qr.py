@@ -35,7 +35,7 @@ def decode(rgb: np.ndarray) -> list[str]:
     except ImportError:  # optional at run time; declared as a dependency
         return []
     try:
-        results = zxingcpp.read_barcodes(rgb, formats=zxingcpp.BarcodeFormat.QRCode)
+        results = zxingcpp.read_barcodes(rgb, formats=zxingcpp.BarcodeFormat.QRCode)  # type: ignore[arg-type]
     except Exception as e:  # a decoder failure must never fail the card
         log.debug("QR decode failed: %s", e)
         return []
@@ -103,8 +103,8 @@ def parse_mecard(text: str) -> QrContact | None:
         name=" ".join(p for p in (given, family) if p) or None,
         given_name=given,
         family_name=family,
-        company=(fields.get("ORG") or [None])[0],
-        title=(fields.get("TITLE") or [None])[0],
+        company=next(iter(fields.get("ORG", [])), None),
+        title=next(iter(fields.get("TITLE", [])), None),
         emails=tuple(fields.get("EMAIL", [])),
         phones=tuple((v, "other") for v in fields.get("TEL", [])),
         websites=tuple(fields.get("URL", [])),

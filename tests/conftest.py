@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SAMPLES_OCR = Path(__file__).parent / "fixtures" / "samples_rapidocr.jsonl"
+DEVSET = ROOT.parent / "shared" / "cards-dev"
+
+
+@pytest.fixture(scope="session")
+def replay_engine():
+    """RapidOCR's real output on samples/, recorded by benchmarks/record_ocr.py."""
+    from cardscan.ocr import load_replay
+
+    return load_replay(str(SAMPLES_OCR))
+
+
+@pytest.fixture
+def devset() -> Path:
+    if not (DEVSET / "labels.json").exists():
+        pytest.skip("../shared/cards-dev is not here")
+    return DEVSET
