@@ -47,7 +47,9 @@ def test_finds_and_normalises(text: str, expected: list[str]) -> None:
         ("lenafoxacme-tools.com", ("acme-tools.com",), ["lenafox@acme-tools.com"]),
     ],
 )
-def test_repairs_confirmed_by_website(text: str, sites: tuple[str, ...], expected: list[str]) -> None:
+def test_repairs_confirmed_by_website(
+    text: str, sites: tuple[str, ...], expected: list[str]
+) -> None:
     assert _emails(text, sites) == expected
 
 

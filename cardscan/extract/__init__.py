@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 from cardscan.model import Field, Page, ParsedCard
@@ -28,7 +29,21 @@ from .person import (
     title_score,
 )
 from .phones import PhoneHit, infer_region, order_phones, scan_phones
-from .text import Chunk, Span, TextLine, clamp, residue, text_lines, vocab_entries
+from .text import (
+    Chunk,
+    Span,
+    TextLine,
+    clamp,
+    fold,
+    ocr_fix,
+    residue,
+    respace,
+    segment,
+    text_lines,
+    vocab_entries,
+    vocab_toml,
+    vocab_words,
+)
 from .websites import WebHit, scan_websites
 
 __all__ = ["card_status", "parse_page", "parse_text"]
@@ -44,7 +59,10 @@ def parse_text(text: str, region: str | None = None) -> ParsedCard:
 
 
 def parse_page(page: Page, region: str | None = None) -> ParsedCard:
-    tls = text_lines(page.lines)
+    ocr = page.engine not in ("", "text")
+    tls = tuple(
+        TextLine(t.index, ocr_fix(t.text), t.height, t.box, t.conf) for t in text_lines(page.lines)
+    )
     webs = scan_websites(tls)
     site_domains = [w.domain for w in webs]
     emails = scan_emails(tls, site_domains)
@@ -56,11 +74,13 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
     reg = (region or infer_region(tls, [*email_domains, *site_domains])).upper()
     phone_hits = scan_phones(tls, reg)
 
+    local_parts = [e.field.value.split("@", 1)[0] for e in emails]
     rest = _residues(tls, emails, webs, phone_hits)
+    if ocr:
+        rest = [_respace_line(tl, local_parts) for tl in rest]
     addr = find_address(rest)
     addr_lines = set(addr.lines) if addr else set()
     chunks = _chunks([tl for tl in rest if tl.index not in addr_lines])
-    local_parts = [e.field.value.split("@", 1)[0] for e in emails]
 
     name, cand = _pick_name(chunks, local_parts, org_domains)
     given = family = None
@@ -157,6 +177,36 @@ def _residues(
         if re.sub(r"[\W_]", "", text):
             out.append(TextLine(tl.index, text, tl.height, tl.box, tl.conf))
     return out
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    names = [
+        "title_words.txt", "company_words.txt", "department_words.txt", "address_words.txt",
+        "company_suffixes.txt",
+    ]
+    out: set[str] = set(vocab_words("given_names.txt"))
+    for n in names:
+        out |= {w for w in vocab_words(n) if len(w) >= 2 and w.isalpha()}
+    out |= {fold(k) for k in vocab_toml("countries.toml")["names"] if " " not in k}
+    return frozenset(out | {"of", "and", "the", "for", "de", "commerce", "freight", "express"})
+
+
+def _respace_line(tl: TextLine, local_parts: Sequence[str]) -> TextLine:
+    """OCR output without spaces: restore them, and split glued capitals with the
+    vocabularies and the e-mail local parts as the dictionary."""
+    text = respace(tl.text)
+    known = _known_words() | {
+        b for lp in local_parts for b in re.split(r"[._\-+\d]+", fold(lp)) if len(b) >= 3
+    }
+    toks = []
+    for tok in text.split(" "):
+        core = tok.strip(",.;:")
+        parts = segment(core, known) if len(core) >= 7 and core.isalpha() and (
+            core.isupper() or core.islower()
+        ) else None
+        toks.append(tok.replace(core, " ".join(parts)) if parts else tok)
+    return TextLine(tl.index, " ".join(toks), tl.height, tl.box, tl.conf)
 
 
 def _clean(text: str) -> str:

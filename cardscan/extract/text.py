@@ -7,6 +7,8 @@ functools.lru_cache; callers get immutable tuples/frozensets/mapping proxies.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import tomllib
 import unicodedata
@@ -59,6 +61,107 @@ def normalize(text: str) -> str:
     text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
     text = text.replace("\u2018", "'").replace("\u2019", "'").replace("\u00b4", "'")
     return _SPACES.sub(" ", text).strip()
+
+
+_ZERO_IN_WORD = re.compile(
+    r"(?<=[^\W\d_]{2})0(?=[^\W\d_])|(?<=[^\W\d_])0(?=[^\W\d_]{2})|(?<![\w@.])0(?=[a-z]{3})"
+    r"|(?<=[a-z]{3})0(?![\w@.])"
+)
+_O_IN_NUMBER = re.compile(r"(?<=\d)[Oo](?=\d)|(?<=\d[\-.])O(?=\d{2})")
+
+
+def ocr_fix(text: str) -> str:
+    """Undo the O/0 swaps OCR makes inside words and numbers ("Ph0ne", "110-O005");
+    tokens holding an e-mail or web address are left alone (their repair is checked
+    by the validator)."""
+    out = []
+    for tok in text.split(" "):
+        if "@" in tok or "www" in tok.lower() or "://" in tok:
+            out.append(tok)
+            continue
+        tok = _ZERO_IN_WORD.sub(functools.partial(_zero_repl, tok), tok)
+        out.append(_O_IN_NUMBER.sub("0", tok))
+    return " ".join(out)
+
+
+def _zero_repl(tok: str, m: re.Match[str]) -> str:
+    return _zero_letter(tok, m.start())
+
+
+def _zero_letter(tok: str, i: int) -> str:
+    if i == 0 or not tok[i - 1].isalpha() or _upper_near(tok, i):
+        return "O"
+    return "o"
+
+
+def _upper_near(tok: str, i: int) -> bool:
+    near = [c for c in tok[max(0, i - 2) : i + 3] if c.isalpha()]
+    return bool(near) and all(c.isupper() for c in near)
+
+
+_CAMEL = re.compile(r"(?<=[a-zà-ÿğışçöü]{2})(?=[A-ZÀ-ÞĞİŞÇÖÜ])|(?<=[A-Z])(?=[A-Z][a-z]{2})")
+_AFTER_PUNCT = re.compile(
+    r"(?<=[^\W_][,;])(?=[^\W\d_])|(?<=(?<![^\W\d_])[A-Z]\.)(?=[A-Z][a-z])|(?<=\d)(?=[A-Z]\.)"
+)
+_LETTER_DIGIT = re.compile(
+    r"(?<=[^\W\d_]{3})(?=\d)|(?<=\d)(?=[A-Z][a-z]{2,})|(?<=\d)(?=[A-Z]{2,}\b)"
+)
+_KEEP_CAMEL = re.compile(r"^(?:Mc|Mac|Mc|O'|D'|De|Di|Da|Du|La|Le|Van|Von)$")
+
+
+def respace(text: str) -> str:
+    """Put back the spaces OCR engines drop between words: "EricRothenberg,0wner"
+    -> "Eric Rothenberg, 0wner", "Suite120" -> "Suite 120", "JoeyK.Smith" ->
+    "Joey K. Smith".  Only for OCR output; e-mail/web tokens are skipped."""
+    out = []
+    for tok in text.split(" "):
+        if "@" in tok or "www" in tok.lower() or "://" in tok or ("." in tok.strip(".")[1:-1] and (
+            re.search(r"\.[a-z]{2,}$", tok)
+        )):
+            out.append(tok)
+            continue
+        parts = _CAMEL.split(tok)
+        merged: list[str] = []
+        for part in parts:
+            if merged and _KEEP_CAMEL.match(merged[-1]):
+                merged[-1] += part
+            else:
+                merged.append(part)
+        tok = " ".join(merged)
+        tok = _AFTER_PUNCT.sub(" ", tok)
+        tok = _LETTER_DIGIT.sub(" ", tok)
+        out.append(tok)
+    return " ".join(out)
+
+
+def segment(token: str, known: frozenset[str]) -> list[str] | None:
+    """Split a glued word ("BUSINESSDEVELOPMENTMANAGER") into known words; at most
+    one unknown piece of 3+ letters is allowed.  None when no good split exists."""
+    low = fold(token)
+    n = len(low)
+    if n < 7 or not low.isalpha():
+        return None
+    # best[i] = (unknown pieces, unknown letters, pieces, cut points) for low[:i]
+    best: list[tuple[int, int, int, list[int]] | None] = [None] * (n + 1)
+    best[0] = (0, 0, 0, [])
+    for i in range(n):
+        cur = best[i]
+        if cur is None:
+            continue
+        for j in range(i + 2, n + 1):
+            piece = low[i:j]
+            unknown = 0 if piece in known else 1
+            if unknown and (j - i < 3):
+                continue
+            cand = (cur[0] + unknown, cur[1] + unknown * (j - i), cur[2] + 1, [*cur[3], j])
+            old = best[j]
+            if old is None or cand[:3] < old[:3]:
+                best[j] = cand
+    end = best[n]
+    if end is None or end[2] < 2 or end[0] > 1 or end[1] * 2 > n:
+        return None
+    cuts = [0, *end[3]]
+    return [token[a:b] for a, b in itertools.pairwise(cuts)]
 
 
 def fold(text: str) -> str:
