@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng fonts-dejavu-core fonts-urw-base35 fonts-liberation2
 
 .PHONY: demo test check lint bench system deps clean
 
@@ -29,9 +29,12 @@ bench: deps
 	$(BIN)/python benchmarks/throughput.py ../shared/cards-dev/images
 
 # Debian packages: only what is missing, so a second run needs no root.
+# Fonts are for samples/generate.py (its determinism test skips without them).
 system:
 	@missing=""; \
-	command -v tesseract >/dev/null 2>&1 || missing="$(APT_PACKAGES)"; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
 	$(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \

@@ -102,6 +102,15 @@ def _has_contact(p: ParsedCard) -> bool:
     return bool(p.emails or p.phones or p.websites or p.name)
 
 
+def _is_card(p: ParsedCard, lines: int, outlined: bool) -> bool:
+    """A card-shaped outline with text on it is a card even if it names nobody
+    (a company-only card goes to review, not away); without an outline, text
+    must look like a card's before we believe there is one."""
+    if lines < MIN_LINES_FOR_CARD:
+        return False
+    return outlined or _has_contact(p) or p.company is not None
+
+
 def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
     """Every card found in one input file, or one no_card / error record."""
     from .detect import find_cards, warp
@@ -118,7 +127,8 @@ def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[C
         results = [read_card(c, engine, options) for c in crops]
         # A wrong outline (a panel, a shadow) loses text: if the crops read
         # nothing useful, read the whole photo instead.
-        if not any(_has_contact(r[0]) for r in results):
+        outlined = bool(results) and any(_has_contact(r[0]) for r in results)
+        if not outlined:
             results = [read_card(img.rgb, engine, options)]
         if options.debug_dir:
             _save_debug(options.debug_dir, source, crops or [img.rgb])
@@ -130,7 +140,7 @@ def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[C
                            image_sha256=img.sha256)]
     out: list[CardRecord] = []
     for i, (parsed, text, qr, nlines) in enumerate(
-        r for r in results if r[3] >= MIN_LINES_FOR_CARD and _has_contact(r[0])
+        r for r in results if _is_card(r[0], r[3], outlined)
     ):
         out.append(CardRecord(
             source, i, card_status(parsed), None, parsed, text, img.sha256, img.taken_at,
