@@ -324,9 +324,9 @@ def normalize_phone(raw: str, region: str | None = None) -> PhoneNumber:
     reg = region.upper() if region else None
     try:
         num = phonenumbers.parse(raw, reg)
-    except phonenumbers.NumberParseException as exc:
+    except phonenumbers.NumberParseException:
         hint = "" if reg else " (give +CC or --region)"
-        raise CardscanError(f"--phone {raw!r}: not a phone number{hint}: {exc}") from None
+        raise CardscanError(f"--phone {raw!r}: not a phone number{hint}") from None
     if not phonenumbers.is_valid_number(num):
         hint = "" if reg else " (give +CC or --region)"
         raise CardscanError(f"--phone {raw!r}: not a valid phone number{hint}")

@@ -1,0 +1,574 @@
+"""Command-line sub-commands over `cardscan.crm`: add, leads, tasks, done,
+snooze, refer, export.  Parsing and printing only; errors are raised as
+`cardscan.errors` exceptions and mapped to exit codes by `cardscan.cli.main`.
+
+The clock can be pinned for reproducible runs and tests with the
+environment variable CARDSCAN_TODAY=YYYY-MM-DD (read only here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import crm
+from .errors import CardscanError, StoreError
+from .followup.cadence import Cadence
+from .followup.calendar import Clock
+from .leads import Lead, Task
+from .store import Store
+from .store.ids import SHORT_LEN
+
+EXPORT_FORMATS = ("ics", "vcf", "google", "outlook", "hubspot", "salesforce")
+OUTPUT_FORMATS = ("table", "csv", "json")
+TODAY_ENV = "CARDSCAN_TODAY"
+CADENCE_ENV = "CARDSCAN_CADENCE"
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+# ------------------------------------------------------------------ shared options
+
+
+def db_parent() -> argparse.ArgumentParser:
+    """Parent parser with `--db PATH`, shared by every sub-command (scan included)."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument(
+        "--db",
+        type=Path,
+        default=Path("cardscan.db"),
+        metavar="PATH",
+        help="lead database (default: cardscan.db in the current folder)",
+    )
+    return p
+
+
+def _cadence_parent() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument(
+        "--cadence",
+        type=Path,
+        metavar="FILE",
+        help=f"follow-up cadence TOML (default: ${CADENCE_ENV}, else the built-in cadence)",
+    )
+    return p
+
+
+def clock_from_env(tz: str | None = None, env: Mapping[str, str] | None = None) -> Clock:
+    """The real clock, or noon of $CARDSCAN_TODAY in zone `tz` (local when None)."""
+    value = (os.environ if env is None else env).get(TODAY_ENV, "").strip()
+    if not value:
+        return lambda: dt.datetime.now(dt.UTC)
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise CardscanError(f"{TODAY_ENV}={value!r}: expected YYYY-MM-DD") from None
+    if tz:
+        from zoneinfo import ZoneInfo
+
+        fixed = dt.datetime(day.year, day.month, day.day, 12, tzinfo=ZoneInfo(tz))
+    else:
+        fixed = dt.datetime(day.year, day.month, day.day, 12).astimezone()
+    return lambda: fixed
+
+
+def cadence_from_args(args: argparse.Namespace) -> Cadence:
+    path = getattr(args, "cadence", None) or os.environ.get(CADENCE_ENV) or None
+    return crm.load_cadence(path)
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _region(text: str) -> str:
+    code = text.strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a two-letter country code")
+    return code
+
+
+def _open(args: argparse.Namespace, *, create: bool = False) -> Store:
+    path = Path(args.db)
+    if not create and not path.exists():
+        raise StoreError(
+            f"{path}: no lead database here yet (cardscan scan or cardscan add makes one)"
+        )
+    return crm.open_store(path)
+
+
+# ------------------------------------------------------------------ output helpers
+
+
+def short_ids(ids: Sequence[str], *, min_len: int = SHORT_LEN) -> dict[str, str]:
+    """The shortest prefix of each id, at least `min_len`, that no other id shares."""
+    ordered = sorted(set(ids))
+    out: dict[str, str] = {}
+
+    def common(a: str, b: str) -> int:
+        n = 0
+        while n < min(len(a), len(b)) and a[n] == b[n]:
+            n += 1
+        return n
+
+    for i, x in enumerate(ordered):
+        need = 0
+        if i > 0:
+            need = max(need, common(x, ordered[i - 1]) + 1)
+        if i + 1 < len(ordered):
+            need = max(need, common(x, ordered[i + 1]) + 1)
+        out[x] = x[: max(min_len, need)]
+    return out
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    cells = [[_text(v) for v in row] for row in rows]
+    widths = [len(h) for h in header]
+    for row in cells:
+        for i, v in enumerate(row):
+            widths[i] = max(widths[i], len(v))
+    lines = []
+    for row in [list(header), *cells]:
+        parts = [v.ljust(widths[i]) for i, v in enumerate(row[:-1])] + [row[-1]]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    # one line per row: a newline in OCR text must not break the table
+    return " ".join(str(value).split())
+
+
+def _write_csv(rows: Sequence[Mapping[str, Any]], header: Sequence[str]) -> None:
+    from .export.safecsv import safe_cell
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(row.get(h)) for h in header])
+
+
+def _write_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _who(lead: Lead | None) -> str:
+    if lead is None:
+        return ""
+    name = lead.name or (lead.emails[0] if lead.emails else lead.phone() or "(no name)")
+    return f"{name} ({lead.company})" if lead.company else name
+
+
+def _task_table(tasks: Sequence[Task], ids: Mapping[str, str]) -> str:
+    return _table(
+        ["ID", "DUE", "CHANNEL", "SUMMARY"],
+        [[ids.get(t.id, t.id[:SHORT_LEN]), t.due, t.channel, t.summary] for t in tasks],
+    )
+
+
+def _all_task_ids(store: Store) -> dict[str, str]:
+    return short_ids([t.id for t in store.tasks()])
+
+
+# ------------------------------------------------------------------ handlers
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    cadence = cadence_from_args(args)
+    clock = clock_from_env(cadence.calendar.timezone)
+    with _open(args, create=True) as store:
+        result = crm.add_lead(
+            store,
+            name=args.name,
+            emails=args.email or (),
+            phones=args.phone or (),
+            company=args.company,
+            title=args.title,
+            event=args.event,
+            met_on=args.met_on,
+            region=args.region,
+            cadence=cadence,
+            clock=clock,
+        )
+        _print_import(store, result, verb="Added")
+    return 0
+
+
+def _print_import(store: Store, result: crm.ImportResult, *, verb: str, suffix: str = "") -> None:
+    lead = store.get_lead(result.lead_id or "")
+    lead_ids = short_ids([x.id for x in store.leads()])
+    lid = lead_ids.get(result.lead_id or "", result.lead_id or "")
+    if result.skipped:
+        print(f"Already stored: lead {lid} {_who(lead)}; nothing changed.")
+    elif result.merged_into:
+        print(f"Merged into lead {lid} {_who(lead)} (same person){suffix}.")
+    else:
+        print(f"{verb} lead {lid} {_who(lead)}{suffix}.")
+    if result.possible_duplicate_of:
+        other = store.get_lead(result.possible_duplicate_of)
+        oid = lead_ids.get(result.possible_duplicate_of, result.possible_duplicate_of)
+        print(f"Possible duplicate of lead {oid} {_who(other)}: review before following up.")
+    pending = [t for t in result.tasks if t.status in crm.PENDING]
+    if pending and not result.skipped:
+        print(_task_table(pending, _all_task_ids(store)))
+
+
+LEAD_CSV_COLUMNS = (
+    "lead_id",
+    "name",
+    "given_name",
+    "family_name",
+    "title",
+    "company",
+    "department",
+    "address",
+    "email",
+    "other_emails",
+    "mobile",
+    "work_phone",
+    "fax",
+    "other_phone",
+    "website",
+    "event",
+    "met_on",
+    "status",
+    "possible_duplicate_of",
+    "referred_by",
+    "sources",
+    "next_action",
+    "next_action_due",
+    "next_action_channel",
+    "next_action_id",
+)
+
+
+def cmd_leads(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        leads = crm.list_leads(store)
+        nxt = crm.next_actions(store)
+        task_ids = _all_task_ids(store)
+    if args.format == "csv":
+        _write_csv([crm.lead_row(x, nxt.get(x.id)) for x in leads], LEAD_CSV_COLUMNS)
+    elif args.format == "json":
+        _write_json([_lead_json(x, nxt.get(x.id)) for x in leads])
+    elif not leads:
+        print("No leads yet.")
+    else:
+        ids = short_ids([x.id for x in leads])
+        rows = []
+        for x in leads:
+            t = nxt.get(x.id)
+            status = x.status + (
+                f", dup? {ids[x.possible_duplicate_of]}" if x.possible_duplicate_of in ids else ""
+            )
+            rows.append(
+                [
+                    ids[x.id],
+                    x.name or "",
+                    x.company,
+                    x.emails[0] if x.emails else "",
+                    x.phone() or "",
+                    x.event,
+                    x.met_on,
+                    status,
+                    f"{t.due} {t.channel} {task_ids.get(t.id, t.id[:SHORT_LEN])}" if t else "",
+                ]
+            )
+        header = ["ID", "NAME", "COMPANY", "EMAIL", "PHONE", "EVENT", "MET", "STATUS", "NEXT"]
+        print(_table(header, rows))
+    return 0
+
+
+def _lead_json(lead: Lead, nxt: Task | None) -> dict[str, Any]:
+    return {
+        "id": lead.id,
+        "name": lead.name,
+        "given_name": lead.given_name,
+        "family_name": lead.family_name,
+        "title": lead.title,
+        "company": lead.company,
+        "department": lead.department,
+        "address": lead.address,
+        "emails": list(lead.emails),
+        "phones": [{"number": p.number, "type": p.type} for p in lead.phones],
+        "websites": list(lead.websites),
+        "event": lead.event,
+        "met_on": lead.met_on,
+        "status": lead.status,
+        "possible_duplicate_of": lead.possible_duplicate_of,
+        "referred_by": lead.referred_by,
+        "sources": list(lead.sources),
+        "created_at": lead.created_at.isoformat() if lead.created_at else None,
+        "next_action": (
+            {"id": nxt.id, "due": nxt.due, "channel": nxt.channel, "summary": nxt.summary}
+            if nxt
+            else None
+        ),
+    }
+
+
+TASK_COLUMNS = (
+    "id",
+    "lead_id",
+    "lead_name",
+    "company",
+    "due",
+    "channel",
+    "summary",
+    "status",
+    "overdue",
+    "subject",
+    "body",
+    "step",
+    "done_on",
+    "note",
+)
+_EMPTY = {
+    "today": "Nothing due today.",
+    "overdue": "Nothing overdue.",
+    "week": "Nothing due in the next 7 days.",
+    "all": "No tasks yet.",
+}
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    cadence = cadence_from_args(args)
+    clock = clock_from_env(cadence.calendar.timezone)
+    today = cadence.calendar.today(clock)
+    with _open(args) as store:
+        tasks = crm.list_tasks(store, due=args.due, cadence=cadence, clock=clock)
+        leads = {x.id: x for x in store.leads()}
+        ids = _all_task_ids(store)
+    rows = [crm.task_row(t, leads.get(t.lead_id), today) for t in tasks]
+    if args.format == "csv":
+        _write_csv(rows, TASK_COLUMNS)
+    elif args.format == "json":
+        _write_json([{k: r[k] for k in TASK_COLUMNS} for r in rows])
+    elif not tasks:
+        print(_EMPTY[args.due])
+    else:
+        print(
+            _table(
+                ["ID", "DUE", "CHANNEL", "STATUS", "LEAD", "SUMMARY"],
+                [
+                    [
+                        ids[t.id],
+                        t.due,
+                        t.channel,
+                        "overdue" if r["overdue"] else t.status,
+                        _who(leads.get(t.lead_id)),
+                        t.summary,
+                    ]
+                    for t, r in zip(tasks, rows, strict=True)
+                ],
+            )
+        )
+    return 0
+
+
+def cmd_done(args: argparse.Namespace) -> int:
+    cadence = cadence_from_args(args)
+    clock = clock_from_env(cadence.calendar.timezone)
+    with _open(args) as store:
+        change = crm.done(
+            store,
+            args.task_id,
+            on=args.on,
+            note=args.note,
+            skipped=args.skip,
+            cadence=cadence,
+            clock=clock,
+        )
+        ids = _all_task_ids(store)
+    t = change.task
+    verb = "Skipped" if args.skip else "Done"
+    print(f"{verb}: {ids[t.id]} {t.summary} (on {t.done_on}).")
+    _print_moved(change.moved, ids)
+    return 0
+
+
+def cmd_snooze(args: argparse.Namespace) -> int:
+    cadence = cadence_from_args(args)
+    clock = clock_from_env(cadence.calendar.timezone)
+    until = crm.parse_until(args.until, cadence.calendar.today(clock))
+    with _open(args) as store:
+        change = crm.snooze(store, args.task_id, until=until, cadence=cadence, clock=clock)
+        ids = _all_task_ids(store)
+    t = change.task
+    why = f" ({until} is not a business day)" if t.due != until else ""
+    print(f"Snoozed: {ids[t.id]} {t.summary} until {t.due}{why}.")
+    _print_moved(change.moved, ids)
+    return 0
+
+
+def _print_moved(moved: Sequence[Task], ids: Mapping[str, str]) -> None:
+    if moved:
+        print("Re-dated:")
+        print(_task_table(moved, ids))
+
+
+def cmd_refer(args: argparse.Namespace) -> int:
+    cadence = cadence_from_args(args)
+    clock = clock_from_env(cadence.calendar.timezone)
+    with _open(args) as store:
+        referrer = crm.get_lead(store, args.lead_id)
+        result = crm.refer(
+            store,
+            referrer.id,
+            name=args.name,
+            emails=args.email or (),
+            phones=args.phone or (),
+            company=args.company,
+            title=args.title,
+            region=args.region,
+            cadence=cadence,
+            clock=clock,
+        )
+        _print_import(store, result, verb="Added", suffix=f", referred by {_who(referrer)}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import write_export
+
+    clock = clock_from_env()
+    with _open(args) as store:
+        leads = crm.list_leads(store)
+        tasks = store.tasks()
+    paths = write_export(args.format, leads, tasks, Path(args.out), todo=args.todo, now=clock())
+    for p in paths:
+        print(f"Wrote {p}")
+    return 0
+
+
+# ------------------------------------------------------------------ registration
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the add, leads, tasks, done, snooze, refer and export sub-commands."""
+    db = db_parent()
+    cad = _cadence_parent()
+    fmt: dict[str, Any] = {
+        "choices": OUTPUT_FORMATS,
+        "default": "table",
+        "help": "output format (default: table)",
+    }
+
+    p = subparsers.add_parser(
+        "add",
+        parents=[db, cad],
+        help="add a lead met without a card",
+        description="Add a lead met without a card; its follow-up is planned like a scanned one.",
+    )
+    _person_options(p)
+    p.add_argument("--event", help="where you met, e.g. 'Chamber breakfast'")
+    p.add_argument("--met-on", type=_iso_date, metavar="DATE", help="YYYY-MM-DD (default: today)")
+    p.set_defaults(func=cmd_add)
+
+    p = subparsers.add_parser(
+        "leads",
+        parents=[db],
+        help="list leads",
+        description="List every lead with its next action.",
+    )
+    p.add_argument("--format", **fmt)
+    p.set_defaults(func=cmd_leads)
+
+    p = subparsers.add_parser(
+        "tasks",
+        parents=[db, cad],
+        help="list follow-up tasks",
+        description="List follow-up tasks. today: due today or overdue; overdue: past due; "
+        "week: due in the next 7 days (overdue included); all: every task, done ones too.",
+    )
+    p.add_argument(
+        "--due", choices=crm.DUE_FILTERS, default="week", help="which tasks (default: week)"
+    )
+    p.add_argument("--format", **fmt)
+    p.set_defaults(func=cmd_tasks)
+
+    p = subparsers.add_parser(
+        "done",
+        parents=[db, cad],
+        help="mark a task done",
+        description="Mark a task done; the steps after it are re-dated from that day.",
+    )
+    p.add_argument("task_id", metavar="TASK_ID", help="task id or a unique prefix (>= 6 chars)")
+    p.add_argument("--on", type=_iso_date, metavar="DATE", help="when it was done (default: today)")
+    p.add_argument("--note", metavar="TEXT", help="what happened, what you promised")
+    p.add_argument("--skip", action="store_true", help="record it as skipped instead of done")
+    p.set_defaults(func=cmd_done)
+
+    p = subparsers.add_parser(
+        "snooze",
+        parents=[db, cad],
+        help="move a task to a later date",
+        description="Move a task; only the steps that depend on it move with it.",
+    )
+    p.add_argument("task_id", metavar="TASK_ID", help="task id or a unique prefix (>= 6 chars)")
+    p.add_argument(
+        "--until",
+        required=True,
+        metavar="DATE|+Nd",
+        help="YYYY-MM-DD, +Nd (days from today) or +Nw (weeks)",
+    )
+    p.set_defaults(func=cmd_snooze)
+
+    p = subparsers.add_parser(
+        "refer",
+        parents=[db, cad],
+        help="record a referral (a task due today)",
+        description="Record that a lead referred someone: a new lead linked to the referrer, "
+        "with a task due today.",
+    )
+    p.add_argument("lead_id", metavar="LEAD_ID", help="the referrer's lead id or unique prefix")
+    _person_options(p)
+    p.set_defaults(func=cmd_refer)
+
+    p = subparsers.add_parser(
+        "export",
+        parents=[db],
+        help="export leads and tasks for a calendar or CRM",
+        description="Export leads and open tasks: ics (calendar), vcf (contacts), "
+        "google / outlook (contacts CSV), hubspot / salesforce (CRM CSVs).",
+    )
+    p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="file to write")
+    p.add_argument("--todo", action="store_true", help="ics: add a VTODO for each task as well")
+    p.set_defaults(func=cmd_export)
+
+
+def _person_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--name", required=True, help="full name")
+    p.add_argument("--email", action="append", metavar="EMAIL", help="repeatable")
+    p.add_argument(
+        "--phone", action="append", metavar="PHONE", help="repeatable; +CC, or use --region"
+    )
+    p.add_argument("--company")
+    p.add_argument("--title")
+    p.add_argument(
+        "--region",
+        type=_region,
+        metavar="CC",
+        help="country for phone numbers without +CC, e.g. US",
+    )
