@@ -196,15 +196,19 @@ def _respace_line(tl: TextLine, local_parts: Sequence[str]) -> TextLine:
     """OCR output without spaces: restore them, and split glued capitals with the
     vocabularies and the e-mail local parts as the dictionary."""
     text = respace(tl.text)
-    known = _known_words() | {
-        b for lp in local_parts for b in re.split(r"[._\-+\d]+", fold(lp)) if len(b) >= 3
-    }
+    bits = {b for lp in local_parts for b in re.split(r"[._\-+\d]+", fold(lp)) if len(b) >= 3}
+    # "vijayc" also spells "vijay" + initial, "jsmith" initial + "smith".
+    bits |= {b[:-1] for b in bits if len(b) >= 5} | {b[1:] for b in bits if len(b) >= 5}
+    known = _known_words() | bits
     toks = []
     for tok in text.split(" "):
         core = tok.strip(",.;:")
-        parts = segment(core, known) if len(core) >= 7 and core.isalpha() and (
-            core.isupper() or core.islower()
-        ) else None
+        parts = None
+        if len(core) >= 7 and core.isalpha() and (core.isupper() or core.islower()):
+            parts = segment(core, known)
+        elif len(core) >= 12 and core.isalpha() and core[1:].islower():
+            # "Directorofoperations": only when every piece is a known word.
+            parts = segment(core, _known_words(), unknown_ok=False)
         toks.append(tok.replace(core, " ".join(parts)) if parts else tok)
     return TextLine(tl.index, " ".join(toks), tl.height, tl.box, tl.conf)
 

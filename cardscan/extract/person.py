@@ -42,7 +42,7 @@ def _suffixes() -> frozenset[str]:
 
 
 def _bare(tok: str) -> str:
-    return fold(tok).strip(".,;:()\"'’")
+    return fold(tok).strip(".,;:()\"'’&|/")
 
 
 def title_words(text: str) -> int:
@@ -183,7 +183,8 @@ def name_score(text: str, local_parts: Sequence[str], domains: Sequence[str]) ->
         return -1.0
     if _is_cjk_name(text):
         suffix, _ = company_marks(text)
-        return -1.0 if suffix or title_words(text) or department_words(text) else 0.45
+        # Below a Latin-script name: gold and CRMs want the romanised name when printed.
+        return -1.0 if suffix or title_words(text) or department_words(text) else 0.3
     head, suffix_part = _split_name_suffix(text)
     if "," in head or "&" in head or ":" in head:
         return -1.0
@@ -211,7 +212,7 @@ def name_score(text: str, local_parts: Sequence[str], domains: Sequence[str]) ->
         if b in particles:
             continue
         if not first_letter.isupper():
-            score -= 0.6
+            score -= 0.6 if t is core[0] else 0.45
     if len(core) == 2 and _INITIAL.match(core[0].strip("\"'")) and len(_bare(core[0])) <= 2:
         score -= 0.2  # "J. Smith" is a name, but weak
     given = vocab_words("given_names.txt")
@@ -224,8 +225,8 @@ def name_score(text: str, local_parts: Sequence[str], domains: Sequence[str]) ->
     n_suffix, n_org = company_marks(head)
     score -= 1.0 * n_suffix + (0.3 if first_is_given else 0.6) * n_org
     score -= 0.6 * department_words(head)
-    street = vocab_set("address_words.txt")
-    if any(_bare(t) in street for t in core[1:]):
+    street = vocab_set("address_words.txt") - vocab_set("surname_like_street_words.txt")
+    if any(_bare(t) in street for t in core):
         score -= 0.5
     stop = vocab_set("not_name_words.txt")
     score -= 0.8 * sum(1 for t in core if _bare(t) in stop)
@@ -253,18 +254,39 @@ def _title_split(text: str) -> tuple[str, str] | None:
             while head and head[0][:1].islower() and len(head) > 2:
                 head = head[1:]
             name, title = " ".join(head), " ".join(toks[i:])
-            if title_words(name) == 0:
+            if title_words(name) == 0 and department_words(title) == 0:
                 return name, title
     return None
+
+
+def _single_word(ch: Chunk) -> bool:
+    w = ch.text.strip()
+    return " " not in w and len(w) >= 2 and w.isalpha() and w[:1].isupper()
 
 
 def name_candidates(
     chunks: Sequence[Chunk], local_parts: Sequence[str], domains: Sequence[str]
 ) -> list[NameCandidate]:
     out = []
-    for ch in chunks:
+    for k, ch in enumerate(chunks):
         text = _strip_noise(ch.text)
         out.append(NameCandidate(ch, text, name_score(text, local_parts, domains)))
+        # "Name, Title" on one line.
+        if "," in text:
+            head = text.split(",", 1)[0].strip()
+            if head != _split_name_suffix(text)[0]:
+                out.append(NameCandidate(ch, head, name_score(head, local_parts, domains) - 0.05))
+        # Given name and family name printed on two lines ("Wataru" / "Aoto").
+        nxt = chunks[k + 1] if k + 1 < len(chunks) else None
+        if nxt is not None and nxt.line == ch.line + 1 and _single_word(ch) and _single_word(nxt):
+            similar = not (ch.height and nxt.height) or (
+                max(ch.height, nxt.height) / min(ch.height, nxt.height) < 1.4
+            )
+            if similar:
+                joined = f"{ch.text.strip()} {nxt.text.strip()}"
+                box = ch.box.union(nxt.box) if ch.box and nxt.box else ch.box
+                pair = Chunk(ch.line, joined, ch.height, box, min(ch.conf, nxt.conf))
+                out.append(NameCandidate(pair, joined, name_score(joined, local_parts, domains)))
         if len(text.split()) >= 4:
             split = _title_split(text)
             if split:

@@ -102,6 +102,7 @@ def _upper_near(tok: str, i: int) -> bool:
 _CAMEL = re.compile(r"(?<=[a-zà-ÿğışçöü]{2})(?=[A-ZÀ-ÞĞİŞÇÖÜ])|(?<=[A-Z])(?=[A-Z][a-z]{2})")
 _AFTER_PUNCT = re.compile(
     r"(?<=[^\W_][,;])(?=[^\W\d_])|(?<=(?<![^\W\d_])[A-Z]\.)(?=[A-Z][a-z])|(?<=\d)(?=[A-Z]\.)"
+    r"|(?<=[A-Z][a-z]\.)(?=[A-Z][a-z]{2})"
 )
 _LETTER_DIGIT = re.compile(
     r"(?<=[^\W\d_]{3})(?=\d)|(?<=\d)(?=[A-Z][a-z]{2,})|(?<=\d)(?=[A-Z]{2,}\b)"
@@ -134,7 +135,7 @@ def respace(text: str) -> str:
     return " ".join(out)
 
 
-def segment(token: str, known: frozenset[str]) -> list[str] | None:
+def segment(token: str, known: frozenset[str], unknown_ok: bool = True) -> list[str] | None:
     """Split a glued word ("BUSINESSDEVELOPMENTMANAGER") into known words; at most
     one unknown piece of 3+ letters is allowed.  None when no good split exists."""
     low = fold(token)
@@ -158,7 +159,7 @@ def segment(token: str, known: frozenset[str]) -> list[str] | None:
             if old is None or cand[:3] < old[:3]:
                 best[j] = cand
     end = best[n]
-    if end is None or end[2] < 2 or end[0] > 1 or end[1] * 2 > n:
+    if end is None or end[2] < 2 or end[0] > int(unknown_ok) or end[1] * 2 > n:
         return None
     cuts = [0, *end[3]]
     return [token[a:b] for a, b in itertools.pairwise(cuts)]
