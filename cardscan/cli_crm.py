@@ -50,7 +50,8 @@ def db_parent() -> argparse.ArgumentParser:
     return p
 
 
-def _cadence_parent() -> argparse.ArgumentParser:
+def cadence_parent() -> argparse.ArgumentParser:
+    """Parent parser with `--cadence FILE` (scan reuses it)."""
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument(
         "--cadence",
@@ -59,6 +60,9 @@ def _cadence_parent() -> argparse.ArgumentParser:
         help=f"follow-up cadence TOML (default: ${CADENCE_ENV}, else the built-in cadence)",
     )
     return p
+
+
+_cadence_parent = cadence_parent  # the name cardscan.cli imported first
 
 
 def clock_from_env(tz: str | None = None, env: Mapping[str, str] | None = None) -> Clock:
@@ -467,7 +471,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the add, leads, tasks, done, snooze, refer and export sub-commands."""
     db = db_parent()
-    cad = _cadence_parent()
+    cad = cadence_parent()
     fmt: dict[str, Any] = {
         "choices": OUTPUT_FORMATS,
         "default": "table",
