@@ -50,6 +50,7 @@ __all__ = ["card_status", "parse_page", "parse_text"]
 
 NAME_THRESHOLD = 0.3
 LOW_CONFIDENCE = 0.4
+HEIGHT_WEIGHT = 0.8  # name score per unit of (text height / median height - 1)
 _SPLIT = re.compile(r"\s+[|•·]\s+|\s*\|\s*|\s+[–—]\s+| {3,}|\t|:\s+")
 
 
@@ -103,9 +104,7 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
         used |= {id(ch) for ch in chunks if ch.line == dept.line and ch.text == dept.raw}
     company = find_company([ch for ch in chunks if id(ch) not in used], org_domains)
     if company is None:
-        guess = domain_company(org_domains)
-        if guess:
-            company = Field(guess, guess, 0.3)
+        company = _leftover_company([ch for ch in chunks if id(ch) not in used], org_domains)
     if name is not None:
         emails = _unglue_label(emails, name.value)
 
@@ -196,9 +195,14 @@ def _respace_line(tl: TextLine, local_parts: Sequence[str]) -> TextLine:
     """OCR output without spaces: restore them, and split glued capitals with the
     vocabularies and the e-mail local parts as the dictionary."""
     text = respace(tl.text)
-    bits = {b for lp in local_parts for b in re.split(r"[._\-+\d]+", fold(lp)) if len(b) >= 3}
-    # "vijayc" also spells "vijay" + initial, "jsmith" initial + "smith".
-    bits |= {b[:-1] for b in bits if len(b) >= 5} | {b[1:] for b in bits if len(b) >= 5}
+    bits: set[str] = set()
+    for lp in local_parts:
+        parts = [b for b in re.split(r"[._\-+\d]+", fold(lp)) if len(b) >= 3]
+        if len(parts) == 1 and len(parts[0]) >= 5:
+            # "vijayc" spells "vijay" + initial, "jsmith" initial + "smith".
+            bits |= {parts[0][:-1], parts[0][1:]}
+        else:
+            bits |= set(parts)
     known = _known_words() | bits
     toks = []
     for tok in text.split(" "):
@@ -243,7 +247,7 @@ def _height_bonus(chunks: Sequence[Chunk]) -> dict[int, float]:
     if len(heights) < 3:
         return {}
     med = statistics.median(heights)
-    return {id(ch): clamp((ch.height / med - 1.0) * 0.5, -0.2, 0.3)
+    return {id(ch): clamp((ch.height / med - 1.0) * HEIGHT_WEIGHT, -0.3, 0.45)
             for ch in chunks if ch.height}
 
 
@@ -292,6 +296,21 @@ def _join_split_surname(
             return Field(joined, f"{name.raw}\n{ch.text}", name.confidence, name.line,
                          name.box), new
     return name, cand
+
+
+def _leftover_company(chunks: Sequence[Chunk], domains: Sequence[str]) -> Field | None:
+    """Last resort: the organisation part of the domain, or with no domain, a short
+    capitalised line nothing else claimed."""
+    guess = domain_company(domains)
+    if guess:
+        return Field(guess, guess, 0.3)
+    for ch in chunks:
+        words = ch.text.split()
+        capitalised = all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+        plain = title_score(ch.text) <= 0 and not any(c.isdigit() for c in ch.text)
+        if 1 <= len(words) <= 5 and capitalised and plain:
+            return Field(_clean(ch.text), ch.text, round(0.3 * ch.conf, 3), ch.line, ch.box)
+    return None
 
 
 def _unglue_label(emails: Sequence[EmailHit], name: str) -> list[EmailHit]:

@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from cardscan.model import Field
 
-from .phones import region_for_text
 from .person import company_marks
+from .phones import region_for_text
 from .text import TextLine, clamp, fold, fold_aligned, vocab_entries, vocab_set, vocab_words
 
 # Postcodes of the kinds cards print most; each needs more context to count.
@@ -49,11 +49,9 @@ def _street_words(text: str) -> int:
     for tok in re.split(r"[\s,;()]+", text):
         t = fold(tok)
         bare = t.rstrip(".:")
-        if t in street or bare in street:
-            n += 1
-        elif len(bare) > 5 and any(bare.endswith(s.rstrip(".")) for s in suffixes):
-            n += 1
-        elif re.match(r"^[a-z]+-(?:ku|gu|shi|cho|ro|gil|dong|machi)$", bare):
+        compound = len(bare) > 5 and any(bare.endswith(s.rstrip(".")) for s in suffixes)
+        ward = re.match(r"^[a-z]+-(?:ku|gu|shi|cho|ro|gil|dong|machi)$", bare)
+        if t in street or bare in street or compound or ward:
             n += 1
     return n
 

@@ -80,6 +80,7 @@ def ocr_fix(text: str) -> str:
             out.append(tok)
             continue
         tok = _ZERO_IN_WORD.sub(functools.partial(_zero_repl, tok), tok)
+        tok = re.sub(r"(?<=[^\W\d_])\$(?=[^\W\d_])", "S", tok)  # "Didem$ENSES"
         out.append(_O_IN_NUMBER.sub("0", tok))
     return " ".join(out)
 
@@ -154,12 +155,14 @@ def segment(token: str, known: frozenset[str], unknown_ok: bool = True) -> list[
             unknown = 0 if piece in known else 1
             if unknown and (j - i < 3):
                 continue
+            if not unknown and unknown_ok and j - i < 3:
+                continue  # "of", "de" inside a surname are no evidence
             cand = (cur[0] + unknown, cur[1] + unknown * (j - i), cur[2] + 1, [*cur[3], j])
             old = best[j]
             if old is None or cand[:3] < old[:3]:
                 best[j] = cand
     end = best[n]
-    if end is None or end[2] < 2 or end[0] > int(unknown_ok) or end[1] * 2 > n:
+    if end is None or end[2] < 2 or end[0] > int(unknown_ok) or end[1] * 4 > n * 3:
         return None
     cuts = [0, *end[3]]
     return [token[a:b] for a, b in itertools.pairwise(cuts)]

@@ -1,0 +1,177 @@
+"""Name, given/family, title, department and company from whole invented cards."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardscan.extract import card_status, parse_page, parse_text
+from cardscan.extract.person import email_support, split_name
+from cardscan.model import Block, Box, Line, Page, Word
+
+CARDS = [
+    # (text, name, title, company)
+    (
+        "QUILLSTONE LTD\nNora Vale\nSenior Data Engineer\n(312) 555-0143\nnvale@quillstone.com",
+        "Nora Vale", "Senior Data Engineer", "QUILLSTONE LTD",
+    ),
+    (
+        "Tidepool Analytics\nHead of Growth\nPiet van der Berg\n12 Harbour Road\n"
+        "piet.vanderberg@tidepool.io",
+        "Piet van der Berg", "Head of Growth", "Tidepool Analytics",
+    ),
+    (
+        "orbit@orbitfield.net\n+1 415 555 0199\nAccount Executive\nLena Fox\nOrbitfield Inc.",
+        "Lena Fox", "Account Executive", "Orbitfield Inc.",
+    ),
+    (
+        "Harlow & Finch\nGrace Harlow\nMarta Quell\nTax Consultant\nmquell@harlowfinch.com",
+        "Marta Quell", "Tax Consultant", "Harlow & Finch",
+    ),
+    (
+        "Dr. Amos Reyes, PhD\nChief Scientist\nCorvid Labs GmbH\namos@corvid-labs.de",
+        "Dr. Amos Reyes, PhD", "Chief Scientist", "Corvid Labs GmbH",
+    ),
+    ("Kit Moss | Product Manager | Mossbank LLC\nkit@mossbank.co", "Kit Moss",
+     "Product Manager", "Mossbank LLC"),
+    ("KEIRA DONNELLY\nOWNER\nDonnelly Bakes\n555 201 9988", "KEIRA DONNELLY", "OWNER",
+     "Donnelly Bakes"),
+    ("Ana Lima\nGerente Comercial\nVeloz Transportes Ltda.\nana@veloz.com.br", "Ana Lima",
+     "Gerente Comercial", "Veloz Transportes Ltda."),
+    ("Jörg Weiß\nGeschäftsführer\nLindenhof Werke GmbH\n+49 30 901820", "Jörg Weiß",
+     "Geschäftsführer", "Lindenhof Werke GmbH"),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "title", "company"), CARDS)
+def test_whole_cards(text: str, name: str, title: str, company: str) -> None:
+    card = parse_text(text)
+    assert card.name is not None and card.name.value == name
+    assert card.title is not None and card.title.value == title
+    assert card.company is not None and card.company.value == company
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Software Engineer\nQuillstone, Inc\n312-555-0143\nops@quillstone.org",
+        "ACME TRADING LTD\nSales Department\nTel 312 555 0143",
+        "Turkish Naval Academy\nkemal.oz@gmail.com",
+        "Text with no name\nin lower case",
+        "Regional Sales\nManager\nhello@brightmere.org",
+        "Rocky Road\n12 Rocky Road",
+        "Thanks and regards,\nSee you soon",
+        "### |||\n~~ ::",
+        "",
+    ],
+)
+def test_no_name(text: str) -> None:
+    assert parse_text(text).name is None
+
+
+def test_name_preferred_next_to_title_and_backed_by_email() -> None:
+    card = parse_text("Harlow Finch\nOwen Tate\nSupport Lead\nhelp@harlowfinch.com")
+    assert card.name is not None and card.name.value == "Owen Tate"
+
+
+def test_email_evidence_picks_the_name() -> None:
+    card = parse_text("Mara Oakes\nJuno Pell\n312-555-0143\njpell@pellworks.com")
+    assert card.name is not None and card.name.value == "Juno Pell"
+
+
+def test_name_and_title_on_one_line() -> None:
+    card = parse_text("BRIGHTMERE\nLina Sokol Project Coordinator\nlina@brightmere.org")
+    assert card.name is not None and card.name.value == "Lina Sokol"
+    assert card.title is not None and card.title.value == "Project Coordinator"
+
+
+def test_department_line() -> None:
+    card = parse_text("Owen Tate\nField Engineer\nService Operations Department\nBrightmere Corp")
+    assert card.department is not None
+    assert card.department.value == "Service Operations Department"
+    assert card.company is not None and card.company.value == "Brightmere Corp"
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "family"),
+    [
+        ("Nora Vale", "Nora", "Vale"),
+        ("Dr. Amos Reyes, PhD", "Amos", "Reyes"),
+        ("Rob James Kettle", "Rob", "Kettle"),
+        ("Cornel Haas III, Esq.", "Cornel", "Haas"),
+        ("山田 太郎", "太郎", "山田"),
+        ("김민준", "민준", "김"),
+    ],
+)
+def test_split_name(name: str, given: str, family: str) -> None:
+    assert split_name(name) == (given, family)
+
+
+def test_given_and_family_on_parsed_card() -> None:
+    card = parse_text("Nora Vale\nnora@quillstone.com")
+    assert (card.given_name, card.family_name) == ("Nora", "Vale")
+
+
+@pytest.mark.parametrize(
+    ("name", "local", "at_least"),
+    [
+        ("Mike Smith", "msmith", 0.9),
+        ("Mike Smith", "mike.smith", 0.9),
+        ("Mike Smith", "smith.mike", 0.9),
+        ("Mike Smith", "mikes", 0.9),
+        ("Rob James Smith", "rjsmith", 0.9),
+        ("Tim Powel", "timp", 0.9),
+        ("Mike Smith", "info", 0.0),
+    ],
+)
+def test_email_support(name: str, local: str, at_least: float) -> None:
+    got = email_support(name, [local])
+    assert got >= at_least
+    if at_least == 0.0:
+        assert got == 0.0
+
+
+def _ocr_line(text: str, y: int, h: int) -> Line:
+    return Line(tuple(Word(t, 0.95, None) for t in text.split()), Box(40, y, 400, h))
+
+
+def test_layout_prefers_the_largest_text() -> None:
+    page = Page(
+        (
+            Block(
+                (
+                    _ocr_line("Harbor Line", 10, 30),
+                    _ocr_line("Mina Calder", 60, 44),
+                    _ocr_line("Jon Calder", 120, 22),
+                    _ocr_line("Logistics Coordinator", 150, 22),
+                )
+            ),
+        ),
+        engine="rapidocr",
+    )
+    card = parse_page(page)
+    assert card.name is not None and card.name.value == "Mina Calder"
+    assert card.name.box == Box(40, 60, 400, 44)
+    assert card.name.line == 1
+
+
+def test_ocr_glued_words_are_split() -> None:
+    page = Page(
+        (Block((_ocr_line("NoraVale", 10, 40), _ocr_line("nora@quillstone.com", 60, 20))),),
+        engine="rapidocr",
+    )
+    card = parse_page(page)
+    assert card.name is not None and card.name.value == "Nora Vale"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Nora Vale\nnora@quillstone.com", "ok"),
+        ("Nora Vale\nTel 312 555 0143", "ok"),
+        ("Nora Vale\nQuillstone Ltd", "review"),
+        ("Quillstone Ltd\nnora@quillstone.com", "review"),
+        ("", "review"),
+    ],
+)
+def test_card_status(text: str, status: str) -> None:
+    assert card_status(parse_text(text)) == status
