@@ -197,17 +197,17 @@ def _respace_line(tl: TextLine, local_parts: Sequence[str]) -> TextLine:
     text = respace(tl.text)
     bits: set[str] = set()
     for lp in local_parts:
-        parts = [b for b in re.split(r"[._\-+\d]+", fold(lp)) if len(b) >= 3]
-        if len(parts) == 1 and len(parts[0]) >= 5:
+        pieces = [b for b in re.split(r"[._\-+\d]+", fold(lp)) if len(b) >= 3]
+        if len(pieces) == 1 and len(pieces[0]) >= 5:
             # "vijayc" spells "vijay" + initial, "jsmith" initial + "smith".
-            bits |= {parts[0][:-1], parts[0][1:]}
+            bits |= {pieces[0][:-1], pieces[0][1:]}
         else:
-            bits |= set(parts)
+            bits |= set(pieces)
     known = _known_words() | bits
     toks = []
     for tok in text.split(" "):
         core = tok.strip(",.;:")
-        parts = None
+        parts: list[str] | None = None
         if len(core) >= 7 and core.isalpha() and (core.isupper() or core.islower()):
             parts = segment(core, known)
         elif len(core) >= 12 and core.isalpha() and core[1:].islower():
