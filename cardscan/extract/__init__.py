@@ -44,7 +44,7 @@ from .text import (
     vocab_toml,
     vocab_words,
 )
-from .websites import WebHit, scan_websites
+from .websites import WebHit, scan_websites, trim_to_domains
 
 __all__ = ["card_status", "parse_page", "parse_text"]
 
@@ -68,7 +68,8 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
     site_domains = [w.domain for w in webs]
     emails = scan_emails(tls, site_domains)
     email_spans = [(e.field.line or 0, e.span) for e in emails]
-    webs = [w for w in scan_websites(tls, email_spans)]
+    webs = trim_to_domains(scan_websites(tls, email_spans),
+                           [e.field.value.split("@", 1)[1] for e in emails])
     email_domains = [e.field.value.split("@", 1)[1] for e in emails]
     freemail = set(vocab_entries("freemail_domains.txt"))
     org_domains = [d for d in [*email_domains, *(w.domain for w in webs)] if d not in freemail]

@@ -84,6 +84,9 @@ def _repair_domain(domain: str, site_domains: Sequence[str]) -> tuple[str, bool]
     for site in site_domains:
         if low == site or low.endswith("." + site):
             return low, True
+    for site in site_domains:
+        if len(site) == len(low) and sum(a != b for a, b in zip(site, low, strict=True)) == 1:
+            return site, True  # one letter misread, the printed website has it right
     key = _confusion_key(low)
     for site in site_domains:
         if key == _confusion_key(site) or key.replace(".", "") == _confusion_key(site).replace(
@@ -124,6 +127,12 @@ def _spaced(text: str, at: int) -> tuple[str, Span] | None:
     local_parts: list[str] = []
     start = at
     for tok, pos in reversed(left):
+        if not local_parts and re.search(r"[:|]", tok):
+            # "E-mail:justo @acme.com": the label is glued to the first piece.
+            cut = max(tok.rfind(":"), tok.rfind("|")) + 1
+            tok, pos = tok[cut:], pos + cut
+            if not tok:
+                break
         if "@" in tok or not _LOCAL_TOKEN.match(tok) or fold(tok) in labels:
             break
         local_parts.insert(0, tok)
@@ -198,6 +207,8 @@ def _confirm(raw: str, site_domains: Sequence[str], prior: float) -> tuple[str |
     if address.count("@") != 1:
         return None, 0.0
     local, domain = address.split("@")
+    # "a@acme.comIwww.acme.com": a website glued to the address after a "|".
+    domain = re.split(r"(?<=\.[A-Za-z]{2})[Il|1]?www\.|(?<=\.[A-Za-z]{3})[Il|1]?www\.", domain)[0]
     local, relabelled = _strip_label(local)
     local = local.lstrip(".-")
     fixed, agrees = _repair_domain(domain, site_domains)

@@ -98,7 +98,10 @@ def _clean(text: str) -> str:
 
 def _possible(num: PhoneNumber) -> bool:
     reason = phonenumbers.is_possible_number_with_reason(num)
-    return bool(reason == phonenumbers.ValidationResult.IS_POSSIBLE)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
+        return False
+    # Certificate and account ids pass as "possible" in long-number plans (JP, DE).
+    return len(str(num.national_number)) <= 12 or phonenumbers.is_valid_number(num)
 
 
 def _looks_wrong(raw: str) -> bool:
@@ -142,7 +145,12 @@ def _candidates(text: str, region: str) -> list[tuple[Span, PhoneNumber, float]]
             continue
         num = _parse_run(raw, region)
         if num is None or not _possible(num):
-            continue
+            # "+90 324 238 05 40-41-42": a range of last digits after the number.
+            shorter = re.sub(r"(?:\s*[-/]\s*\d{1,2}){1,3}$", "", raw)
+            num = _parse_run(shorter, region) if shorter != raw else None
+            if num is None or not _possible(num):
+                continue
+            b = a + len(shorter)
         prior = 0.85 if phonenumbers.is_valid_number(num) else 0.5
         out.append(((a, b), num, prior))
     out.sort(key=lambda c: c[0][0])
@@ -214,6 +222,9 @@ def scan_phones(lines: Sequence[Line] | Sequence[TextLine], region: str) -> list
             prev_end = span[1]
             if kind == "not_phone":
                 continue
+            raw = text[span[0] : span[1]].strip()
+            if not label and prior < 0.9 and raw.isdigit() and len(raw) < 10 and not kind:
+                continue  # a bare invalid digit run is an id, not a phone
             prev_kind = kind
             number = _e164(num)
             ptype = _type_for(kind, num)

@@ -18,7 +18,7 @@ from .text import Span, TextLine, clamp, fold, lines_of, vocab_entries, vocab_se
 _URL = re.compile(
     r"(?<![\w@.\-])((?:https?://|http[:;]//)?(?:www\d?[.,])?"
     r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+"
-    r"(?:/[^\s@]*)?)(?![\w@\-])",
+    r"(?:/(?:(?!www\.)[^\s@])*)?)(?![\w@\-])",
     re.IGNORECASE,
 )
 
@@ -73,6 +73,20 @@ def _acceptable(url: str, labelled: bool) -> tuple[bool, float]:
     return False, 0.0
 
 
+def trim_to_domains(hits: list[WebHit], domains: Sequence[str]) -> list[WebHit]:
+    """'visitusatacme.com' printed as one word next to jo@acme.com: keep 'acme.com'."""
+    out = []
+    for h in hits:
+        host = h.domain
+        for d in domains:
+            if host != d and host.endswith(d) and "." not in host[: -len(d)]:
+                f = h.field
+                h = WebHit(Field(d, f.raw, round(f.confidence * 0.9, 3), f.line, f.box), h.span)
+                break
+        out.append(h)
+    return out
+
+
 def scan_websites(
     lines: Sequence[Line] | Sequence[TextLine], skip: Sequence[tuple[int, Span]] = ()
 ) -> list[WebHit]:
@@ -89,7 +103,8 @@ def scan_websites(
                 continue
             # Mixed-case words joined by a dot ("Cooking.Inc", "Dr.Smith") are not hosts.
             host_raw = re.sub(r"^(?:https?://|www\d?[.,])", "", raw, flags=re.IGNORECASE)
-            if not re.match(r"^(?:https?://|www)", raw, re.IGNORECASE) and _mixed_case(host_raw):
+            bare = not re.match(r"^(?:https?://|www)", raw, re.IGNORECASE)
+            if bare and (_mixed_case(host_raw) or re.match(r"^[A-Z][a-z]*\.[a-z]{2}$", host_raw)):
                 continue
             labelled = bool(_label_re().search(tl.text[:a]))
             url = _normalize(raw)
