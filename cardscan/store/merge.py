@@ -51,6 +51,7 @@ def normalize_email(email: str) -> str:
     return email.strip().casefold()
 
 
+@lru_cache(maxsize=65536)  # the fuzzy pass normalizes every stored lead on each import
 def normalize_name(name: str | None) -> str:
     return " ".join(t for t in _fold(name).split() if t not in _HONORIFICS)
 
@@ -71,6 +72,7 @@ def _company_suffixes() -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=65536)
 def normalize_company(company: str | None) -> str:
     tokens = _fold(company).split()
     suffixes = _company_suffixes()
@@ -78,8 +80,16 @@ def normalize_company(company: str | None) -> str:
     return " ".join(kept or tokens)
 
 
-def _ratio(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b).ratio()
+def _similar(a: str, b: str, threshold: float) -> bool:
+    if a == b:
+        return True
+    sm = SequenceMatcher(None, a, b)
+    # The cheap upper bounds reject most pairs before the full ratio.
+    return (
+        sm.real_quick_ratio() >= threshold
+        and sm.quick_ratio() >= threshold
+        and sm.ratio() >= threshold
+    )
 
 
 def same_name(a: str | None, b: str | None) -> bool:
@@ -88,7 +98,7 @@ def same_name(a: str | None, b: str | None) -> bool:
     x, y = normalize_name(a), normalize_name(b)
     if not x or not y:
         return False
-    if x == y or _ratio(x, y) >= NAME_SIMILARITY:
+    if _similar(x, y, NAME_SIMILARITY):
         return True
     tx, ty = x.split(), y.split()
     if sorted(tx) == sorted(ty):
@@ -113,7 +123,7 @@ def names_conflict(a: str | None, b: str | None) -> bool:
 
 def same_company(a: str | None, b: str | None) -> bool:
     x, y = normalize_company(a), normalize_company(b)
-    return bool(x) and bool(y) and (x == y or _ratio(x, y) >= COMPANY_SIMILARITY)
+    return bool(x) and bool(y) and _similar(x, y, COMPANY_SIMILARITY)
 
 
 def decide(
@@ -133,10 +143,11 @@ def decide(
     if flagged:
         return Decision(possible_duplicate_of=flagged, rule="fuzzy")
     for lead in others:
+        # Company first: it rules out most stored leads more cheaply than the name.
         if (
             lead.id != incoming.id
-            and same_name(incoming.name, lead.name)
             and same_company(incoming.company, lead.company)
+            and same_name(incoming.name, lead.name)
         ):
             return Decision(possible_duplicate_of=lead.id, rule="fuzzy")
     return Decision()
