@@ -1,7 +1,7 @@
 """Cards per second of `cardscan scan` against the naive baseline, with memory over the run.
 
     python benchmarks/throughput.py IMAGES_DIR [--workers N] [--limit N] [--repeat K]
-        [--modes cli,library,naive] [--engine auto|rapidocr|tesseract] [--json OUT]
+        [--min-mp X] [--modes cli,library,naive] [--engine auto|rapidocr|tesseract] [--json OUT]
 
 Every mode runs in its own child process over the same image list, one after the other:
 
@@ -182,6 +182,7 @@ def cycle_paths(images: list[Path], repeat: int, tmp: Path) -> list[str]:
 
 
 def megapixels(images: list[Path]) -> list[float]:
+    """Megapixels of each image from its header (0 when unreadable)."""
     from PIL import Image
 
     mps: list[float] = []
@@ -190,7 +191,7 @@ def megapixels(images: list[Path]) -> list[float]:
             with Image.open(p) as im:
                 mps.append(im.width * im.height / 1e6)
         except Exception:
-            continue
+            mps.append(0.0)
     return mps
 
 
@@ -318,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=0, help="processes (0 = all cores)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N photos (sorted)")
     ap.add_argument("--repeat", type=int, default=1, help="cycle the photo list K times")
+    ap.add_argument(
+        "--min-mp", type=float, default=0.0, help="only photos of at least this many megapixels"
+    )
     ap.add_argument("--modes", default=",".join(MODES), help="comma list of cli,library,naive")
     ap.add_argument("--engine", default="auto", choices=["auto", "rapidocr", "tesseract"])
     ap.add_argument("--json", type=Path, metavar="OUT", help="write the results as JSON")
@@ -337,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown mode(s): {', '.join(bad)}")
 
     images = list_images(args.images)
+    if args.min_mp > 0:
+        images = [p for p, mp in zip(images, megapixels(images), strict=True) if mp >= args.min_mp]
     if args.limit > 0:
         images = images[: args.limit]
     if not images:
