@@ -79,7 +79,7 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
     local_parts = [e.field.value.split("@", 1)[0] for e in emails]
     rest = _residues(tls, emails, webs, phone_hits)
     if ocr:
-        rest = [_respace_line(tl, local_parts) for tl in rest]
+        rest = [_respace_line(tl, local_parts, org_domains) for tl in rest]
     addr = find_address(rest)
     addr_lines = set(addr.lines) if addr else set()
     chunks = _chunks([tl for tl in rest if tl.index not in addr_lines])
@@ -192,7 +192,9 @@ def _known_words() -> frozenset[str]:
     return frozenset(out | {"of", "and", "the", "for", "de", "commerce", "freight", "express"})
 
 
-def _respace_line(tl: TextLine, local_parts: Sequence[str]) -> TextLine:
+def _respace_line(
+    tl: TextLine, local_parts: Sequence[str], domains: Sequence[str] = ()
+) -> TextLine:
     """OCR output without spaces: restore them, and split glued capitals with the
     vocabularies and the e-mail local parts as the dictionary."""
     text = respace(tl.text)
@@ -209,7 +211,9 @@ def _respace_line(tl: TextLine, local_parts: Sequence[str]) -> TextLine:
     for tok in text.split(" "):
         core = tok.strip(",.;:")
         parts: list[str] | None = None
-        if len(core) >= 7 and core.isalpha() and (core.isupper() or core.islower()):
+        if fold(core) in {fold(d.split(".")[0]) for d in domains}:
+            pass  # the brand as its domain spells it ("CARGOBASE"): keep it whole
+        elif len(core) >= 7 and core.isalpha() and (core.isupper() or core.islower()):
             parts = segment(core, known)
         elif len(core) >= 12 and core.isalpha() and core[1:].islower():
             # "Directorofoperations": only when every piece is a known word.

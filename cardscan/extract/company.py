@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from cardscan.model import Field
+from cardscan.model import Box, Field
 
 from .person import company_marks, department_words, domain_support, title_words
-from .text import Chunk, clamp, fold, tokens, vocab_words
+from .text import Chunk, clamp, fold, tokens, vocab_set, vocab_words
 
 _LABEL = re.compile(r"^(?:company|empresa|firma|société|societe|şirket|sirket)\s*[:|]\s*", re.I)
 
@@ -80,6 +80,7 @@ def find_company(
                     box = box.union(other.box)
                 score = max(score, other_score)
                 break
+    text, box = _extend_up(chunks, i, text, box, domains)
     conf = clamp(0.35 + 0.4 * score) * best.conf
     # A logo cut short by the OCR ("TRAILE" for on-trailer.com): the domain spells it.
     letters = re.sub(r"[^a-z0-9]", "", fold(text))
@@ -91,6 +92,31 @@ def find_company(
             return Field(sld.upper() if text.isupper() else sld, best.text, round(conf * 0.8, 3),
                          best.line, box)
     return Field(text, best.text, round(conf, 3), best.line, box)
+
+
+def _extend_up(
+    chunks: Sequence[Chunk], i: int, text: str, box: Box | None, domains: Sequence[str]
+) -> tuple[str, Box | None]:
+    """A company name printed over two or three lines: "Hansa Meyer Global" /
+    "Holding GmbH", "ELEMENT" / "International Forwarding" / "& Logistics Ltd."."""
+    line = chunks[i].line
+    for _ in range(2):
+        n_suffix, _n_org = company_marks(text)
+        continues = text[:1] in "&+" or text.split()[0].lower() in ("and", "und", "e", "y", "et")
+        if not (continues or (n_suffix and len(text.split()) <= 3)):
+            break
+        prev = next((c for c in chunks if c.line == line - 1), None)
+        if prev is None or any(ch.isdigit() for ch in prev.text) or len(prev.text.split()) > 5:
+            break
+        if title_words(prev.text) or not prev.text[:1].isupper():
+            break
+        if any(t in vocab_set("not_name_words.txt") for t in tokens(prev.text)):
+            break
+        text = f"{clean_company(prev.text)} {text}"
+        if box and prev.box:
+            box = box.union(prev.box)
+        line -= 1
+    return text, box
 
 
 def domain_company(domains: Sequence[str]) -> str | None:

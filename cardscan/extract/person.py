@@ -58,7 +58,7 @@ def company_marks(text: str) -> tuple[int, int]:
     """(legal-form suffixes, organisation words) in a line."""
     suffixes = vocab_set("company_suffixes.txt")
     words = vocab_set("company_words.txt")
-    toks = tokens(text)
+    toks = tokens(re.sub(r",(?=\S)", ", ", text))  # "Co.,Ltd." is two marks
     squashed = [t.replace(".", "").replace(",", "") for t in toks]
     n_suffix = 0
     for i, (t, s) in enumerate(zip(toks, squashed, strict=True)):
