@@ -175,3 +175,42 @@ def test_ocr_glued_words_are_split() -> None:
 )
 def test_card_status(text: str, status: str) -> None:
     assert card_status(parse_text(text)) == status
+
+
+def test_departments_on_consecutive_lines_are_joined() -> None:
+    card = parse_text(
+        "Taro Kimura\nSensor Systems Section\nPlatform Development Department\n"
+        "Kawabe Works Inc.\ntaro@kawabe.co.jp"
+    )
+    assert card.department is not None
+    assert card.department.value == "Sensor Systems Section / Platform Development Department"
+    assert card.company is not None and card.company.value == "Kawabe Works Inc."
+
+
+def test_company_over_two_lines() -> None:
+    card = parse_text("Hansa Ridge Global\nHolding GmbH\nLars Ober\nSales Director")
+    assert card.company is not None and card.company.value == "Hansa Ridge Global Holding GmbH"
+
+
+def test_company_continued_with_ampersand() -> None:
+    card = parse_text("Nora Vale\nPartner\nFinch Freight\n& Logistics Ltd.\nnora@finchfl.com")
+    assert card.company is not None and card.company.value == "Finch Freight & Logistics Ltd."
+
+
+def test_title_from_name_line_with_commas() -> None:
+    card = parse_text("BRIGHTMERE, INC\nOwen Tate, Owner, License #A1234\nTel 312 555 0143")
+    assert card.name is not None and card.name.value == "Owen Tate"
+    assert card.title is not None and card.title.value == "Owner"
+
+
+def test_title_over_two_lines() -> None:
+    card = parse_text("Lena Fox\nGENEL MÜDÜR\nGENERAL MANAGER\nlena@orbitfield.com.tr")
+    assert card.title is not None and card.title.value == "GENEL MÜDÜR / GENERAL MANAGER"
+
+
+def test_ocr_zero_for_o_in_words() -> None:
+    page = Page((Block((_ocr_line("N0ra Vale", 10, 40), _ocr_line("Ph0ne:312-555-0143", 60, 20))),),
+                engine="rapidocr")
+    card = parse_page(page)
+    assert card.name is not None and card.name.value == "Nora Vale"
+    assert [p.number for p in card.phones] == ["+13125550143"]

@@ -160,3 +160,16 @@ def test_inferred_region_used_for_national_numbers() -> None:
 def test_order_phones_is_stable() -> None:
     ps = [Phone("+1", "fax", "", 1.0), Phone("+2", "work", "", 1.0), Phone("+3", "mobile", "", 1.0)]
     assert [p.number for p in order_phones(ps)] == ["+2", "+3", "+1"]
+
+
+def test_range_of_last_digits_keeps_the_main_number() -> None:
+    assert _phones("Tel:+90 324 238 05 40-41-42", None) == [("+903242380540", "work")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["〒110-0005 Tokyo", "CEP 01014-000 São Paulo", "IS 512641/ISO 27001", "Reg. 22000073"],
+)
+def test_postcodes_and_ids_are_not_phones(text: str) -> None:
+    lines = [Line.from_text(text), Line.from_text("www.kawabe.co.jp")]
+    assert [p.number for p in extract_phones(lines)] == []

@@ -95,14 +95,18 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
         whole = _clean(cand.chunk.text)
         at = whole.find(cand.text)
         title_text = whole[at + len(cand.text) :].strip(" ,|-") if at >= 0 else ""
-        title = _title_field(cand.chunk, title_text) if title_score(title_text) > 0 else None
+        if title_score(title_text) <= 0:
+            # "Eric Rothenberg, Owner, License #M45678": the first part that reads as a title.
+            title_text = next((p.strip() for p in title_text.split(",") if title_score(p) > 0), "")
+        title = _title_field(cand.chunk, title_text) if title_text else None
     else:
         title = _pick_title(chunks, used, cand)
     if title is not None:
         used |= {id(ch) for ch in chunks if ch.line == title.line and ch.text == title.raw}
     dept = _pick_department(chunks, used)
     if dept is not None:
-        used |= {id(ch) for ch in chunks if ch.line == dept.line and ch.text == dept.raw}
+        parts = dept.raw.split("\n")
+        used |= {id(ch) for ch in chunks if ch.text in parts}
     company = find_company([ch for ch in chunks if id(ch) not in used], org_domains)
     if company is None:
         company = _leftover_company([ch for ch in chunks if id(ch) not in used], org_domains)
@@ -357,7 +361,20 @@ def _pick_title(
             best = (s, ch)
     if best is None or best[0] < 0.45:
         return None
-    return _title_field(best[1], _clean(best[1].text), best[0])
+    s, ch = best
+    text = _clean(ch.text)
+    # A title printed over two lines, or in two languages one under the other.
+    for other in chunks:
+        if id(other) in used or other is ch or abs(other.line - ch.line) != 1:
+            continue
+        if cand and other.line == cand.chunk.line:
+            continue
+        if title_score(other.text) >= 0.5 and department_score(other.text) == 0:
+            first, second = (other, ch) if other.line < ch.line else (ch, other)
+            text = f"{_clean(first.text)} / {_clean(second.text)}"
+            used.add(id(other))
+            break
+    return _title_field(ch, text, s)
 
 
 def _pick_department(chunks: Sequence[Chunk], used: set[int]) -> Field | None:
@@ -371,5 +388,17 @@ def _pick_department(chunks: Sequence[Chunk], used: set[int]) -> Field | None:
     if best is None:
         return None
     s, ch = best
-    return Field(_clean(ch.text), ch.text, round(clamp(0.3 + 0.5 * s) * ch.conf, 3), ch.line,
-                 ch.box)
+    # Section / department / division printed one per line: keep them all, in order.
+    group = [ch]
+    for step in (-1, 1):
+        line = ch.line
+        while True:
+            nxt = next((c for c in chunks if c.line == line + step and id(c) not in used), None)
+            if nxt is None or department_score(nxt.text) <= 0:
+                break
+            group.append(nxt)
+            line += step
+    group.sort(key=lambda c: c.line)
+    text = " / ".join(_clean(c.text) for c in group)
+    return Field(text, "\n".join(c.text for c in group),
+                 round(clamp(0.3 + 0.5 * s) * ch.conf, 3), ch.line, ch.box)
