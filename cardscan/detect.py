@@ -147,9 +147,14 @@ def find_cards(rgb: np.ndarray, max_cards: int = 8) -> list[CardRegion]:
     for c in cands:
         if c.score < 0.55:
             continue
-        # Prefer the larger of two nested candidates (the card over its logo box).
         clash = [o for o in chosen if _overlap(o.quad, c.quad) > 0.3]
         if clash:
+            # A card-shaped outline that contains a chosen one is the card and
+            # the chosen one its coloured panel or logo box: keep the card.
+            inner = clash[0]
+            if (len(clash) == 1 and c.score >= 0.7 and c.area > 1.3 * inner.area
+                    and _overlap(inner.quad, c.quad) > 0.85):
+                chosen[chosen.index(inner)] = c
             continue
         chosen.append(c)
         if len(chosen) >= max_cards:

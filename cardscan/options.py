@@ -16,6 +16,7 @@ class ScanOptions:
     work_side: int = 2000  # photos are decoded no smaller than this long side (px)
     max_cards: int = 8  # per photo
     debug_dir: str | None = None  # write crops/masks here when set
+    second_reading: bool = True  # re-read email lines, validators choose (ocr/combine.py)
 
     def resolved_workers(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)

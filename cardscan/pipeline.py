@@ -183,7 +183,8 @@ _worker: tuple[ScanOptions, OcrEngine] | None = None
 
 def _init_worker(options: ScanOptions, threads: int) -> None:
     global _worker  # per-process state set once by the pool initializer
-    _worker = (options, get_engine(options.engine, lang=options.lang, threads=threads))
+    _worker = (options, get_engine(options.engine, lang=options.lang, threads=threads,
+                                   second_reading=options.second_reading))
 
 
 def _work(source: str) -> list[CardRecord]:
@@ -200,7 +201,8 @@ def run(
     items = list(sources)
     workers = min(options.resolved_workers(), max(1, len(items)))
     if engine is not None or workers <= 1:
-        eng = engine or get_engine(options.engine, lang=options.lang)
+        eng = engine or get_engine(options.engine, lang=options.lang,
+                                   second_reading=options.second_reading)
         for s in items:
             yield from process_file(s, options, eng)
         return

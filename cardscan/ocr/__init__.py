@@ -36,7 +36,9 @@ def available_engines() -> list[str]:
     return out
 
 
-def get_engine(name: str = "auto", *, lang: str = "eng", threads: int = 0) -> OcrEngine:
+def get_engine(
+    name: str = "auto", *, lang: str = "eng", threads: int = 0, second_reading: bool = True
+) -> OcrEngine:
     if name == "auto":
         avail = available_engines()
         if not avail:
@@ -49,7 +51,7 @@ def get_engine(name: str = "auto", *, lang: str = "eng", threads: int = 0) -> Oc
     if name == "rapidocr":
         from .rapid import RapidEngine
 
-        return RapidEngine(threads=threads)
+        return RapidEngine(threads=threads, second_reader=second_reading)
     if name == "tesseract":
         from .tesseract import TesseractEngine
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..model import Block, Box, Line, Page, Word
+from .combine import may_hold_email
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +24,20 @@ MIN_SIDE = 1000  # small crops are upscaled to this before detection
 MIN_SCORE = 0.5  # recognition score below which a line is dropped
 
 
+_Read = tuple[np.ndarray, np.ndarray, str, float]  # quad, line crop, text, score
+
+
 class RapidEngine:
     name = "rapidocr"
 
-    def __init__(self, threads: int = 0):
+    def __init__(self, threads: int = 0, second_reader: bool = True):
+        import shutil
+
         from rapidocr_onnxruntime import RapidOCR
+
+        # Email lines are read twice and validators choose (see combine.py).
+        self.second_reading = second_reader
+        self._tesseract = shutil.which("tesseract") is not None
 
         kw: dict[str, Any] = {}
         if threads:
@@ -86,14 +96,49 @@ class RapidEngine:
             crops = self._ocr.get_crop_img_list(bgr, boxes)
             crops, _, _ = self._ocr.text_cls(crops)
         rec, _ = self._ocr.text_rec(crops, False)
-        lines: list[Line] = []
-        for quad, (text, score, *_rest) in zip(boxes, rec, strict=False):
-            text = str(text).strip()
-            if not text or float(score) < MIN_SCORE:
-                continue
-            lines.append(_line(text, float(score), quad))
+        read = [(q, c, str(t).strip(), float(s))
+                for q, c, (t, s, *_r) in zip(boxes, crops, rec, strict=False)
+                if str(t).strip() and float(s) >= MIN_SCORE]
+        if self.second_reading and any(may_hold_email(t) for _, _, t, _ in read):
+            read = self._second_reading(read)
+        lines = [_line(text, score, quad) for quad, _, text, score in read]
         page_h, page_w = bgr.shape[:2]
         return Page((Block(tuple(lines)),), page_w, page_h, self.name, rotation)
+
+
+    def _second_reading(self, read: list[_Read]) -> list[_Read]:
+        """Re-read email lines (see combine.py): PP-OCR on the line enlarged
+        2x, which keeps dots the first pass dropped, and Tesseract if present."""
+        import cv2
+
+        from .combine import card_domains, choose
+
+        domains = card_domains(t for _, _, t, _ in read)
+        out = []
+        for quad, crop, text, score in read:
+            if may_hold_email(text) and crop.size:
+                big = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+                (alt, _s, *_r), = self._ocr.text_rec([big], False)[0]
+                alts = [str(alt).strip()]
+                if self._tesseract:
+                    alts.append(_tesseract_line(crop))
+                text = choose(text, [a for a in alts if a], domains)
+            out.append((quad, crop, text, score))
+        return out
+
+
+def _tesseract_line(crop: np.ndarray) -> str:
+    import cv2
+    import pytesseract
+
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    # Tesseract wants ~30 px capitals; line crops are often 15-25 px high.
+    k = max(1.0, 60 / gray.shape[0])
+    gray = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
+    try:
+        return str(pytesseract.image_to_string(gray, config="--psm 7")).strip()
+    except pytesseract.TesseractError:
+        return ""
 
 
 def _line(text: str, score: float, quad: np.ndarray) -> Line:
