@@ -49,7 +49,7 @@ def test_truncated_jpeg_is_an_error(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(InputFileError, match="nope.png: no such file"):
+    with pytest.raises(InputFileError, match=r"nope\.png: no such file"):
         load_image(str(tmp_path / "nope.png"), max_pixels=LIMIT, work_side=2000)
 
 

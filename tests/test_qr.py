@@ -26,7 +26,9 @@ def test_vcard():
 
 
 def test_vcard_escapes_and_folding():
-    c = parse_payload("BEGIN:VCARD\nFN:O'Neil\\, Jr.\nORG:Smith\\; Sons\nNOTE:long\n  line\nEND:VCARD")
+    c = parse_payload(
+        "BEGIN:VCARD\nFN:O'Neil\\, Jr.\nORG:Smith\\; Sons\nNOTE:long\n  line\nEND:VCARD"
+    )
     assert c is not None
     assert c.name == "O'Neil, Jr."
     assert c.company == "Smith; Sons"

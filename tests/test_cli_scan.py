@@ -1,0 +1,130 @@
+"""`cardscan scan` and `cardscan parse` in-process: exact exit codes and output."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sqlite3
+
+import pytest
+from conftest import SAMPLES, SAMPLES_OCR
+
+from cardscan.cli import main
+
+REPLAY = f"replay:{SAMPLES_OCR}"
+
+
+@pytest.fixture
+def photos(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    for name in ("03_photo_perspective.jpg", "12_photo_two_cards.jpg", "17_negative_desk.jpg"):
+        shutil.copy(SAMPLES / name, d / name)
+    return d
+
+
+def _run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _rows(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_scan_writes_csv_and_store_and_rerun_adds_nothing(tmp_path, photos, capsys, monkeypatch):
+    monkeypatch.setenv("CARDSCAN_TODAY", "2026-11-25")
+    db, out = tmp_path / "c.db", tmp_path / "leads.csv"
+    argv = ["scan", str(photos), "--engine", REPLAY, "--workers", "1", "--db", str(db),
+            "--csv", str(out), "--event", "Chamber breakfast", "--met-on", "2026-11-24"]
+    code, stdout, err = _run(capsys, *argv)
+    assert code == 0
+    assert stdout == ""
+    assert err.strip().splitlines()[-1] == (
+        f"cardscan: 3 cards read from 3 files: 0 need review, 1 without a card, 0 failed; "
+        f"leads in {out}; stored in {db}"
+    )
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = _rows(out)
+    assert [(r["card"], r["status"]) for r in rows] == [
+        ("0", "ok"), ("0", "ok"), ("1", "ok"), ("0", "no_card")]
+    for r in rows[:3]:
+        assert r["event"] == "Chamber breakfast"
+        assert r["lead_id"] and r["next_action_due"] == "2026-11-25"
+        assert r["next_action_channel"] in ("email", "call")
+        assert r["draft_subject"] and r["draft_body"]
+        phones = [p for k in ("phone_mobile", "phone_work") for p in r[k].split(" ; ") if p]
+        assert phones and all(p.startswith("'+") for p in phones)  # E.164, formula-safe
+    con = sqlite3.connect(db)
+    counts = [con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("leads", "tasks")]
+    assert counts[0] == 3 and counts[1] >= 9  # at least three dated tasks per lead
+    con.close()
+
+    code, _, _ = _run(capsys, *argv)
+    assert code == 0
+    con = sqlite3.connect(db)
+    again = [con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("leads", "tasks")]
+    assert again == counts
+    assert {r["lead_id"] for r in _rows(out)} == {r["lead_id"] for r in rows}
+
+
+def test_bad_file_one_line_error_batch_goes_on_exit_1(tmp_path, photos, capsys):
+    (photos / "00_empty.jpg").write_bytes(b"")
+    (photos / "99_notes.png").write_text("not an image")
+    code, _, err = _run(capsys, "scan", str(photos), "--engine", REPLAY, "--workers", "1",
+                        "--no-db", "--jsonl", str(tmp_path / "r.jsonl"))
+    assert code == 1
+    errors = [ln for ln in err.splitlines() if ln.startswith("cardscan: error:")]
+    assert errors == [
+        f"cardscan: error: {photos}/00_empty.jpg: empty file (0 bytes)",
+        f"cardscan: error: {photos}/99_notes.png: not an image (unrecognised format)",
+    ]
+    assert "Traceback" not in err
+    recs = [json.loads(ln) for ln in (tmp_path / "r.jsonl").read_text().splitlines()]
+    assert [r["status"] for r in recs] == ["error", "ok", "ok", "ok", "no_card", "error"]
+    assert not (tmp_path / "leads.csv").exists()  # --jsonl alone: no default CSV
+
+
+def test_no_images_is_a_usage_error(tmp_path, capsys):
+    code, _, err = _run(capsys, "scan", str(tmp_path), "--no-db")
+    assert code == 2
+    assert err == f"cardscan: error: no images found in {tmp_path}\n"
+
+
+def test_bad_region_is_rejected(tmp_path, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["scan", str(tmp_path), "--region", "XX"])
+    assert e.value.code == 2
+    assert "unknown region 'XX'" in capsys.readouterr().err
+
+
+def test_parse_file_and_batch(tmp_path, capsys, monkeypatch):
+    card = tmp_path / "card.txt"
+    card.write_text("Ana Ruiz\nHead of Research\nBrightlane Labs Ltd\n"
+                    "Mobile: +44 7400 123456\nana.ruiz@brightlane.co.uk\n")
+    code, out, _ = _run(capsys, "parse", str(card))
+    assert code == 0
+    rec = json.loads(out)
+    assert (rec["name"], rec["given_name"], rec["family_name"]) == ("Ana Ruiz", "Ana", "Ruiz")
+    assert rec["emails"] == ["ana.ruiz@brightlane.co.uk"]
+    assert rec["phones"] == [{"number": "+447400123456", "type": "mobile",
+                              "raw": "+44 7400 123456"}]
+    batch = tmp_path / "in.jsonl"
+    batch.write_text(json.dumps({"id": "a1", "text": card.read_text()}) + "\n"
+                     + json.dumps({"id": "b2", "text": "Tel 020 7946 0018"}) + "\n")
+    code, out, _ = _run(capsys, "parse", "--batch", str(batch), "--region", "GB")
+    assert code == 0
+    got = [json.loads(ln) for ln in out.splitlines()]
+    assert [g["id"] for g in got] == ["a1", "b2"]
+    assert got[1]["phones"][0]["number"] == "+442079460018"
+
+
+def test_parse_batch_bad_line(tmp_path, capsys):
+    batch = tmp_path / "in.jsonl"
+    batch.write_text('{"id": 1}\n')
+    code, _, err = _run(capsys, "parse", "--batch", str(batch))
+    assert code == 4
+    assert err == f'cardscan: error: {batch}:1: expected a JSON object with "id" and "text"\n'
