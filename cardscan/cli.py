@@ -188,8 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    from .cli_crm import cadence_parent
-    from .cli_crm import db_parent, register
+    from .cli_crm import cadence_parent, db_parent, register
 
     parents = [db_parent(), cadence_parent()]
 

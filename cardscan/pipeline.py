@@ -144,7 +144,7 @@ def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[C
     ):
         out.append(CardRecord(
             source, i, card_status(parsed), None, parsed, text, img.sha256, img.taken_at,
-            engine.name, qr, {"lines": nlines},
+            engine.name, qr, {"lines": nlines, "outlined": outlined},
         ))
     if not out:
         return [CardRecord(source, status="no_card", image_sha256=img.sha256,
