@@ -19,6 +19,7 @@ from cardscan.model import Field, Page, ParsedCard
 from .address import find_address
 from .company import domain_company, find_company
 from .emails import EmailHit, scan_emails
+from .layout import columns
 from .person import (
     NameCandidate,
     department_score,
@@ -80,7 +81,8 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
     rest = _residues(tls, emails, webs, phone_hits)
     if ocr:
         rest = [_respace_line(tl, local_parts, org_domains) for tl in rest]
-    addr = find_address(rest)
+    col = columns(tls)
+    addr = find_address(rest, col=col)
     addr_lines = set(addr.lines) if addr else set()
     chunks = _chunks([tl for tl in rest if tl.index not in addr_lines])
 
