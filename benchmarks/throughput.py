@@ -12,8 +12,9 @@ Every mode runs in its own child process over the same image list, one after the
 
 While a mode runs, the resident memory of its whole process tree (the child and all its
 descendants) is sampled every 0.25 s (psutil if installed, else /proc): the table gives the
-peak, and the tree's RSS at 10%, 50% and 90% of the run, so a leak or an all-images-in-memory
-design shows as growth.  ``--repeat K`` cycles the image list K times (through symlinks with
+peak, and the tree's RSS at 10%, 50% and 90% of the run (MB; summed RSS counts shared
+pages once per process, so PSS from /proc/PID/smaps_rollup is given too), so a leak or an
+all-images-in-memory design shows as growth.  ``--repeat K`` cycles the image list K times (through symlinks with
 distinct names) to make a long run.  The load average before each mode is printed: figures
 taken while other heavy jobs run are not comparable.
 """
@@ -69,39 +70,47 @@ def _rss_proc(pid: int) -> int:
         return 0
 
 
-def tree_rss(pid: int) -> tuple[int, int]:
-    """(summed RSS in bytes, process count) of ``pid`` and all its descendants.
+def _pss_proc(pid: int) -> int:
+    """Proportional set size (shared pages split between their users), 0 if unknown."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
 
-    Summed RSS counts pages shared between processes once per process, so it is an
-    upper bound of the memory the tree really holds."""
+
+def tree_pids(pid: int) -> list[int]:
+    """``pid`` and all its descendants (psutil if installed, else /proc)."""
     try:
         import psutil
 
         try:
-            root = psutil.Process(pid)
-            procs = [root, *root.children(recursive=True)]
+            return [pid, *(c.pid for c in psutil.Process(pid).children(recursive=True))]
         except psutil.Error:
-            return 0, 0
-        total = 0
-        for p in procs:
-            try:
-                total += p.memory_info().rss
-            except psutil.Error:
-                continue
-        return total, len(procs)
+            return []
     except ImportError:
         pass
-    seen: set[int] = set()
+    seen: list[int] = []
     todo = [pid]
-    total = 0
     while todo:
         p = todo.pop()
-        if p in seen:
+        if p in seen or not os.path.exists(f"/proc/{p}"):
             continue
-        seen.add(p)
-        total += _rss_proc(p)
+        seen.append(p)
         todo.extend(_children_proc(p))
-    return total, len(seen)
+    return seen
+
+
+def tree_memory(pid: int) -> tuple[int, int, int]:
+    """(summed RSS, summed PSS, process count) in bytes of ``pid`` and its descendants.
+
+    Summed RSS counts pages shared between processes once per process (an upper bound);
+    summed PSS splits them, so it is what the tree really holds (0 where unreadable)."""
+    pids = tree_pids(pid)
+    return sum(_rss_proc(p) for p in pids), sum(_pss_proc(p) for p in pids), len(pids)
 
 
 @dataclass
@@ -110,7 +119,8 @@ class Sampler:
 
     pid: int
     every: float = SAMPLE_EVERY
-    samples: list[tuple[float, int, int]] = field(default_factory=list)  # (t, rss, procs)
+    # (seconds since start, summed RSS, summed PSS, processes)
+    samples: list[tuple[float, int, int, int]] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -122,9 +132,9 @@ class Sampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            rss, n = tree_rss(self.pid)
+            rss, pss, n = tree_memory(self.pid)
             if n:
-                self.samples.append((time.perf_counter() - self._t0, rss, n))
+                self.samples.append((time.perf_counter() - self._t0, rss, pss, n))
             self._stop.wait(self.every)
 
     def stop(self) -> None:
@@ -138,8 +148,8 @@ class Sampler:
             return {"samples": 0}
         end = s[-1][0] or 1.0
 
-        def at(frac: float) -> int:
-            return min(s, key=lambda x: abs(x[0] - frac * end))[1]
+        def at(frac: float, col: int = 1) -> int:
+            return min(s, key=lambda x: abs(x[0] - frac * end))[col]
 
         half = [x for x in s if x[0] <= end / 2]
         rest = [x for x in s if x[0] > end / 2]
@@ -152,7 +162,11 @@ class Sampler:
             "rss_90pct_mb": round(at(0.9) / mb, 1),
             "peak_first_half_mb": round(max((x[1] for x in half), default=0) / mb, 1),
             "peak_second_half_mb": round(max((x[1] for x in rest), default=0) / mb, 1),
-            "max_procs": max(x[2] for x in s),
+            "peak_pss_mb": round(max(x[2] for x in s) / mb, 1),
+            "pss_10pct_mb": round(at(0.1, 2) / mb, 1),
+            "pss_50pct_mb": round(at(0.5, 2) / mb, 1),
+            "pss_90pct_mb": round(at(0.9, 2) / mb, 1),
+            "max_procs": max(x[3] for x in s),
         }
 
 
@@ -295,7 +309,8 @@ def run_mode(mode: str, paths: list[str], workers: int, engine: str, tmp: Path) 
 def format_table(results: list[dict[str, Any]]) -> str:
     head = (
         f"{'mode':<8}{'photos':>7}{'cards':>7}{'wall s':>9}{'photos/s':>10}{'cards/s':>9}"
-        f"{'peak MB':>9}{'@10%':>8}{'@50%':>8}{'@90%':>8}{'procs':>6}{'load':>6}"
+        f"{'RSS peak':>9}{'@10%':>7}{'@50%':>7}{'@90%':>7}"
+        f"{'PSS peak':>9}{'@10%':>7}{'@50%':>7}{'@90%':>7}{'procs':>6}{'load':>6}"
     )
     lines = [head, "-" * len(head)]
     for r in results:
@@ -303,8 +318,10 @@ def format_table(results: list[dict[str, Any]]) -> str:
         lines.append(
             f"{r['mode']:<8}{r['photos']:>7}{r['cards']:>7}{r['seconds']:>9.1f}"
             f"{r['photos_per_s'] or 0:>10.2f}{r['cards_per_s'] or 0:>9.2f}"
-            f"{m.get('peak_mb', 0):>9.0f}{m.get('rss_10pct_mb', 0):>8.0f}"
-            f"{m.get('rss_50pct_mb', 0):>8.0f}{m.get('rss_90pct_mb', 0):>8.0f}"
+            f"{m.get('peak_mb', 0):>9.0f}{m.get('rss_10pct_mb', 0):>7.0f}"
+            f"{m.get('rss_50pct_mb', 0):>7.0f}{m.get('rss_90pct_mb', 0):>7.0f}"
+            f"{m.get('peak_pss_mb', 0):>9.0f}{m.get('pss_10pct_mb', 0):>7.0f}"
+            f"{m.get('pss_50pct_mb', 0):>7.0f}{m.get('pss_90pct_mb', 0):>7.0f}"
             f"{m.get('max_procs', 0):>6}{r['load_before'][0]:>6.1f}"
         )
     for r in results:
