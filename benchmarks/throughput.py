@@ -14,9 +14,9 @@ While a mode runs, the resident memory of its whole process tree (the child and 
 descendants) is sampled every 0.25 s (psutil if installed, else /proc): the table gives the
 peak, and the tree's RSS at 10%, 50% and 90% of the run (MB; summed RSS counts shared
 pages once per process, so PSS from /proc/PID/smaps_rollup is given too), so a leak or an
-all-images-in-memory design shows as growth.  ``--repeat K`` cycles the image list K times (through symlinks with
-distinct names) to make a long run.  The load average before each mode is printed: figures
-taken while other heavy jobs run are not comparable.
+all-images-in-memory design shows as growth.  ``--repeat K`` cycles the image list K times
+(through symlinks with distinct names) to make a long run.  The load average before each
+mode is printed: figures taken while other heavy jobs run are not comparable.
 """
 
 from __future__ import annotations
