@@ -149,7 +149,7 @@ class Sampler:
         end = s[-1][0] or 1.0
 
         def at(frac: float, col: int = 1) -> int:
-            return min(s, key=lambda x: abs(x[0] - frac * end))[col]
+            return int(min(s, key=lambda x: abs(x[0] - frac * end))[col])
 
         half = [x for x in s if x[0] <= end / 2]
         rest = [x for x in s if x[0] > end / 2]
