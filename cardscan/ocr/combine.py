@@ -1,13 +1,13 @@
 """Choosing between two readings of a contact line, with validators as judges.
 
-PP-OCR is the better reader of whole cards, but on small print it drops
-dots and thin letters (``megan.serratore`` -> ``meganserratore``), where
-Tesseract, reading the same line crop enlarged, often keeps them - and makes
-other mistakes.  Neither is right more often on such lines, so instead of
-trusting one engine the email-validator decides: a reading whose address is
-valid, whose domain agrees with a web address printed on the card, and which
-kept more characters wins.  Only lines that carry an ``@`` are read twice,
-so the cost stays at one small Tesseract call per email line.
+PP-OCR on small print drops dots and thin letters (``megan.serratore`` ->
+``meganserratore``) and reads a small ``@`` as ``g``; reading the same line
+crop enlarged often keeps them, and makes other mistakes.  Neither reading is
+right more often, so instead of trusting one the email-validator decides: a
+reading whose address is valid and whose domain agrees with a web address
+printed on the card wins; between equally valid readings, one that only adds
+characters (a recovered dot) wins.  Only lines that may hold an address are
+read twice, so the cost is one extra line recognition per email line.
 """
 
 from __future__ import annotations
