@@ -306,16 +306,7 @@ def cmd_leads(args: argparse.Namespace) -> int:
 def _lead_json(lead: Lead, nxt: Task | None) -> dict[str, Any]:
     return {
         "id": lead.id,
-        "name": lead.name,
-        "given_name": lead.given_name,
-        "family_name": lead.family_name,
-        "title": lead.title,
-        "company": lead.company,
-        "department": lead.department,
-        "address": lead.address,
-        "emails": list(lead.emails),
-        "phones": [{"number": p.number, "type": p.type} for p in lead.phones],
-        "websites": list(lead.websites),
+        **lead.contact_dict(),
         "event": lead.event,
         "met_on": lead.met_on,
         "status": lead.status,

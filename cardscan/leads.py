@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Channel = Literal["email", "call", "meeting", "note"]
 TaskStatus = Literal["open", "done", "skipped", "snoozed"]
@@ -40,6 +40,21 @@ class Lead:
     @property
     def first_name(self) -> str:
         return self.given_name or (self.name or "").split(" ")[0]
+
+    def contact_dict(self) -> dict[str, Any]:
+        """The card fields in the shape of a scan record (`CardRecord.to_dict`)."""
+        return {
+            "name": self.name,
+            "given_name": self.given_name,
+            "family_name": self.family_name,
+            "title": self.title,
+            "company": self.company,
+            "department": self.department,
+            "address": self.address,
+            "emails": list(self.emails),
+            "phones": [{"number": p.number, "type": p.type} for p in self.phones],
+            "websites": list(self.websites),
+        }
 
     def phone(self, *types: str) -> str | None:
         for t in types or ("mobile", "work", "other"):

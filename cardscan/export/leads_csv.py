@@ -184,16 +184,7 @@ def lead_to_dict(lead: Lead, next_task: Task | None = None) -> dict[str, Any]:
         "card": None,
         "status": lead.status,
         "error": None,
-        "name": lead.name,
-        "given_name": lead.given_name,
-        "family_name": lead.family_name,
-        "title": lead.title,
-        "company": lead.company,
-        "department": lead.department,
-        "address": lead.address,
-        "emails": list(lead.emails),
-        "phones": [{"number": p.number, "type": p.type} for p in lead.phones],
-        "websites": list(lead.websites),
+        **lead.contact_dict(),
         "confidence": {},
     }
     d.update(follow_up_fields(next_task, lead.id))
