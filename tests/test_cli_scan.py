@@ -128,3 +128,24 @@ def test_parse_batch_bad_line(tmp_path, capsys):
     code, _, err = _run(capsys, "parse", "--batch", str(batch))
     assert code == 4
     assert err == f'cardscan: error: {batch}:1: expected a JSON object with "id" and "text"\n'
+
+
+def test_every_sample_card_gets_a_plan_and_rescan_adds_nothing(tmp_path, capsys, monkeypatch):
+    """The issue's acceptance check, on the whole of samples/."""
+    monkeypatch.setenv("CARDSCAN_TODAY", "2026-11-25")
+    db = tmp_path / "c.db"
+    argv = ["scan", str(SAMPLES), "--engine", REPLAY, "--workers", "1", "--db", str(db),
+            "--csv", str(tmp_path / "leads.csv"), "--event", "Expo", "--met-on", "2026-11-24"]
+    assert _run(capsys, *argv)[0] == 0
+    rows = [r for r in _rows(tmp_path / "leads.csv") if r["status"] in ("ok", "review")]
+    assert len(rows) == 19
+    con = sqlite3.connect(db)
+    per_lead = dict(con.execute("select lead_id, count(*) from tasks group by lead_id"))
+    assert all(per_lead.get(r["lead_id"], 0) >= 3 for r in rows)
+    due = [d for (d,) in con.execute("select due from tasks")]
+    assert due and all(d >= "2026-11-25" for d in due)
+    before = [con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("leads", "tasks")]
+    assert _run(capsys, *argv)[0] == 0
+    after = [con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("leads", "tasks")]
+    assert after == before
+    con.close()
