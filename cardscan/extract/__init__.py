@@ -22,6 +22,7 @@ from .emails import EmailHit, scan_emails
 from .layout import columns
 from .person import (
     NameCandidate,
+    company_marks,
     department_score,
     email_support,
     name_candidates,
@@ -109,7 +110,7 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
     if dept is not None:
         parts = dept.raw.split("\n")
         used |= {id(ch) for ch in chunks if ch.text in parts}
-    company = find_company([ch for ch in chunks if id(ch) not in used], org_domains)
+    company = find_company([ch for ch in chunks if id(ch) not in used], org_domains, col=col)
     if company is None:
         company = _leftover_company([ch for ch in chunks if id(ch) not in used], org_domains)
     if name is not None:
@@ -168,8 +169,11 @@ def _residues(
     labels = _label_pattern()
     from .phones import _labels as phone_labels  # same vocabulary the phone scan used
 
+    handles = _handle_pattern()
     for tl in tls:
         text = tl.text
+        if handles.match(fold(text)):
+            continue
         taken = spans.get(tl.index, [])
         if taken:
             text = residue(tl.text, taken)
@@ -183,6 +187,13 @@ def _residues(
         if re.sub(r"[\W_]", "", text):
             out.append(TextLine(tl.index, text, tl.height, tl.box, tl.conf))
     return out
+
+
+@lru_cache(maxsize=1)
+def _handle_pattern() -> re.Pattern[str]:
+    alts = "|".join(re.escape(h) for h in sorted(vocab_entries("handle_labels.txt"), key=len,
+                                                reverse=True))
+    return re.compile(rf"^\W*(?:{alts})\s*[:：|]", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -203,7 +214,9 @@ def _respace_line(
 ) -> TextLine:
     """OCR output without spaces: restore them, and split glued capitals with the
     vocabularies and the e-mail local parts as the dictionary."""
-    text = respace(tl.text)
+    slds = {re.sub(r"[^a-z0-9]", "", fold(d.split(".")[0])) for d in domains}
+    text = respace(tl.text, slds)
+    text = _unglue_suffix(text)
     bits: set[str] = set()
     for lp in local_parts:
         pieces = [b for b in re.split(r"[._\-+\d]+", fold(lp)) if len(b) >= 3]
@@ -228,6 +241,32 @@ def _respace_line(
     return TextLine(tl.index, " ".join(toks), tl.height, tl.box, tl.conf)
 
 
+@lru_cache(maxsize=1)
+def _dotted_suffixes() -> tuple[str, ...]:
+    """Legal forms written with inner dots ("A.Ş.", "S.A.", "B.V."), longest first."""
+    dotted = [s for s in vocab_entries("company_suffixes.txt") if s.count(".") >= 2]
+    return tuple(sorted(dotted, key=len, reverse=True))
+
+
+def _unglue_suffix(text: str) -> str:
+    """'TASIMACILIKA.S.' -> 'TASIMACILIK A.S.': a dotted legal form glued to the
+    word before it (at least three letters, so "S.A.S." stays whole)."""
+    out = []
+    for tok in text.split(" "):
+        low = fold(tok)
+        for suf in _dotted_suffixes():
+            for tail in (suf, suf.rstrip(".")):
+                head = tok[: len(tok) - len(tail)]
+                if low.endswith(tail) and len(re.sub(r"[^\w]", "", head)) >= 3:
+                    tok = f"{head} {tok[len(head):]}"
+                    break
+            else:
+                continue
+            break
+        out.append(tok)
+    return " ".join(out)
+
+
 def _clean(text: str) -> str:
     return text.strip(" ,;:|/-")
 
@@ -245,9 +284,22 @@ def _chunks(lines: Sequence[TextLine]) -> list[Chunk]:
     for tl in lines:
         parts = [_clean(p) for p in _SPLIT.split(tl.text)]
         parts = [p for p in parts if p and re.search(r"[^\W\d_]", p)]
+        parts = [q for p in parts for q in _title_company_split(p)]
         for p in parts:
             out.append(Chunk(tl.index, _unspace(p), tl.height, tl.box, tl.conf, len(parts) == 1))
     return out
+
+
+def _title_company_split(text: str) -> list[str]:
+    """'Grade Teacher, Oakridge Elementary School': a title and the organisation
+    it is held at, on one line."""
+    if ", " not in text:
+        return [text]
+    head, tail = text.split(", ", 1)
+    n_suffix, n_org = company_marks(tail)
+    if title_score(head) >= 0.5 and (n_suffix or n_org) and title_score(tail) <= 0:
+        return [head, tail]
+    return [text]
 
 
 # ---------------------------------------------------------------- choosing
@@ -312,7 +364,7 @@ def _join_split_surname(
 def _leftover_company(chunks: Sequence[Chunk], domains: Sequence[str]) -> Field | None:
     """Last resort: the organisation part of the domain, or with no domain, a short
     capitalised line nothing else claimed."""
-    guess = domain_company(domains)
+    guess = domain_company(domains, _known_words())
     if guess:
         return Field(guess, guess, 0.3)
     for ch in chunks:

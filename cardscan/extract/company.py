@@ -9,14 +9,15 @@ from collections.abc import Sequence
 
 from cardscan.model import Box, Field
 
-from .person import company_marks, department_words, domain_support, title_words
-from .text import Chunk, clamp, fold, tokens, vocab_set, vocab_words
+from .layout import Column, columns
+from .person import company_marks, department_words, domain_support, title_score, title_words
+from .text import Chunk, TextLine, clamp, fold, segment, tokens, vocab_set, vocab_words
 
 _LABEL = re.compile(r"^(?:company|empresa|firma|société|societe|şirket|sirket)\s*[:|]\s*", re.I)
 
 
 def company_score(text: str, domains: Sequence[str]) -> float:
-    text = _LABEL.sub("", text)
+    text = clean_company(text)
     toks = tokens(text)
     if not toks or "@" in text:
         return -1.0
@@ -46,47 +47,47 @@ def company_score(text: str, domains: Sequence[str]) -> float:
     return score
 
 
+# "Since 1968", "Est. 1874": the founding year and what follows it are a tagline.
+_SINCE = re.compile(
+    r"\s*[(,\-]?\s*\b(?:since|est\.?|established|founded|seit|desde|depuis|dal)\s+(?:in\s+)?"
+    r"\d{4}\b.*$",
+    re.I,
+)
+
+
 def clean_company(text: str) -> str:
-    return _LABEL.sub("", text).strip(" ,;|-")
+    text = _LABEL.sub("", text)
+    cut = _SINCE.sub("", text)
+    return (cut if re.search(r"[^\W\d_]", cut) else text).strip(" ,;|-")
 
 
 def find_company(
-    chunks: Sequence[Chunk], domains: Sequence[str], threshold: float = 0.3
+    chunks: Sequence[Chunk],
+    domains: Sequence[str],
+    threshold: float = 0.3,
+    col: Column | None = None,
 ) -> Field | None:
     scored = [(company_score(ch.text, domains), i, ch) for i, ch in enumerate(chunks)]
     scored = [s for s in scored if s[0] >= threshold]
     if not scored:
         return None
     # Highest score; earlier line wins ties (logos and company lines come first).
-    score, i, best = max(scored, key=lambda s: (round(s[0], 3), -s[1]))
-    text = clean_company(best.text)
-    box = best.box
-    # A one-word logo line and the line printed right under/over it ("BEYOND" /
-    # "TECHNOLOGIES") are one name when both carry evidence.
-    for j in (i - 1, i + 1):
-        if 0 <= j < len(chunks) and abs(chunks[j].line - best.line) == 1:
-            other = chunks[j]
-            other_score = company_score(other.text, domains)
-            single = len(text.split()) == 1 or len(other.text.split()) == 1
-            first, second = (other, best) if j < i else (best, other)
-            merged = f"{clean_company(first.text)} {clean_company(second.text)}"
-            gain = domain_support(merged, domains) > max(
-                domain_support(text, domains), domain_support(other.text, domains)
-            )
-            org_word = company_marks(other.text)[1] > 0
-            if single and (gain or org_word) and other_score >= 0.3 and not title_words(other.text):
-                text = merged
-                if box and other.box:
-                    box = box.union(other.box)
-                score = max(score, other_score)
-                break
-    text, box = _extend_up(chunks, i, text, box, domains)
+    score, _i, best = max(scored, key=lambda s: (round(s[0], 3), -s[1]))
+    if col is None:
+        col = columns([TextLine(ch.line, ch.text, ch.height, ch.box) for ch in chunks])
+    text, box = _grow(chunks, best, clean_company(best.text), domains, col)
+    # The same name printed twice (logo and company line): keep the fuller one.
+    for _s, _j, other in scored:
+        if other is not best and _letters(other.text) == _letters(best.text):
+            grown, grown_box = _grow(chunks, other, clean_company(other.text), domains, col)
+            if len(grown) > len(text):
+                text, box, best = grown, grown_box, other
     conf = clamp(0.35 + 0.4 * score) * best.conf
     # A logo cut short by the OCR ("TRAILE" for on-trailer.com): the domain spells it.
-    letters = re.sub(r"[^a-z0-9]", "", fold(text))
+    letters = _letters(text)
     for d in domains:
         sld = d.split(".")[0]
-        flat = re.sub(r"[^a-z0-9]", "", fold(sld))
+        flat = _letters(sld)
         cut = letters in flat and not flat.startswith(letters)
         if len(letters) >= 4 and cut and " " not in text:
             return Field(sld.upper() if text.isupper() else sld, best.text, round(conf * 0.8, 3),
@@ -94,35 +95,125 @@ def find_company(
     return Field(text, best.text, round(conf, 3), best.line, box)
 
 
-def _extend_up(
-    chunks: Sequence[Chunk], i: int, text: str, box: Box | None, domains: Sequence[str]
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
+def coverage(text: str, domains: Sequence[str]) -> float:
+    """Share of a domain's name spelt by the words of the text ("one Home
+    Insurance" spells all of oneinsurance.com, "Compass" half of compass-freight)."""
+    best = 0.0
+    for d in domains:
+        sld = _letters(d.split(".")[0])
+        if len(sld) < 4:
+            continue
+        covered = [False] * len(sld)
+        for w in text.split():
+            lw = _letters(w)
+            at = sld.find(lw) if len(lw) >= 3 else -1
+            if at >= 0:
+                covered[at : at + len(lw)] = [True] * len(lw)
+        best = max(best, sum(covered) / len(sld))
+    return best
+
+
+_CONTINUES = ("and", "und", "e", "y", "et", "of", "for")
+
+
+def _joins(text: str, other: Chunk, above: bool, domains: Sequence[str]) -> bool:
+    """Whether a line printed right over/under the company line belongs to its name."""
+    o = clean_company(other.text)
+    words = o.split()
+    if not other.whole or not words or len(words) > 5 or "@" in o:
+        return False
+    if any(c.isdigit() for c in o):
+        return False
+    if not above and (o[:1] in "&+" or words[0].lower() in _CONTINUES) and title_score(o) < 0.5:
+        return True  # "Institute for Computer Sciences" / "and Telecommunications Engineering"
+    if title_words(o):
+        return False
+    if department_words(o):
+        return False
+    if any(t in vocab_set("not_name_words.txt") for t in tokens(o)):
+        return False
+    a, b = _letters(text), _letters(o)
+    if not b or b in a or a in b:
+        return False  # the logo repeating the name printed under it
+    merged = f"{o} {text}" if above else f"{text} {o}"
+    gain = coverage(merged, domains) > max(coverage(text, domains), coverage(o, domains)) + 0.1
+    n_suffix, n_org = company_marks(o)
+    mine = company_marks(text)
+    if gain or n_org or (n_suffix and not mine[0]):
+        return True
+    if above:
+        # The name over its legal form or its "& Logistics Ltd." continuation.
+        continues = text[:1] in "&+" or text.split()[0].lower() in _CONTINUES
+        short_legal = mine[0] and len(text.split()) <= 3
+        if (continues or short_legal) and (words[0][:1].isupper() or o.isupper()):
+            return True
+        if domain_support(o, domains) >= 0.6 > domain_support(text, domains):
+            return True  # "ELEMENT" over "International Forwarding & Logistics Ltd."
+    return False
+
+
+def _spells_more(text: str, other: Chunk) -> bool:
+    a, b = _letters(text), _letters(other.text)
+    o = clean_company(other.text)
+    marks = company_marks(o)
+    return (
+        other.whole and len(a) >= 3 and a in b and a != b and bool(marks[0] or marks[1])
+        and not title_words(o) and not any(c.isdigit() for c in o)
+    )
+
+
+def _grow(
+    chunks: Sequence[Chunk], best: Chunk, text: str, domains: Sequence[str], col: Column
 ) -> tuple[str, Box | None]:
-    """A company name printed over two or three lines: "Hansa Meyer Global" /
-    "Holding GmbH", "ELEMENT" / "International Forwarding" / "& Logistics Ltd."."""
-    line = chunks[i].line
-    for _ in range(2):
-        n_suffix, _n_org = company_marks(text)
-        continues = text[:1] in "&+" or text.split()[0].lower() in ("and", "und", "e", "y", "et")
-        if not (continues or (n_suffix and len(text.split()) <= 3)):
-            break
-        prev = next((c for c in chunks if c.line == line - 1), None)
-        if prev is None or any(ch.isdigit() for ch in prev.text) or len(prev.text.split()) > 5:
-            break
-        if title_words(prev.text) or not prev.text[:1].isupper():
-            break
-        if any(t in vocab_set("not_name_words.txt") for t in tokens(prev.text)):
-            break
-        text = f"{clean_company(prev.text)} {text}"
-        if box and prev.box:
-            box = box.union(prev.box)
-        line -= 1
+    """A company name printed over two or three lines of one column: "Hansa Meyer
+    Global" / "Holding GmbH", "ELEMENT" / "International Forwarding" / "& Logistics
+    Ltd.", "one" / "Home" / "Insurance"."""
+    by_line = {ch.line: ch for ch in chunks}
+    box = best.box
+    top = bottom = best.line
+    for above in (True, False):
+        for _ in range(2):
+            j = col.above.get(top) if above else col.below.get(bottom)
+            other = by_line.get(j) if j is not None else None
+            if other is None:
+                break
+            if not above and _spells_more(text, other):
+                # A logo ("seas") over the full name ("SEVENSEAS LOGISTICS").
+                text = clean_company(other.text)
+                box = other.box if not box or not other.box else box.union(other.box)
+                bottom = other.line
+                continue
+            if not _joins(text, other, above, domains):
+                break
+            o = clean_company(other.text)
+            text = f"{o} {text}" if above else f"{text} {o}"
+            if box and other.box:
+                box = box.union(other.box)
+            if above:
+                top = other.line
+            else:
+                bottom = other.line
     return text, box
 
 
-def domain_company(domains: Sequence[str]) -> str | None:
-    """The organisation part of a domain, as a last resort ("on-trailer.com")."""
+def domain_company(domains: Sequence[str], known: frozenset[str] = frozenset()) -> str | None:
+    """The organisation part of a domain, as a last resort ("on-trailer.com").  With
+    a vocabulary, glued words are split and capitalised ("hurricanecommerce.com" ->
+    "Hurricane Commerce")."""
     for d in domains:
         sld = d.split(".")[0]
-        if len(sld) >= 3:
-            return fold(sld).upper()
+        if len(sld) < 3:
+            continue
+        parts: list[str] = []
+        for piece in re.split(r"[-_]+", fold(sld)):
+            split = segment(piece, known) if known and piece.isalpha() else None
+            parts.extend(split or [piece])
+        glued = len(parts) > len(re.split(r"[-_]+", sld))
+        if known and glued and all(p.isalpha() for p in parts):
+            return " ".join(p.capitalize() for p in parts)
+        return fold(sld).upper()
     return None

@@ -319,8 +319,12 @@ def name_field(cand: NameCandidate, conf: float) -> Field:
 # ---------------------------------------------------------------- titles
 
 
+_ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th|º|ª|e|er|ème)(?![^\W\d_])", re.I)
+
+
 def title_score(text: str) -> float:
-    if not text or "@" in text or sum(c.isdigit() for c in text) > 0:
+    # Digits say "not a title", except in ordinals ("5th - 6th Grade Teacher").
+    if not text or "@" in text or any(c.isdigit() for c in _ORDINAL.sub("", text)):
         return 0.0
     toks = tokens(text)
     if not toks or len(toks) > 9:

@@ -12,7 +12,7 @@ import itertools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -81,6 +81,8 @@ def ocr_fix(text: str) -> str:
             continue
         tok = _ZERO_IN_WORD.sub(functools.partial(_zero_repl, tok), tok)
         tok = re.sub(r"(?<=[^\W\d_])\$(?=[^\W\d_])", "S", tok)  # "Didem$ENSES"
+        tok = re.sub(r"(?<![^\W\d_])Itd(?![^\W\d_])", "ltd", tok)  # "Co., Itd." (l read as I)
+        tok = re.sub(r"(?<=[Ss]tra)B(?=e(?![^\W\d_]))", "ß", tok)  # "StraBe": ß read as B
         out.append(_O_IN_NUMBER.sub("0", tok))
     return " ".join(out)
 
@@ -111,15 +113,19 @@ _LETTER_DIGIT = re.compile(
 _KEEP_CAMEL = re.compile(r"^(?:Mc|Mac|Mc|O'|D'|De|Di|Da|Du|La|Le|Van|Von)$")
 
 
-def respace(text: str) -> str:
+def respace(text: str, keep: Collection[str] = ()) -> str:
     """Put back the spaces OCR engines drop between words: "EricRothenberg,0wner"
     -> "Eric Rothenberg, 0wner", "Suite120" -> "Suite 120", "JoeyK.Smith" ->
-    "Joey K. Smith".  Only for OCR output; e-mail/web tokens are skipped."""
+    "Joey K. Smith".  Only for OCR output; e-mail/web tokens are skipped, and so are
+    brands written the way ``keep`` (folded domain names) spells them ("InterGlobe")."""
     out = []
     for tok in text.split(" "):
+        letters = re.sub(r"[^a-z0-9]", "", fold(tok))
         if "@" in tok or "www" in tok.lower() or "://" in tok or ("." in tok.strip(".")[1:-1] and (
             re.search(r"\.[a-z]{2,}$", tok)
-        )):
+        )) or (len(letters) >= 6 and letters in keep) or (
+            fold(tok.strip(".,;:")) in vocab_set("company_suffixes.txt")  # "GmbH", "SpA"
+        ):
             out.append(tok)
             continue
         parts = _CAMEL.split(tok)
@@ -131,6 +137,7 @@ def respace(text: str) -> str:
                 merged.append(part)
         tok = " ".join(merged)
         tok = _AFTER_PUNCT.sub(" ", tok)
+        tok = re.sub(r"(?<=[^\W\d_]{2})&(?=[^\W\d_]{2})", " & ", tok)  # "Transport&Logistics"
         tok = _LETTER_DIGIT.sub(" ", tok)
         out.append(tok)
     return " ".join(out)

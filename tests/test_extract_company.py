@@ -1,0 +1,161 @@
+"""Company names: several lines of one column, logos, taglines, domains, OCR glue.
+Every card here is invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardscan.extract import _unglue_suffix, parse_page, parse_text
+from cardscan.extract.company import clean_company, coverage, domain_company
+from cardscan.extract.text import ocr_fix, respace
+from cardscan.model import Block, Box, Line, Page
+
+
+def _page(rows: list[tuple[str, int, int, int]]) -> Page:
+    """(text, x, y, width) rows, 40 px high, in the order an OCR engine lists them."""
+    lines = tuple(Line.from_text(t, 0.95, Box(x, y, w, 40)) for t, x, y, w in rows)
+    return Page((Block(lines),), width=1400, height=900, engine="rapidocr")
+
+
+def _company(text: str) -> str | None:
+    card = parse_text(text)
+    return card.company.value if card.company else None
+
+
+def test_company_lines_of_one_column_through_interleaved_lines() -> None:
+    page = _page([
+        ("Veltro", 100, 100, 200),
+        ("Dario Ferrante", 700, 96, 400),
+        ("Shipping & Logistics", 100, 142, 340),
+        ("Operations Manager", 700, 150, 380),
+        ("dario@veltro.example", 700, 300, 400),
+    ])
+    card = parse_page(page)
+    assert card.company is not None and card.company.value == "Veltro Shipping & Logistics"
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        # The logo repeats the name printed under it: not twice.
+        ("Kestrel\nKestrel Co., Ltd.\nAiko Mori\nManager", "Kestrel Co., Ltd."),
+        # A logo fragment over the full name: the full name.
+        ("wave\nBLUEWAVE LOGISTICS\nSam Odu\nDirector", "BLUEWAVE LOGISTICS"),
+        # A tagline split off by "|" is not part of the name.
+        ("corvana\nweb solutions | app development\nAmy Stone\namy@corvana.com", "corvana"),
+        # A name continued on the next line with "and".
+        ("Institute for Marine Studies, Coastal Research\nand Ocean Engineering\nIda Berg\n"
+         "Program Officer",
+         "Institute for Marine Studies, Coastal Research and Ocean Engineering"),
+        # The founding year is a tagline.
+        ("Marlow Legal Group Since 1987\nTessa Marlow\nPartner", "Marlow Legal Group"),
+        # The brand its domain spells, over the rest of the name.
+        ("ZENITH\nAir & Sea Forwarding\n& Logistics Ltd.\nJon Ree\nManager\njon@zenithlog.com",
+         "ZENITH Air & Sea Forwarding & Logistics Ltd."),
+        # ... but not a logo over a line that already spells the domain.
+        ("CORVIX\nORVIX DEFENSE AND AVIATION\nmail@orvix.org", "ORVIX DEFENSE AND AVIATION"),
+        # A title and the organisation it is held at, on one line.
+        ("Lena Hart\n3rd Grade Teacher, Maple Grove Elementary School\nlena@gmail.com",
+         "Maple Grove Elementary School"),
+    ],
+)
+def test_company(text: str, company: str) -> None:
+    assert _company(text) == company
+
+
+def test_title_with_ordinals_split_from_company() -> None:
+    card = parse_text("Lena Hart\n5th - 6th Grade Teacher, Maple Grove Elementary School")
+    assert card.title is not None and card.title.value == "5th - 6th Grade Teacher"
+
+
+def test_handle_lines_are_not_companies() -> None:
+    card = parse_text("Omar Haddad\nSales Manager\nSkype: omar.haddad-quay\nWeChat: omarh77")
+    assert card.company is None or "skype" not in card.company.value.lower()
+    assert card.company is None or "wechat" not in card.company.value.lower()
+
+
+@pytest.mark.parametrize(
+    ("domains", "guess"),
+    [
+        (["bluefreightcommerce.com"], "Blue Freight Commerce"),
+        (["harborinsurance.com"], "Harbor Insurance"),
+        (["qx-arg.com"], "QX-ARG"),  # nothing glued: left as printed
+        (["zorbex.io"], "ZORBEX"),
+    ],
+)
+def test_domain_company(domains: list[str], guess: str) -> None:
+    from cardscan.extract import _known_words
+
+    assert domain_company(domains, _known_words()) == guess
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Marlow Legal Group Since 1987", "Marlow Legal Group"),
+        ("Ferro & Figli (est. 1921)", "Ferro & Figli"),
+        ("Company: Orbit Labs", "Orbit Labs"),
+        ("Since 1999", "Since 1999"),  # nothing left: keep the line
+        ("Studio 1987", "Studio 1987"),
+    ],
+)
+def test_clean_company(raw: str, clean: str) -> None:
+    assert clean_company(raw) == clean
+
+
+def test_coverage() -> None:
+    assert coverage("one Home Insurance", ["oneinsurance.com"]) == 1.0
+    assert coverage("Compass", ["compass-freight.net"]) == 0.5  # 7 of "compassfreight"
+    assert coverage("Nothing Here", ["zorbex.io"]) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [
+        ("ORTAK LOJISTIKA.S.", "ORTAK LOJISTIK A.S."),
+        ("KAYA VE TIC.A.Ş.", "KAYA VE TIC. A.Ş."),
+        ("NovaB.V.", "Nova B.V."),
+        ("S.A.S.", "S.A.S."),  # the legal form alone
+        ("ACME S.A.", "ACME S.A."),
+        ("Dr.A.B.", "Dr.A.B."),  # not a legal form
+    ],
+)
+def test_unglue_suffix(raw: str, fixed: str) -> None:
+    assert _unglue_suffix(raw) == fixed
+
+
+@pytest.mark.parametrize(
+    ("text", "keep", "out"),
+    [
+        ("BlueHarbor Marine LLC", {"blueharbor"}, "BlueHarbor Marine LLC"),
+        ("BlueHarbor Marine LLC", set(), "Blue Harbor Marine LLC"),
+        ("Brenner Holding GmbH", set(), "Brenner Holding GmbH"),
+        ("Transport&Logistics", set(), "Transport & Logistics"),
+        ("R&D", set(), "R&D"),
+    ],
+)
+def test_respace_keeps_brands_and_legal_forms(text: str, keep: set[str], out: str) -> None:
+    assert respace(text, keep) == out
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [
+        ("Kawase Co., Itd.", "Kawase Co., ltd."),
+        ("Lindenstra Be 4", "Lindenstra Be 4"),
+        ("LindenstraBe 4", "Lindenstraße 4"),
+        ("Itdesign", "Itdesign"),
+    ],
+)
+def test_ocr_fix_letters(raw: str, fixed: str) -> None:
+    assert ocr_fix(raw) == fixed
+
+
+def test_brand_spelt_by_domain_is_not_split_on_ocr_pages() -> None:
+    page = _page([
+        ("BlueHarbor Marine LLC", 100, 100, 500),
+        ("Ines Moretti", 100, 200, 300),
+        ("ines@blueharbor.example", 100, 300, 500),
+    ])
+    card = parse_page(page)
+    assert card.company is not None and card.company.value == "BlueHarbor Marine LLC"
