@@ -39,7 +39,7 @@ from cardscan.export.crm_csv import (
     tasks_path_for,
 )
 from cardscan.export.safecsv import DANGEROUS_FIRST, unneutralize
-from cardscan.leads import Lead
+from cardscan.leads import Lead, Task
 
 BY_ID = {x.id: x for x in LEADS}
 
@@ -346,3 +346,17 @@ def test_referral_is_high_priority_even_when_not_yet_due(tmp_path: Path) -> None
 def test_referred_fixture() -> None:
     assert REFERRED.referred_by == ANA.id
     assert dt.date(2024, 5, 6) == NOW.date()
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            "Call Ana Ruiz: invite for coffee",
+            "Call Ana Ruiz (Brightlane, S.L.; R&D): invite for coffee"),
+        ("invite for coffee", "Call Ana Ruiz (Brightlane, S.L.; R&D): invite for coffee"),
+    ],
+)
+def test_task_title_names_the_person_once(summary, expected):
+    t = Task("t1", ANA.id, "coffee-call", 2, dt.date(2024, 5, 8), "call", summary, "s", "b")
+    assert task_title(t, ANA) == expected

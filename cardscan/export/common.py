@@ -80,12 +80,17 @@ def display_name(lead: Lead | None) -> str:
 def task_title(task: Task, lead: Lead | None) -> str:
     """One-line title, e.g. "Call Ana Ruiz (Brightlane): invite for coffee"."""
     verb = CHANNEL_VERB.get(task.channel, task.channel.capitalize())
-    who = display_name(lead)
+    name = display_name(lead)
+    who = name
     company = clean_text(lead.company).strip() if lead else ""
     if company and company != who:
         who = f"{who} ({company})"
     summary = clean_text(task.summary).strip()
-    title = f"{verb} {who}: {summary}" if summary else f"{verb} {who}"
+    if summary and name in summary:
+        # The cadence's summaries already name the person ("Call Ana Ruiz: ...").
+        title = summary.replace(name, who, 1)
+    else:
+        title = f"{verb} {who}: {summary}" if summary else f"{verb} {who}"
     return title.replace("\n", " ")
 
 

@@ -116,8 +116,33 @@ def vcards(leads: Sequence[Lead], tasks: Sequence[Task], *, now: dt.datetime) ->
     for lead in leads:
         referrer = by_id.get(lead.referred_by) if lead.referred_by else None
         card = build_vcard(lead, now=now, next_task=nxt.get(lead.id), referrer=referrer)
-        out.append(card.serialize())
+        out.append(fold_octets(card.serialize()))
     return "".join(out)
+
+
+def fold_octets(text: str, limit: int = 75) -> str:
+    """Refold content lines at `limit` octets of UTF-8 (vCard/RFC 5322 style).
+
+    vobject folds at 75 characters, so a line with accents can exceed 75
+    octets; some importers reject such lines.  A fold never splits a
+    multi-byte character.
+    """
+    unfolded = text.replace("\r\n ", "")
+    out: list[str] = []
+    for line in unfolded.split("\r\n"):
+        first, room = True, limit
+        while len(line.encode("utf-8")) > room:
+            cut, size = 0, 0
+            for ch in line:
+                n = len(ch.encode("utf-8"))
+                if size + n > room:
+                    break
+                size += n
+                cut += 1
+            out.append(("" if first else " ") + line[:cut])
+            line, first, room = line[cut:], False, limit - 1
+        out.append(("" if first else " ") + line)
+    return "\r\n".join(out)
 
 
 def write_vcf(
