@@ -173,3 +173,32 @@ def test_range_of_last_digits_keeps_the_main_number() -> None:
 def test_postcodes_and_ids_are_not_phones(text: str) -> None:
     lines = [Line.from_text(text), Line.from_text("www.kawabe.co.jp")]
     assert [p.number for p in extract_phones(lines)] == []
+
+
+# ---------------------------------------------------------------- OCR glue and postcodes
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        # The bar between two numbers read as a "1" glued to the first one.
+        ("Tel:(971)434268001Fax:(971)43426900", ["+97143426800", "+97143426900"]),
+        # A valid number keeps its final 1 even when a label follows it.
+        ("Tel:(971)43426801Fax:(971)43426900", ["+97143426801", "+97143426900"]),
+    ],
+)
+def test_separator_read_as_one(text: str, numbers: list[str]) -> None:
+    card = parse_text(text, region="AE")
+    assert sorted(p.number for p in card.phones) == sorted(numbers)
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "numbers"),
+    [
+        ("Cep 04571-010 | Centro | Campinas | SP\nFone 55 11 3105-0000", "BR", ["+551131050000"]),
+        ("Rua Nova 5, 1200-195 Lisboa\nTel 213 456 789", "PT", ["+351213456789"]),
+    ],
+)
+def test_postcodes_are_not_phones(text: str, region: str, numbers: list[str]) -> None:
+    card = parse_text(text, region=region)
+    assert [p.number for p in card.phones] == numbers

@@ -127,14 +127,23 @@ def _candidates(text: str, region: str) -> list[tuple[Span, PhoneNumber, float]]
     cleaned = _clean(text)
     out: list[tuple[Span, PhoneNumber, float]] = []
     taken: list[Span] = []
+    postcode = _postcode_re(region)
     for m in PhoneNumberMatcher(cleaned, region, leniency=Leniency.POSSIBLE):
         if _looks_wrong(m.raw_string) or not _possible(m.number):
             continue
         if _DROPPED_CC.search(cleaned[: m.start]):
             continue  # the matcher skipped a "+67"-style country code that does not exist
-        prior = 0.95 if phonenumbers.is_valid_number(m.number) else 0.6
-        out.append(((m.start, m.end), m.number, prior))
-        taken.append((m.start, m.end))
+        if postcode and postcode.fullmatch(m.raw_string.strip()):
+            continue
+        found, end = m.number, m.end
+        prior = 0.95 if phonenumbers.is_valid_number(found) else 0.6
+        if prior < 0.9 and m.raw_string.endswith("1") and cleaned[end : end + 1].isalpha():
+            # "434268001Fax": the bar before the next label read as a "1".
+            cut = _parse_run(m.raw_string[:-1], region)
+            if cut is not None and phonenumbers.is_valid_number(cut):
+                found, end, prior = cut, end - 1, 0.8
+        out.append(((m.start, end), found, prior))
+        taken.append((m.start, end))
     # Fallback: runs the matcher refuses ("(123)(456)(7890)", "607  304  72 29").
     for run in _RUN.finditer(cleaned):
         a, b = run.span()
@@ -142,6 +151,8 @@ def _candidates(text: str, region: str) -> list[tuple[Span, PhoneNumber, float]]
             continue
         raw = run.group(0)
         if _looks_wrong(raw) or _glued_to_letters(cleaned, a, b):
+            continue
+        if postcode and postcode.fullmatch(raw.strip()):
             continue
         num = _parse_run(raw, region)
         if num is None or not _possible(num):
@@ -155,6 +166,12 @@ def _candidates(text: str, region: str) -> list[tuple[Span, PhoneNumber, float]]
         out.append(((a, b), num, prior))
     out.sort(key=lambda c: c[0][0])
     return out
+
+
+@lru_cache(maxsize=64)
+def _postcode_re(region: str) -> re.Pattern[str] | None:
+    fmt = vocab_toml("countries.toml").get("postcode_formats", {}).get(region)
+    return re.compile(fmt) if fmt else None
 
 
 def _glued_to_letters(text: str, a: int, b: int) -> bool:
