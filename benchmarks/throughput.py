@@ -16,7 +16,9 @@ peak, and the tree's RSS at 10%, 50% and 90% of the run (MB; summed RSS counts s
 pages once per process, so PSS from /proc/PID/smaps_rollup is given too), so a leak or an
 all-images-in-memory design shows as growth.  ``--repeat K`` cycles the image list K times
 (through symlinks with distinct names) to make a long run.  The load average before each
-mode is printed: figures taken while other heavy jobs run are not comparable.
+mode is printed: wall-clock figures taken while other heavy jobs run are not comparable, so
+the CPU seconds of each tree are given too, with the photos per second that ``workers`` idle
+cores would reach at that CPU cost (an upper bound: perfect spreading over the cores).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -257,6 +260,9 @@ def run_mode(mode: str, paths: list[str], workers: int, engine: str, tmp: Path) 
             "--paths-file", str(paths_file), "--workers", str(workers), "--engine", engine,
         ]  # fmt: skip
     load_before = os.getloadavg()
+    # CPU time of the child and every descendant it waited for (pool workers, tesseract):
+    # unlike wall time it hardly depends on what else the machine is doing.
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -265,12 +271,16 @@ def run_mode(mode: str, paths: list[str], workers: int, engine: str, tmp: Path) 
     stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - t0
     sampler.stop()
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
     result: dict[str, Any] = {
         "mode": mode,
         "returncode": proc.returncode,
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "photos": len(paths),
         "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
         "memory": sampler.summary(),
     }
     if mode == "cli":
@@ -300,6 +310,10 @@ def run_mode(mode: str, paths: list[str], workers: int, engine: str, tmp: Path) 
     result["cards"] = cards
     result["photos_per_s"] = round(len(paths) / seconds, 3) if seconds else None
     result["cards_per_s"] = round(cards / seconds, 3) if seconds else None
+    # What `workers` idle cores would do if the CPU work spread perfectly: an upper bound,
+    # useful when the machine was shared during the run.
+    result["cpu_s_per_photo"] = round(cpu / len(paths), 3) if paths else None
+    result["idle_estimate_photos_per_s"] = round(workers * len(paths) / cpu, 3) if cpu else None
     return result
 
 
@@ -307,22 +321,33 @@ def run_mode(mode: str, paths: list[str], workers: int, engine: str, tmp: Path) 
 
 
 def format_table(results: list[dict[str, Any]]) -> str:
+    """Speed table, then memory table (MB of the whole process tree)."""
     head = (
-        f"{'mode':<8}{'photos':>7}{'cards':>7}{'wall s':>9}{'photos/s':>10}{'cards/s':>9}"
-        f"{'RSS peak':>9}{'@10%':>7}{'@50%':>7}{'@90%':>7}"
-        f"{'PSS peak':>9}{'@10%':>7}{'@50%':>7}{'@90%':>7}{'procs':>6}{'load':>6}"
+        f"{'mode':<8}{'photos':>7}{'cards':>7}{'wall s':>8}{'photos/s':>9}{'cards/s':>8}"
+        f"{'cpu s':>8}{'cpu/photo':>10}{'idle est/s':>11}{'load':>11}"
     )
     lines = [head, "-" * len(head)]
     for r in results:
+        load = f"{r['load_before'][0]:.1f}>{r['load_after'][0]:.1f}"
+        lines.append(
+            f"{r['mode']:<8}{r['photos']:>7}{r['cards']:>7}{r['seconds']:>8.1f}"
+            f"{r['photos_per_s'] or 0:>9.2f}{r['cards_per_s'] or 0:>8.2f}"
+            f"{r['cpu_seconds']:>8.1f}{r['cpu_s_per_photo'] or 0:>10.2f}"
+            f"{r['idle_estimate_photos_per_s'] or 0:>11.2f}{load:>11}"
+        )
+    head2 = (
+        f"{'mode':<8}{'RSS peak':>9}{'@10%':>7}{'@50%':>7}{'@90%':>7}"
+        f"{'PSS peak':>9}{'@10%':>7}{'@50%':>7}{'@90%':>7}{'procs':>6}"
+    )
+    lines += ["", head2, "-" * len(head2)]
+    for r in results:
         m = r["memory"]
         lines.append(
-            f"{r['mode']:<8}{r['photos']:>7}{r['cards']:>7}{r['seconds']:>9.1f}"
-            f"{r['photos_per_s'] or 0:>10.2f}{r['cards_per_s'] or 0:>9.2f}"
-            f"{m.get('peak_mb', 0):>9.0f}{m.get('rss_10pct_mb', 0):>7.0f}"
+            f"{r['mode']:<8}{m.get('peak_mb', 0):>9.0f}{m.get('rss_10pct_mb', 0):>7.0f}"
             f"{m.get('rss_50pct_mb', 0):>7.0f}{m.get('rss_90pct_mb', 0):>7.0f}"
             f"{m.get('peak_pss_mb', 0):>9.0f}{m.get('pss_10pct_mb', 0):>7.0f}"
             f"{m.get('pss_50pct_mb', 0):>7.0f}{m.get('pss_90pct_mb', 0):>7.0f}"
-            f"{m.get('max_procs', 0):>6}{r['load_before'][0]:>6.1f}"
+            f"{m.get('max_procs', 0):>6}"
         )
     for r in results:
         if r.get("error"):
