@@ -90,3 +90,18 @@ def test_glued_e_label_is_confirmed_by_the_name() -> None:
 def test_glued_e_kept_when_the_name_does_not_confirm() -> None:
     card = parse_text("Dora Lind\nEsther@lindpaper.com")
     assert [e.value for e in card.emails] == ["esther@lindpaper.com"]
+
+
+@pytest.mark.parametrize(
+    ("text", "email"),
+    [
+        # A dot lost and a letter misread in a two-level domain the website prints.
+        ("kaito@ribeira.camz\nribeira.co.mz", "kaito@ribeira.co.mz"),
+        ("kaito@ribeira.ca.mz\nribeira.co.mz", "kaito@ribeira.co.mz"),
+        # A different organisation is left alone.
+        ("kaito@ribeirx.camz\nribeira.co.mz", "kaito@ribeirx.camz"),
+    ],
+)
+def test_email_domain_repaired_by_website(text: str, email: str) -> None:
+    card = parse_text(text)
+    assert [e.value for e in card.emails] == [email]

@@ -87,6 +87,14 @@ def _repair_domain(domain: str, site_domains: Sequence[str]) -> tuple[str, bool]
     for site in site_domains:
         if len(site) == len(low) and sum(a != b for a, b in zip(site, low, strict=True)) == 1:
             return site, True  # one letter misread, the printed website has it right
+    flat = low.replace(".", "")
+    for site in site_domains:
+        bare = site.replace(".", "")
+        first_ok = low.split(".")[0] == site.split(".")[0]
+        if first_ok and len(bare) == len(flat) and sum(
+            a != b for a, b in zip(bare, flat, strict=True)
+        ) == 1:
+            return site, True  # "ubemo.camz" for ubemo.co.mz: a dot lost and a letter misread
     key = _confusion_key(low)
     for site in site_domains:
         if key == _confusion_key(site) or key.replace(".", "") == _confusion_key(site).replace(
