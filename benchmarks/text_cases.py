@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
 import sys
 import unicodedata
 from collections import Counter
@@ -30,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import phonenumbers
 
 from cardscan.extract import parse_text
-from cardscan.model import ParsedCard
+from cardscan.model import Field, ParsedCard, Phone
 
 HEADLINE = ("name", "email", "phone")
 
@@ -105,8 +106,49 @@ def _first_name_ok(exp: str | None, parsed: ParsedCard) -> bool:
     return got is not None and _fold(got) == _fold(exp)
 
 
-def score_row(row: dict[str, Any]) -> RowResult:
-    parsed = parse_text(row["text"])
+def parsed_from_record(d: dict[str, Any]) -> ParsedCard:
+    """A JSON record (`cardscan parse`, the naive baseline) as a ParsedCard."""
+
+    def f(v: str | None) -> Field | None:
+        return Field(v, v, 1.0) if v else None
+
+    return ParsedCard(
+        name=f(d.get("name")), given_name=d.get("given_name"), family_name=d.get("family_name"),
+        title=f(d.get("title")), company=f(d.get("company")),
+        department=f(d.get("department")), address=f(d.get("address")),
+        emails=tuple(Field(e, e, 1.0) for e in d.get("emails") or ()),
+        phones=tuple(Phone(p["number"], p.get("type") or "other", p.get("raw", ""), 1.0)
+                     for p in d.get("phones") or ()),
+        websites=tuple(Field(w, w, 1.0) for w in d.get("websites") or ()),
+    )
+
+
+def cli_parser(rows: list[dict[str, Any]]) -> dict[str, ParsedCard]:
+    """Every row through the real command, `cardscan parse --batch -`, in one call."""
+    feed = "".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n" for r in rows)
+    out = subprocess.run(
+        [sys.executable, "-m", "cardscan", "parse", "--batch", "-"],
+        input=feed, capture_output=True, text=True, check=True,
+    ).stdout
+    return {d["id"]: parsed_from_record(d) for d in map(json.loads, out.splitlines())}
+
+
+def naive_parser(rows: list[dict[str, Any]]) -> dict[str, ParsedCard]:
+    from benchmarks.naive import parse_text as naive_parse
+
+    return {r["id"]: parsed_from_record(naive_parse(r["text"])) for r in rows}
+
+
+def library_parser(rows: list[dict[str, Any]]) -> dict[str, ParsedCard]:
+    return {r["id"]: parse_text(r["text"]) for r in rows}
+
+
+PARSERS = {"cli": cli_parser, "library": library_parser, "naive": naive_parser}
+
+
+def score_row(row: dict[str, Any], parsed: ParsedCard | None = None) -> RowResult:
+    if parsed is None:
+        parsed = parse_text(row["text"])
     exp = row["expected"]
     non_fax = [p for p in parsed.phones if p.type != "fax"]
     res: dict[str, bool] = {}
@@ -145,7 +187,7 @@ def score_row(row: dict[str, Any]) -> RowResult:
             addr = parsed.address.value if parsed.address else ""
             res[key] = _fold(want) in _fold(addr)
     ok = all(res[k] for k in HEADLINE if k in res)
-    got = {
+    found: dict[str, Any] = {
         "name": parsed.name.value if parsed.name else None,
         "title": parsed.title.value if parsed.title else None,
         "company": parsed.company.value if parsed.company else None,
@@ -154,15 +196,15 @@ def score_row(row: dict[str, Any]) -> RowResult:
         "websites": [w.value for w in parsed.websites],
         "address": parsed.address.value if parsed.address else None,
     }
-    return RowResult(row["id"], ok, res, strict, got)
+    return RowResult(row["id"], ok, res, strict, found)
 
 
-def score_file(path: str | Path) -> Report:
-    report = Report()
+def score_file(path: str | Path, parser: str = "library") -> Report:
     with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                report.rows.append(score_row(json.loads(line)))
+        rows = [json.loads(line) for line in fh if line.strip()]
+    parsed = PARSERS[parser](rows)
+    report = Report()
+    report.rows.extend(score_row(r, parsed[r["id"]]) for r in rows)
     return report
 
 
@@ -170,14 +212,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("path", nargs="+")
     ap.add_argument("--show", action="store_true", help="print the failing rows")
+    ap.add_argument("--parser", choices=sorted(PARSERS), default="cli",
+                    help="cli: `cardscan parse --batch` (default); library: parse_text in "
+                    "this process; naive: the regex baseline of benchmarks/naive.py")
     args = ap.parse_args(argv)
     for path in args.path:
-        report = score_file(path)
+        report = score_file(path, args.parser)
         with open(path, encoding="utf-8") as fh:
             rows = {json.loads(x)["id"]: json.loads(x) for x in fh if x.strip()}
         scored = [r for r in report.rows if any(k in r.fields for k in HEADLINE)]
         strict = [r.strict_phone for r in report.rows if r.strict_phone is not None]
-        print(f"{path}: {len(report.rows)} rows, {len(scored)} with name/email/phone asserted")
+        print(f"{path} [{args.parser}]: {len(report.rows)} rows, "
+              f"{len(scored)} with name/email/phone asserted")
         print(f"  all asserted name/email/phone right: {report.headline:.3f}")
         for k, (g, t) in report.per_field().items():
             print(f"  {k:<12} {g:>4}/{t:<4} {g / t:.3f}")
