@@ -7,6 +7,13 @@ bin="$here/.venv/bin"
 work=$(mktemp -d)
 export PATH="$bin:$PATH"
 cd "$work"
+# A few columns of a CSV whose cells may hold line breaks (the drafts do).
+cat > columns.py <<'PY'
+import csv, sys
+rows = csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline=""))
+for r in rows:
+    print(" | ".join(r[c] for c in sys.argv[2:]))
+PY
 run() {
   printf '\n```console\n$ %s\n' "$*"
   eval "$@" 2>&1
@@ -20,7 +27,7 @@ run() {
   export CARDSCAN_TODAY=2026-11-25
   echo; echo "## 1. Scan the photos from the event"
   run "cardscan scan $here/samples --event 'Chamber breakfast' --met-on 2026-11-24"
-  run "cut -d, -f5,9,11,13,24,25 leads.csv | head -6"
+  run "python columns.py leads.csv name company email phone_mobile next_action_due next_action_channel | head -8"
   echo; echo "## 2. Scanning again adds nothing"
   run "cardscan scan $here/samples --event 'Chamber breakfast' --met-on 2026-11-24 --csv again.csv"
   run "cardscan leads --format csv | wc -l"
