@@ -26,7 +26,8 @@ def test_parse_text_keeps_raw_and_normalized():
                               region="GB")
     assert rec.status == "ok"
     email = rec.parsed.emails[0]
-    assert (email.value, email.raw) == ("ana.ruiz@brightlane.example", "Ana.Ruiz@Brightlane.Example")
+    assert email.value == "ana.ruiz@brightlane.example"
+    assert email.raw == "Ana.Ruiz@Brightlane.Example"
     phone = rec.parsed.phones[0]
     assert (phone.number, phone.type) == ("+442079460018", "work")
     assert "7946 0018" in phone.raw
