@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cardscan.ocr.combine import card_domains, choose, may_hold_email
+from cardscan.ocr.combine import card_domains, choose, may_hold_email, worth_rereading
 
 SITE = card_domains(["www.raft.example", "+1 219 413 4895"])
 
@@ -33,16 +33,38 @@ def test_choose(primary, alternates, expected):
     assert choose(primary, alternates, SITE) == expected
 
 
-def test_card_domains_ignore_email_domains():
-    assert card_domains(["ana@mail.example", "Web: www.Brightlane.example/"]) == {
-        "brightlane.example"
-    }
+def test_card_domains_web_and_mail_apart():
+    d = card_domains(["ana@mail.example", "Web: www.Brightlane.example/"])
+    assert d.web == {"brightlane.example"}
+    assert d.mail == {"mail.example"}
+
+
+@pytest.mark.parametrize(
+    ("primary", "alternate", "expected"),
+    [
+        # The web address agrees with the email domain only in the re-reading.
+        ("http://www.ij.example.jp/", "http://www.iij.example.jp/", "http://www.iij.example.jp/"),
+        ("www.iij.example.jp", "www.ij.example.jp", "www.iij.example.jp"),
+    ],
+)
+def test_web_address_chosen_by_email_domain(primary, alternate, expected):
+    d = card_domains(["E-mail: w-aoto@iij.example.jp", primary])
+    assert choose(primary, [alternate], d) == expected
+
+
+def test_only_doubtful_lines_are_read_again():
+    d = card_domains(["ana@iij.example.jp", "www.ij.example.jp", "www.other.example"])
+    assert worth_rereading("ana@iij.example.jp", d)
+    assert worth_rereading("www.ij.example.jp", d)  # one letter off the email domain
+    assert not worth_rereading("www.other.example", d)
+    assert not worth_rereading("Head of Research", d)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("ana@x.example", True), ("anagbrightlane.example", True),
-     ("www.brightlane.example", False), ("Head of Research", False)],
+    [("ana@x.example", True), ("anagbrightlane.com", True), ("anagbrightlane.co.uk", True),
+     ("www.brightlane.example", False), ("Head of Research", False),
+     ("2-10-2 Fujimi.Chiyoda-ku", False)],  # an address, not an unknown TLD
 )
 def test_may_hold_email(text, expected):
     assert may_hold_email(text) is expected

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 _EMAILISH = re.compile(r"[\w.+'-]+\s?@\s?[\w-]+(?:\s?\.\s?[\w-]+)*", re.UNICODE)
@@ -37,16 +38,45 @@ def may_hold_email(text: str) -> bool:
     if "@" in text:
         return True
     low = text.lower()
-    return bool(_DOMAINISH.search(low)) and "www" not in low and "http" not in low
+    if "www" in low or "http" in low:
+        return False
+    return any(_known_tld(m.group(1)) for m in _DOMAINISH.finditer(low))
 
 
-def card_domains(texts: Iterable[str]) -> frozenset[str]:
-    """Domains printed on the card outside email addresses (its web address)."""
-    out = set()
+def _known_tld(domain: str) -> bool:
+    """A real top-level domain (``fujimi.chiyoda`` in an address is not)."""
+    from ..extract.text import vocab_words
+
+    tld = domain.rsplit(".", 1)[-1]
+    return len(tld) == 2 or tld in vocab_words("tlds.txt")
+
+
+@dataclass(frozen=True)
+class CardDomains:
+    """Domains printed on one card: in web addresses, and in email addresses."""
+
+    web: frozenset[str]
+    mail: frozenset[str]
+
+
+def card_domains(texts: Iterable[str]) -> CardDomains:
+    web: set[str] = set()
+    mail: set[str] = set()
     for t in texts:
+        mail.update(e.rsplit("@", 1)[1] for e in _emails(t) if "." in e.rsplit("@", 1)[1])
         for m in _DOMAINISH.finditer(re.sub(r"\S+@\S+", " ", t)):
-            out.add(m.group(1).lower())
-    return frozenset(out)
+            web.add(m.group(1).lower())
+    return CardDomains(frozenset(web), frozenset(mail))
+
+
+def _close(a: str, b: str) -> bool:
+    """At most one letter added, dropped or changed (``ij.ad.jp`` / ``iij.ad.jp``)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def _dotless_close(a: str, b: str) -> bool:
@@ -70,10 +100,26 @@ def _emails(text: str, domains: frozenset[str] = frozenset()) -> list[str]:
     return [_with_card_domain(e, domains) for e in found]
 
 
-def score_reading(text: str, domains: frozenset[str]) -> tuple[int, int]:
-    """(valid addresses agreeing with the card's domain, valid addresses)."""
-    valid = [e for e in _emails(text, domains) if _valid(e)]
-    agree = sum(1 for e in valid if e.rsplit("@", 1)[1] in domains)
+def _webs(text: str) -> list[str]:
+    return [m.group(1).lower() for m in _DOMAINISH.finditer(re.sub(r"\S+@\S+", " ", text))]
+
+
+def worth_rereading(text: str, domains: CardDomains) -> bool:
+    """Email lines always (small print loses dots); a web address only when it
+    nearly, but not quite, matches an email domain on the card."""
+    if may_hold_email(text):
+        return True
+    return any(w not in domains.mail and any(_close(w, m) for m in domains.mail)
+               for w in _webs(text))
+
+
+def score_reading(text: str, domains: CardDomains) -> tuple[int, int]:
+    """(addresses that agree with another part of the card, valid addresses):
+    an email domain printed as the web address, a web address printed as an
+    email domain."""
+    valid = [e for e in _emails(text, domains.web) if _valid(e)]
+    agree = sum(1 for e in valid if e.rsplit("@", 1)[1] in domains.web)
+    agree += sum(1 for w in _webs(text) if w in domains.mail)
     return agree, len(valid)
 
 
@@ -86,8 +132,12 @@ def _recovers_drops(alt: str, primary: str) -> bool:
     return all(ch in it for ch in primary)
 
 
-def choose(primary: str, alternates: Iterable[str], domains: frozenset[str]) -> str:
-    """The reading the validators like best.  Between equally valid readings
+def _addresses(text: str) -> str:
+    return "".join(_emails(text)) + "".join(_webs(text))
+
+
+def choose(primary: str, alternates: Iterable[str], domains: CardDomains) -> str:
+    """The reading the validators like best.  Between equally good readings
     the primary stays unless another only adds characters to its addresses."""
     best, best_score = primary, score_reading(primary, domains)
     for alt in alternates:
@@ -95,7 +145,7 @@ def choose(primary: str, alternates: Iterable[str], domains: frozenset[str]) -> 
         if s > best_score:
             best, best_score = alt, s
         elif s == best_score:
-            a, b = "".join(_emails(alt)), "".join(_emails(best))
+            a, b = _addresses(alt), _addresses(best)
             if a and b and _recovers_drops(a, b):
                 best = alt
     return best

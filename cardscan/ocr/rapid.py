@@ -10,12 +10,14 @@ and the 0/180 classifier, and (c) keep boxes in card coordinates.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import numpy as np
 
 from ..model import Block, Box, Line, Page, Word
-from .combine import may_hold_email
+
+_DOMAIN_HINT = re.compile(r"@|\w\.\w")
 
 log = logging.getLogger(__name__)
 
@@ -111,30 +113,46 @@ class RapidEngine:
         read = [(q, c, str(t).strip(), float(s))
                 for q, c, (t, s, *_r) in zip(boxes, crops, rec, strict=False)
                 if str(t).strip() and float(s) >= MIN_SCORE]
-        if self.second_reading and any(may_hold_email(t) for _, _, t, _ in read):
-            read = self._second_reading(read)
+        if self.second_reading and any(_DOMAIN_HINT.search(t) for _, _, t, _ in read):
+            read = self._second_reading(bgr, read)
         lines = [_line(text, score, quad) for quad, _, text, score in read]
         page_h, page_w = bgr.shape[:2]
         return Page((Block(tuple(lines)),), page_w, page_h, self.name, rotation)
 
 
-    def _second_reading(self, read: list[_Read]) -> list[_Read]:
-        """Re-read email lines enlarged 2x, which keeps dots the first pass
-        dropped; validators choose (see combine.py).  Tesseract as a third
-        reader changed no dev-set score and cost 0.25 s a card, so it is not used."""
+    def _second_reading(self, bgr: np.ndarray, read: list[_Read]) -> list[_Read]:
+        """Read doubtful address lines again, twice: enlarged 2x (keeps dots the
+        first pass dropped) and from a box widened by half its height (a tight
+        box can cut a thin first letter); validators choose (see combine.py).
+        Tesseract as a further reader changed no dev-set score and cost 0.25 s
+        a card, so it is not used."""
         import cv2
 
-        from .combine import card_domains, choose
+        from .combine import card_domains, choose, worth_rereading
 
         domains = card_domains(t for _, _, t, _ in read)
         out = []
         for quad, crop, text, score in read:
-            if may_hold_email(text) and crop.size:
+            if crop.size and worth_rereading(text, domains):
                 big = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-                (alt, _s, *_r), = self._ocr.text_rec([big], False)[0]
-                text = choose(text, [str(alt).strip()], domains)
+                wide = self._ocr.get_crop_img_list(bgr, [_widen(quad, bgr.shape, 0.5)])[0]
+                alts = [str(r[0]).strip() for r in self._ocr.text_rec([big, wide], False)[0]]
+                text = choose(text, alts, domains)
             out.append((quad, crop, text, score))
         return out
+
+
+def _widen(quad: np.ndarray, shape: tuple[int, ...], k: float) -> np.ndarray:
+    """The quad stretched along its baseline by k times its height at each end."""
+    q = quad.astype(np.float32).copy()
+    along = q[1] - q[0]
+    along /= float(np.linalg.norm(along)) or 1.0
+    d = along * float(np.linalg.norm(q[3] - q[0])) * k
+    q[[0, 3]] -= d
+    q[[1, 2]] += d
+    q[:, 0] = np.clip(q[:, 0], 0, shape[1] - 1)
+    q[:, 1] = np.clip(q[:, 1], 0, shape[0] - 1)
+    return q
 
 
 def _line(text: str, score: float, quad: np.ndarray) -> Line:
