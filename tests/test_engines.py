@@ -38,8 +38,9 @@ def test_rapidocr_finds_orientation(image):
     page = RapidEngine(second_reader=False).read(_crop(image))
     # The generator records how far the card must turn clockwise to be upright.
     assert page.rotation == LABELS["images"][image]["upright_rotation"]
-    # Accents are compared folded, as the scoring rules do (PP-OCR drops some).
-    assert fold(_gold(image)["name"]) in fold(page.text)
+    # Compared folded, as the scoring rules do (PP-OCR drops some accents), and
+    # without spaces: it sometimes glues words, which the extractors split again.
+    assert fold(_gold(image)["name"]).replace(" ", "") in fold(page.text).replace(" ", "")
 
 
 @pytest.mark.rapidocr
