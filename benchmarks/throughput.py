@@ -12,9 +12,10 @@ Every mode runs in its own child process over the same image list, one after the
 
 While a mode runs, the resident memory of its whole process tree (the child and all its
 descendants) is sampled every 0.25 s (psutil if installed, else /proc): the table gives the
-peak, and the tree's RSS at 10%, 50% and 90% of the run (MB; summed RSS counts shared
-pages once per process, so PSS from /proc/PID/smaps_rollup is given too), so a leak or an
-all-images-in-memory design shows as growth.  ``--repeat K`` cycles the image list K times
+peak and the median of the samples in each quarter of the run (the JSON adds the RSS at
+10%, 50% and 90% of the run); summed RSS counts shared pages once per process, so PSS from
+/proc/PID/smaps_rollup is given too.  A leak or an all-images-in-memory design shows as
+growth from quarter to quarter.  ``--repeat K`` cycles the image list K times
 (through symlinks with distinct names) to make a long run.  The load average before each
 mode is printed: wall-clock figures taken while other heavy jobs run are not comparable, so
 the CPU seconds of each tree are given too, with the photos per second that ``workers`` idle
@@ -27,6 +28,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -170,7 +172,21 @@ class Sampler:
             "pss_50pct_mb": round(at(0.5, 2) / mb, 1),
             "pss_90pct_mb": round(at(0.9, 2) / mb, 1),
             "max_procs": max(x[3] for x in s),
+            # Median of the samples in each quarter of the run: robust to the spike of one
+            # large photo, so growth over the run (a leak, or images piling up) shows.
+            "rss_quarter_median_mb": [round(q / mb, 1) for q in _quarter_medians(s, 1, end)],
+            "pss_quarter_median_mb": [round(q / mb, 1) for q in _quarter_medians(s, 2, end)],
         }
+
+
+def _quarter_medians(
+    samples: list[tuple[float, int, int, int]], col: int, end: float
+) -> list[float]:
+    out: list[float] = []
+    for q in range(4):
+        vals = [x[col] for x in samples if q * end / 4 <= x[0] <= (q + 1) * end / 4]
+        out.append(float(statistics.median(vals)) if vals else 0.0)
+    return out
 
 
 # --------------------------------------------------------------------------- images
@@ -336,18 +352,17 @@ def format_table(results: list[dict[str, Any]]) -> str:
             f"{r['idle_estimate_photos_per_s'] or 0:>11.2f}{load:>11}"
         )
     head2 = (
-        f"{'mode':<8}{'RSS peak':>9}{'@10%':>7}{'@50%':>7}{'@90%':>7}"
-        f"{'PSS peak':>9}{'@10%':>7}{'@50%':>7}{'@90%':>7}{'procs':>6}"
+        f"{'mode':<8}{'RSS peak':>9}{'median by quarter of the run':>30}"
+        f"{'PSS peak':>10}{'median by quarter':>30}{'procs':>6}"
     )
-    lines += ["", head2, "-" * len(head2)]
+    lines += ["", "memory of the process tree, MB", head2, "-" * len(head2)]
     for r in results:
         m = r["memory"]
+        rq = " ".join(f"{v:>6.0f}" for v in m.get("rss_quarter_median_mb", []))
+        pq = " ".join(f"{v:>6.0f}" for v in m.get("pss_quarter_median_mb", []))
         lines.append(
-            f"{r['mode']:<8}{m.get('peak_mb', 0):>9.0f}{m.get('rss_10pct_mb', 0):>7.0f}"
-            f"{m.get('rss_50pct_mb', 0):>7.0f}{m.get('rss_90pct_mb', 0):>7.0f}"
-            f"{m.get('peak_pss_mb', 0):>9.0f}{m.get('pss_10pct_mb', 0):>7.0f}"
-            f"{m.get('pss_50pct_mb', 0):>7.0f}{m.get('pss_90pct_mb', 0):>7.0f}"
-            f"{m.get('max_procs', 0):>6}"
+            f"{r['mode']:<8}{m.get('peak_mb', 0):>9.0f}{rq:>30}"
+            f"{m.get('peak_pss_mb', 0):>10.0f}{pq:>30}{m.get('max_procs', 0):>6}"
         )
     for r in results:
         if r.get("error"):
