@@ -183,6 +183,9 @@ _worker: tuple[ScanOptions, OcrEngine] | None = None
 
 def _init_worker(options: ScanOptions, threads: int) -> None:
     global _worker  # per-process state set once by the pool initializer
+    import cv2
+
+    cv2.setNumThreads(threads)  # one process per core already; threads only contend
     _worker = (options, get_engine(options.engine, lang=options.lang, threads=threads,
                                    second_reading=options.second_reading))
 

@@ -68,3 +68,17 @@ def test_only_doubtful_lines_are_read_again():
 )
 def test_may_hold_email(text, expected):
     assert may_hold_email(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("ana@brightlane.example", False),  # valid, agrees with the web address, short
+        ("meganserratore@brightlane.example", True),  # long run of letters: a lost dot?
+        ("ana@brightlane.exarnple", True),  # disagrees with the web address
+        ("anagbrightlane.com", True),  # no address found in an address-like line
+    ],
+)
+def test_email_lines_read_again_only_when_doubtful(line, expected):
+    d = card_domains(["www.brightlane.example", line])
+    assert worth_rereading(line, d) is expected

@@ -105,10 +105,20 @@ def _webs(text: str) -> list[str]:
 
 
 def worth_rereading(text: str, domains: CardDomains) -> bool:
-    """Email lines always (small print loses dots); a web address only when it
-    nearly, but not quite, matches an email domain on the card."""
+    """Is a second reading likely to change something?  An address that does
+    not validate, whose domain disagrees with the printed web address, or whose
+    local part is one long run of letters (where a lost dot hides: ``jsmith``
+    is fine, ``meganserratore`` probably is not); a web address that nearly,
+    but not quite, matches an email domain on the card."""
     if may_hold_email(text):
-        return True
+        found = _emails(text, domains.web)
+        for e in found:
+            local, _, dom = e.rpartition("@")
+            if not _valid(e) or (domains.web and dom not in domains.web):
+                return True
+            if len(local) >= 11 and local.isalpha():
+                return True
+        return not found
     return any(w not in domains.mail and any(_close(w, m) for m in domains.mail)
                for w in _webs(text))
 
