@@ -7,12 +7,22 @@ bin="$here/.venv/bin"
 work=$(mktemp -d)
 export PATH="$bin:$PATH"
 cd "$work"
+ln -s "$here/samples" samples
 # A few columns of a CSV whose cells may hold line breaks (the drafts do).
 cat > columns.py <<'PY'
 import csv, sys
 rows = csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline=""))
-for r in rows:
+for i, r in enumerate(rows):
+    if i == 8:
+        break
     print(" | ".join(r[c] for c in sys.argv[2:]))
+PY
+# One lead's plan from `cardscan tasks --format json`.
+cat > plan.py <<'PY'
+import json, sys
+for t in json.load(sys.stdin):
+    if t["lead_id"] == sys.argv[1]:
+        print(t["due"], t["status"], t["summary"])
 PY
 run() {
   printf '\n```console\n$ %s\n' "$*"
@@ -26,19 +36,19 @@ run() {
   echo "the clock pinned to Wednesday 2026-11-25 and the event on Tuesday 2026-11-24."
   export CARDSCAN_TODAY=2026-11-25
   echo; echo "## 1. Scan the photos from the event"
-  run "cardscan scan $here/samples --event 'Chamber breakfast' --met-on 2026-11-24"
-  run "python columns.py leads.csv name company email phone_mobile next_action_due next_action_channel | head -8"
+  run "cardscan scan samples/ --event 'Chamber breakfast' --met-on 2026-11-24"
+  run "python columns.py leads.csv name company email phone_mobile next_action_due next_action_channel"
   echo; echo "## 2. Scanning again adds nothing"
-  run "cardscan scan $here/samples --event 'Chamber breakfast' --met-on 2026-11-24 --csv again.csv"
+  run "cardscan scan samples/ --event 'Chamber breakfast' --met-on 2026-11-24 --csv again.csv"
   run "cardscan leads --format csv | wc -l"
   echo; echo "## 3. Today's tasks"
   run "cardscan tasks --due today | head -8"
   echo; echo "## 4. Mark one done: the following steps move with it"
   id=$(cardscan tasks --due today --format json | "$bin/python" -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
   lead=$(cardscan tasks --due today --format json | "$bin/python" -c 'import json,sys; print(json.load(sys.stdin)[0]["lead_id"])')
-  run "cardscan tasks --due all --format json | $bin/python -c 'import json,sys; [print(t[\"due\"], t[\"status\"], t[\"summary\"]) for t in json.load(sys.stdin) if t[\"lead_id\"]==\"$lead\"]'"
+  run "cardscan tasks --due all --format json | python plan.py $lead"
   run "CARDSCAN_TODAY=2026-11-26 cardscan done ${id:0:8} --note 'Sent the intro email'"
-  run "cardscan tasks --due all --format json | $bin/python -c 'import json,sys; [print(t[\"due\"], t[\"status\"], t[\"summary\"]) for t in json.load(sys.stdin) if t[\"lead_id\"]==\"$lead\"]'"
+  run "cardscan tasks --due all --format json | python plan.py $lead"
   echo; echo "## 5. A referral becomes a task due today"
   run "cardscan refer $lead --name 'Mary Chen' --phone '+44 20 7946 0991'"
   echo; echo "## 6. Export to a calendar and a CRM"
