@@ -34,6 +34,16 @@ from .safecsv import write_csv
 
 JOIN = " ; "
 
+FOLLOW_UP_KEYS: tuple[str, ...] = (
+    "lead_id",
+    "event",
+    "next_action",
+    "next_action_due",
+    "next_action_channel",
+    "draft_subject",
+    "draft_body",
+)
+
 LEAD_COLUMNS: tuple[str, ...] = (
     "source",
     "card",
@@ -55,14 +65,7 @@ LEAD_COLUMNS: tuple[str, ...] = (
     "address",
     "qr",
     "confidence",
-    "lead_id",
-    "event",
-    "next_action",
-    "next_action_due",
-    "next_action_channel",
-    "draft_subject",
-    "draft_body",
-)
+) + FOLLOW_UP_KEYS
 
 PHONE_COLUMNS: Mapping[str, str] = {
     "mobile": "phone_mobile",
@@ -70,16 +73,6 @@ PHONE_COLUMNS: Mapping[str, str] = {
     "fax": "phone_fax",
     "other": "phone_other",
 }
-
-FOLLOW_UP_KEYS: tuple[str, ...] = (
-    "lead_id",
-    "event",
-    "next_action",
-    "next_action_due",
-    "next_action_channel",
-    "draft_subject",
-    "draft_body",
-)
 
 
 def _items(value: Any) -> list[Any]:
