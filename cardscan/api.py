@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +20,12 @@ def scan(
     options: ScanOptions | None = None,
     *,
     engine: OcrEngine | None = None,
-) -> Iterator[CardRecord]:
+) -> Generator[CardRecord, None, None]:
     """Yield one record per card found in the given files and folders.
 
     Folders are searched recursively in sorted order.  Bad files yield an
-    `error` record; photos without a card yield a `no_card` record.
+    `error` record; photos without a card yield a `no_card` record.  Closing
+    the generator early (``.close()``) stops the worker processes at once.
     """
     from .load import iter_inputs
     from .pipeline import run

@@ -88,7 +88,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
     def rows() -> Iterator[dict[str, Any]]:
         nonlocal interrupted
-        records = _progress(scan(sources, options), len(sources), sys.stderr.isatty())
+        found = scan(sources, options)
+        records = _progress(found, len(sources), sys.stderr.isatty())
         try:
             for rec in records:
                 counts[rec.status] += 1
@@ -112,6 +113,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 yield row
         except KeyboardInterrupt:
             interrupted = True  # keep what was read: the files below are still written
+        finally:
+            found.close()  # stops the worker pool now, not when garbage-collected
 
     try:
         if csv_path:
@@ -127,7 +130,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     cards = counts["ok"] + counts["review"]
     outs = " and ".join(str(p) for p in (csv_path, args.jsonl) if p)
     print(
-        f"cardscan: {cards} card{'s' if cards != 1 else ''} read from {len(sources)} "
+        ("cardscan: interrupted; " if interrupted else "cardscan: ")
+        + f"{cards} card{'s' if cards != 1 else ''} read from {len(sources)} "
         f"file{'s' if len(sources) != 1 else ''}: {counts['review']} need review, "
         f"{counts['no_card']} without a card, {counts['error']} failed"
         + (f"; leads in {outs}" if outs else "")

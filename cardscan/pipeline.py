@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing as mp
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -183,8 +183,13 @@ _worker: tuple[ScanOptions, OcrEngine] | None = None
 
 def _init_worker(options: ScanOptions, threads: int) -> None:
     global _worker  # per-process state set once by the pool initializer
+    import signal
+
     import cv2
 
+    # Ctrl-C is the parent's to handle: it stops the pool and keeps what was read.
+    # A worker killed by it mid-task would leave imap waiting for that result.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     cv2.setNumThreads(threads)  # one process per core already; threads only contend
     _worker = (options, get_engine(options.engine, lang=options.lang, threads=threads,
                                    second_reading=options.second_reading))
@@ -198,7 +203,7 @@ def _work(source: str) -> list[CardRecord]:
 
 def run(
     sources: Iterable[str], options: ScanOptions, engine: OcrEngine | None = None
-) -> Iterator[CardRecord]:
+) -> Generator[CardRecord, None, None]:
     """Records for `sources` in input order.  With an explicit engine (tests,
     replay) everything runs in this process."""
     items = list(sources)
