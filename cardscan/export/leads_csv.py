@@ -65,7 +65,8 @@ LEAD_COLUMNS: tuple[str, ...] = (
     "address",
     "qr",
     "confidence",
-) + FOLLOW_UP_KEYS
+    *FOLLOW_UP_KEYS,
+)
 
 PHONE_COLUMNS: Mapping[str, str] = {
     "mobile": "phone_mobile",
