@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cardscan import scan  # noqa: E402
-from cardscan.ocr import RecordingEngine, get_engine, page_to_dict  # noqa: E402
-from cardscan.options import ScanOptions  # noqa: E402
+from cardscan import scan
+from cardscan.ocr import RecordingEngine, get_engine, page_to_dict
+from cardscan.options import ScanOptions
 
 
 def main() -> None:
