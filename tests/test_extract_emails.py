@@ -105,3 +105,22 @@ def test_glued_e_kept_when_the_name_does_not_confirm() -> None:
 def test_email_domain_repaired_by_website(text: str, email: str) -> None:
     card = parse_text(text)
     assert [e.value for e in card.emails] == [email]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A letter lost in the local part, and the printed website spells it.
+        (
+            "Email: dwcarpentry@verizon.example\nwww.DFWCarpentry.com",
+            ["dfwcarpentry@verizon.example"],
+        ),
+        # An extra letter is how addresses are made: never "repaired".
+        ("j.smith@smith.com\nwww.smith.com", ["j.smith@smith.com"]),
+        ("jsmith@smith.com\nwww.smith.com", ["jsmith@smith.com"]),
+        # Short local parts are left alone.
+        ("ana@brightlane.com\nwww.anas.com", ["ana@brightlane.com"]),
+    ],
+)
+def test_local_part_repaired_from_website(text, expected):
+    assert [e.value for e in parse_text(text).emails] == expected

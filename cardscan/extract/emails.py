@@ -78,6 +78,23 @@ def _strip_label(local: str) -> tuple[str, bool]:
     return local, False
 
 
+def _repair_local(local: str, site_domains: Sequence[str]) -> tuple[str, bool]:
+    """A long local part one letter short of the card's web name is that name
+    with a letter lost (``dwcarpentry@...`` beside ``www.dfwcarpentry.com``);
+    the printed website has it right.  Only drops are repaired: an extra letter
+    (``jsmith`` beside ``smith.com``) is how addresses are made."""
+    low = local.lower()
+    if len(low) < 6:
+        return local, False
+    for site in site_domains:
+        name = site.split(".")[0]
+        if len(name) == len(low) + 1 and any(
+            name[:i] + name[i + 1:] == low for i in range(len(name))
+        ):
+            return name, True
+    return local, False
+
+
 def _repair_domain(domain: str, site_domains: Sequence[str]) -> tuple[str, bool]:
     """Return (domain, agrees_with_site) after OCR repairs a website confirms."""
     low = domain.lower()
@@ -220,7 +237,8 @@ def _confirm(raw: str, site_domains: Sequence[str], prior: float) -> tuple[str |
     local, relabelled = _strip_label(local)
     local = local.lstrip(".-")
     fixed, agrees = _repair_domain(domain, site_domains)
-    conf = prior - (0.1 if relabelled else 0.0)
+    local, relettered = _repair_local(local, site_domains)
+    conf = prior - (0.1 if relabelled else 0.0) - (0.1 if relettered else 0.0)
     if fixed.lower() != domain.lower():
         conf -= 0.15
     value = _valid(f"{local}@{fixed}")
