@@ -46,9 +46,13 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[rapidocr,dev]'
+	@# rapidocr pulls in opencv-python, whose cv2 needs libGL; put the headless
+	@# build's files back on top (same version), so no GUI library is needed.
+	$(BIN)/pip install -q --force-reinstall --no-deps \
+	  "opencv-python-headless==$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("opencv-python-headless"))')"
 	touch $(STAMP)
 
 deps: system $(STAMP)
 
 clean:
-	rm -rf $(VENV) leads.csv leads.jsonl cardscan.db .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache  # never the user's leads or database

@@ -32,13 +32,12 @@ class CardRegion:
 
 
 def order_quad(pts: np.ndarray) -> np.ndarray:
+    """Corners clockwise from the top-left.  Sorting by angle around the centre
+    stays correct for a card turned 45 degrees, where x+y / y-x rankings tie."""
     pts = pts.reshape(4, 2).astype(np.float32)
-    s = pts.sum(axis=1)
-    d = np.diff(pts, axis=1).ravel()
-    return np.array(
-        [pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]],
-        dtype=np.float32,
-    )
+    c = pts.mean(axis=0)
+    pts = pts[np.argsort(np.arctan2(pts[:, 1] - c[1], pts[:, 0] - c[0]))]
+    return np.roll(pts, -int(np.argmin(pts.sum(axis=1))), axis=0)
 
 
 def _masks(small: np.ndarray) -> list[tuple[str, np.ndarray]]:

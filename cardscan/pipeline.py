@@ -163,22 +163,25 @@ def _save_debug(folder: str, source: str, crops: list[np.ndarray]) -> None:
         cv2.imwrite(str(d / f"{stem}-card{i}.png"), cv2.cvtColor(c, cv2.COLOR_RGB2BGR))
 
 
-def _check_engine(name: str) -> None:
-    from .errors import MissingDependencyError
-    from .ocr import available_engines
+def load_engine(options: ScanOptions, threads: int = 0) -> OcrEngine:
+    """The engine, or MissingDependencyError with one line saying why it cannot
+    load (a broken install must not surface as a traceback per worker)."""
+    from .errors import CardscanError, MissingDependencyError
 
-    if name.startswith("replay:"):
-        get_engine(name)  # loads the recordings: a bad file fails here, once
-        return
-    avail = available_engines()
-    if (name == "auto" and not avail) or (name != "auto" and name not in avail):
-        get_engine(name)  # raises the engine's own, specific message
-        raise MissingDependencyError(f"OCR engine {name!r} is not available")
+    try:
+        return get_engine(options.engine, lang=options.lang, threads=threads,
+                          second_reading=options.second_reading)
+    except CardscanError:
+        raise
+    except Exception as e:  # ImportError, OSError from native libraries, bad models
+        raise MissingDependencyError(
+            f"OCR engine {options.engine!r} cannot load ({type(e).__name__}: {e})"
+        ) from None
 
 
 # --- process pool ---------------------------------------------------------------
 
-_worker: tuple[ScanOptions, OcrEngine] | None = None
+_worker: tuple[ScanOptions, OcrEngine | None, str] | None = None
 
 
 def _init_worker(options: ScanOptions, threads: int) -> None:
@@ -191,13 +194,17 @@ def _init_worker(options: ScanOptions, threads: int) -> None:
     # A worker killed by it mid-task would leave imap waiting for that result.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     cv2.setNumThreads(threads)  # one process per core already; threads only contend
-    _worker = (options, get_engine(options.engine, lang=options.lang, threads=threads,
-                                   second_reading=options.second_reading))
+    try:
+        _worker = (options, load_engine(options, threads), "")
+    except Exception as e:  # raising here would make the pool restart workers forever
+        _worker = (options, None, str(e))
 
 
 def _work(source: str) -> list[CardRecord]:
     assert _worker is not None
-    options, engine = _worker
+    options, engine, failure = _worker
+    if engine is None:
+        return [CardRecord(source, status="error", error=f"{source}: {failure}")]
     return process_file(source, options, engine)
 
 
@@ -209,12 +216,11 @@ def run(
     items = list(sources)
     workers = min(options.resolved_workers(), max(1, len(items)))
     if engine is not None or workers <= 1:
-        eng = engine or get_engine(options.engine, lang=options.lang,
-                                   second_reading=options.second_reading)
+        eng = engine or load_engine(options)
         for s in items:
             yield from process_file(s, options, eng)
         return
-    _check_engine(options.engine)  # fail fast in the parent, not once per worker
+    load_engine(options, threads=1)  # fail fast, once, in the parent
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     with ctx.Pool(workers, initializer=_init_worker, initargs=(options, 1)) as pool:
         for recs in pool.imap(_work, items, chunksize=1):

@@ -32,7 +32,10 @@ def _photo(cards: list[tuple[np.ndarray, np.ndarray]], size=(1600, 1200), desk=(
 
 
 def _max_corner_error(found: np.ndarray, truth: np.ndarray) -> float:
-    return float(np.abs(order_quad(found) - order_quad(truth)).max())
+    """Worst corner distance, whichever corner each quad calls its first (a
+    card at 45 degrees has two candidates for top-left)."""
+    f, t = order_quad(found), order_quad(truth)
+    return min(float(np.abs(np.roll(f, k, axis=0) - t).max()) for k in range(4))
 
 
 @pytest.mark.parametrize("dark", [False, True], ids=["white-card", "dark-card"])
@@ -72,3 +75,18 @@ def test_warp_flattens_to_card_proportions():
     gray = cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY)
     assert gray[int(h * 0.2), int(w * 0.2)] < 80
     assert gray[int(h * 0.05), int(w * 0.5)] > 200
+
+
+@pytest.mark.parametrize("angle", [0, 30, 44, 45, 46, 60, 90, 135])
+def test_a_card_at_any_angle_is_one_region_with_its_area(angle):
+    c, (w, h) = np.array([800, 600], np.float32), (700, 420)
+    a = np.deg2rad(angle)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]], np.float32)
+    corners = np.array([[-w, -h], [w, -h], [w, h], [-w, h]], np.float32) / 2
+    truth = corners @ rot.T + c
+    photo = _photo([(_card(), truth)], size=(1600, 1200))
+    regions = find_cards(photo)
+    assert len(regions) == 1
+    area = cv2.contourArea(order_quad(regions[0].quad))
+    assert abs(area - w * h) / (w * h) < 0.08
+    assert _max_corner_error(regions[0].quad, truth) < 20
