@@ -32,6 +32,16 @@ def _region(value: str) -> str:
     return v
 
 
+def _workers(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"not a number of processes: {value!r} (0 = all cores)")
+    return n
+
+
 def _engine(value: str) -> str:
     if value in ("auto", "rapidocr", "tesseract") or value.startswith("replay:"):
         return value
@@ -75,6 +85,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if not sources:
         raise CardscanError(f"no images found in {' '.join(map(str, args.paths))}")
     csv_path = args.csv or (None if args.jsonl else Path("leads.csv"))
+    for out in (csv_path, args.jsonl, None if args.no_db else args.db):
+        if out is not None and not Path(out).resolve().parent.is_dir():
+            raise CardscanError(f"{out}: folder {Path(out).parent} does not exist")
     store = None
     if not args.no_db:
         from . import crm
@@ -84,7 +97,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
     clock = clock_from_env(cadence.calendar.timezone if store is not None else None)
     counts = {"ok": 0, "review": 0, "no_card": 0, "error": 0}
     interrupted = False
-    jsonl: TextIO | None = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else None  # noqa: SIM115
+    try:
+        jsonl: TextIO | None = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else None  # noqa: SIM115
+    except OSError as e:
+        if store is not None:
+            store.close()
+        raise CardscanError(f"{args.jsonl}: cannot write ({e.strerror or e})") from None
 
     def rows() -> Iterator[dict[str, Any]]:
         nonlocal interrupted
@@ -122,6 +140,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         else:
             for _ in rows():
                 pass
+    except OSError as e:
+        raise CardscanError(f"{csv_path}: cannot write ({e.strerror or e})") from None
     finally:
         if jsonl:
             jsonl.close()
@@ -202,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--csv", type=Path, help="leads CSV to write (default: leads.csv)")
     s.add_argument("--jsonl", type=Path, help="also write one JSON record per card")
     s.add_argument("--region", type=_region, help="country for numbers without +CC (e.g. US)")
-    s.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
+    s.add_argument("--workers", type=_workers, default=0, help="processes (default: all cores)")
     s.add_argument("--engine", type=_engine, default="auto",
                    help="auto (default: rapidocr if installed, else tesseract), rapidocr, "
                    "tesseract, or replay:FILE.jsonl (recorded OCR, for tests)")

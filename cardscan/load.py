@@ -67,6 +67,21 @@ def _taken_at(img: Image.Image) -> str | None:
         return None
 
 
+def _to_rgb(img: Image.Image) -> np.ndarray:
+    """RGB uint8.  16-bit greys are scaled, not clipped (Pillow's convert clips
+    them to white), and transparency is laid on white paper, not black."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if img.mode.startswith("I;16") or arr.max() > 255 else 255.0
+        grey = np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8)
+        return np.repeat(grey[:, :, None], 3, axis=2)
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return np.asarray(Image.alpha_composite(paper, rgba).convert("RGB"))
+    return np.asarray(img.convert("RGB"))
+
+
 def load_image(source: str, *, max_pixels: int, work_side: int) -> LoadedImage:
     """Decode one file to RGB with its long side close to `work_side` or above.
 
@@ -104,7 +119,7 @@ def load_image(source: str, *, max_pixels: int, work_side: int) -> LoadedImage:
                 img.draft("RGB", (int(w * k), int(h * k)))
             img.load()
             shown = ImageOps.exif_transpose(img)  # exactly once; the result has no tag
-            rgb = np.asarray(shown.convert("RGB"))
+            rgb = _to_rgb(shown)
     except InputFileError:
         raise
     except UnidentifiedImageError:

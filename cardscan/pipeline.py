@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing as mp
+import re
 from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,12 @@ from .options import ScanOptions
 log = logging.getLogger(__name__)
 
 MIN_LINES_FOR_CARD = 2  # a photo whose OCR finds fewer text lines holds no card
+
+
+def _site_key(url: str) -> str:
+    """`https://www.acme.io/` and `acme.io` are the same web address."""
+    u = re.sub(r"^[a-z]+://", "", url.strip().lower())
+    return u.removeprefix("www.").rstrip("/")
 
 
 def _qr_merge(parsed: ParsedCard, payloads: list[str], region: str | None) -> ParsedCard:
@@ -57,11 +64,11 @@ def _qr_merge(parsed: ParsedCard, payloads: list[str], region: str | None) -> Pa
                 phones.append(Phone(e164, ptype, raw, 0.99))  # type: ignore[arg-type]
                 have_p.add(e164)
         websites = list(parsed.websites)
-        have_w = {w.value for w in websites}
+        have_w = {_site_key(w.value) for w in websites}
         for u in c.websites:
-            v = u.lower().rstrip("/")
-            if v not in have_w:
-                websites.append(Field(v, u, 0.99))
+            if _site_key(u) not in have_w:
+                websites.append(Field(u.lower().rstrip("/"), u, 0.99))
+                have_w.add(_site_key(u))
         parsed = dataclasses.replace(
             parsed,
             emails=tuple(emails),
@@ -130,14 +137,14 @@ def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[C
         outlined = bool(results) and any(_has_contact(r[0]) for r in results)
         if not outlined:
             results = [read_card(img.rgb, engine, options)]
-        if options.debug_dir:
-            _save_debug(options.debug_dir, source, crops or [img.rgb])
     except Exception as e:  # one bad photo must not end the batch
         log.debug("failed on %s", source, exc_info=True)
         reason = str(e).splitlines()[0] if str(e) else ""
         return [CardRecord(source, status="error",
                            error=f"{source}: internal error ({type(e).__name__}: {reason})",
                            image_sha256=img.sha256)]
+    if options.debug_dir:
+        _save_debug(options.debug_dir, img.sha256, source, crops or [img.rgb])
     out: list[CardRecord] = []
     for i, (parsed, text, qr, nlines) in enumerate(
         r for r in results if _is_card(r[0], r[3], outlined)
@@ -153,14 +160,18 @@ def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[C
     return out
 
 
-def _save_debug(folder: str, source: str, crops: list[np.ndarray]) -> None:
+def _save_debug(folder: str, sha: str, source: str, crops: list[np.ndarray]) -> None:
+    """Best effort: a debug folder that cannot be written never costs a card."""
     import cv2
 
-    d = Path(folder)
-    d.mkdir(parents=True, exist_ok=True)
-    stem = Path(source).stem
-    for i, c in enumerate(crops):
-        cv2.imwrite(str(d / f"{stem}-card{i}.png"), cv2.cvtColor(c, cv2.COLOR_RGB2BGR))
+    try:
+        d = Path(folder)
+        d.mkdir(parents=True, exist_ok=True)
+        stem = f"{Path(source).stem}-{sha[:8]}"  # same names in other folders differ
+        for i, c in enumerate(crops):
+            cv2.imwrite(str(d / f"{stem}-card{i}.png"), cv2.cvtColor(c, cv2.COLOR_RGB2BGR))
+    except OSError as e:
+        log.warning("cannot write debug crops to %s: %s", folder, e)
 
 
 def load_engine(options: ScanOptions, threads: int = 0) -> OcrEngine:

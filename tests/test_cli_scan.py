@@ -149,3 +149,23 @@ def test_every_sample_card_gets_a_plan_and_rescan_adds_nothing(tmp_path, capsys,
     after = [con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("leads", "tasks")]
     assert after == before
     con.close()
+
+
+@pytest.mark.parametrize("flag", ["--csv", "--jsonl", "--db"])
+def test_output_in_a_missing_folder_is_one_line_error(tmp_path, capsys, flag):
+    target = tmp_path / "missing" / "out.x"
+    code, _, err = _run(capsys, "scan", str(SAMPLES / "01_scan_left_aligned.png"),
+                        "--engine", REPLAY, flag, str(target))
+    assert code == 2
+    assert err == f"cardscan: error: {target}: folder {target.parent} does not exist\n"
+    assert not target.parent.exists()
+
+
+def test_unwritable_debug_dir_does_not_cost_the_card(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, _, _ = _run(capsys, "scan", str(SAMPLES / "01_scan_left_aligned.png"), "--engine",
+                      REPLAY, "--no-db", "--csv", str(tmp_path / "l.csv"),
+                      "--debug-dir", str(blocker / "sub"))
+    assert code == 0
+    assert [r["status"] for r in _rows(tmp_path / "l.csv")] == ["ok"]

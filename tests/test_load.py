@@ -99,3 +99,23 @@ def test_iter_inputs_recursive_sorted_images_only(tmp_path):
     assert got == ["a.jpg", "b/1.webp", "b/2.PNG", "c.tiff"]
     # A file named explicitly is always tried, so it can get an error record.
     assert list(iter_inputs([tmp_path / "notes.txt"])) == [str(tmp_path / "notes.txt")]
+
+
+def test_16_bit_grey_is_scaled_not_clipped(tmp_path):
+    arr = np.full((40, 60), 30000, np.uint16)
+    arr[:, :30] = 0
+    p = tmp_path / "g16.png"
+    Image.fromarray(arr).save(p)
+    img = load_image(str(p), max_pixels=LIMIT, work_side=2000)
+    assert img.rgb[0, 0].tolist() == [0, 0, 0]
+    assert 110 <= int(img.rgb[0, 50, 0]) <= 125  # 30000 / 65535 of white
+
+
+def test_transparent_background_becomes_white_paper(tmp_path):
+    arr = np.zeros((40, 60, 4), np.uint8)
+    arr[10:20, 10:50] = (0, 0, 0, 255)  # black ink, the rest transparent
+    p = tmp_path / "ink.png"
+    Image.fromarray(arr, "RGBA").save(p)
+    img = load_image(str(p), max_pixels=LIMIT, work_side=2000)
+    assert img.rgb[0, 0].tolist() == [255, 255, 255]
+    assert img.rgb[15, 30].tolist() == [0, 0, 0]
