@@ -109,6 +109,8 @@ class RapidEngine:
             bgr = np.ascontiguousarray(np.rot90(bgr, k=2))
             rotation = (rotation + 180) % 360
             boxes = self._detect(bgr)
+            if not boxes:
+                return Page((), bgr.shape[1], bgr.shape[0], self.name, rotation)
             crops = self._ocr.get_crop_img_list(bgr, boxes)
             crops, _, _ = self._ocr.text_cls(crops)
         rec, _ = self._ocr.text_rec(crops, False)
