@@ -97,6 +97,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     clock = clock_from_env(cadence.calendar.timezone if store is not None else None)
     counts = {"ok": 0, "review": 0, "no_card": 0, "error": 0}
     interrupted = False
+    done_sources: set[str] = set()
     try:
         jsonl: TextIO | None = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else None  # noqa: SIM115
     except OSError as e:
@@ -110,6 +111,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         records = _progress(found, len(sources), sys.stderr.isatty())
         try:
             for rec in records:
+                done_sources.add(rec.source)
                 counts[rec.status] += 1
                 if rec.status == "error":
                     print(f"cardscan: error: {rec.error}", file=sys.stderr)
@@ -148,11 +150,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
         if store is not None:
             store.close()
     cards = counts["ok"] + counts["review"]
+    files = len(done_sources) if interrupted else len(sources)
     outs = " and ".join(str(p) for p in (csv_path, args.jsonl) if p)
     print(
         ("cardscan: interrupted; " if interrupted else "cardscan: ")
-        + f"{cards} card{'s' if cards != 1 else ''} read from {len(sources)} "
-        f"file{'s' if len(sources) != 1 else ''}: {counts['review']} need review, "
+        + f"{cards} card{'s' if cards != 1 else ''} read from {files} "
+        f"file{'s' if files != 1 else ''}"
+        + (f" of {len(sources)}" if interrupted else "")
+        + f": {counts['review']} need review, "
         f"{counts['no_card']} without a card, {counts['error']} failed"
         + (f"; leads in {outs}" if outs else "")
         + (f"; stored in {args.db}" if store is not None else ""),
