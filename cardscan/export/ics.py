@@ -161,16 +161,16 @@ def build_calendar(
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", "cardscan follow-ups")
     ordered = sorted(tasks, key=lambda t: (t.due, t.lead_id, t.seq, t.id))
+    todos = []  # after all the events, as before: calendars list VEVENTs first
     for task in ordered:
         lead = by_id.get(task.lead_id)
         referrer = by_id.get(lead.referred_by) if lead and lead.referred_by else None
         if task.status in PENDING:
             cal.add_component(_event(task, lead, referrer, stamp, seq, zone, at))
-    if todo:
-        for task in ordered:
-            lead = by_id.get(task.lead_id)
-            referrer = by_id.get(lead.referred_by) if lead and lead.referred_by else None
-            cal.add_component(_todo(task, lead, referrer, stamp, seq, today))
+        if todo:
+            todos.append(_todo(task, lead, referrer, stamp, seq, today))
+    for component in todos:
+        cal.add_component(component)
     if zone is not None and ordered:
         first = min(t.due for t in ordered) - dt.timedelta(days=366)
         last = max(t.due for t in ordered) + dt.timedelta(days=366)
