@@ -7,7 +7,6 @@ to one line on stderr in `main`; `--verbose` adds tracebacks and debug logs.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import logging
 import sys
@@ -46,13 +45,6 @@ def _engine(value: str) -> str:
     if value in ("auto", "rapidocr", "tesseract") or value.startswith("replay:"):
         return value
     raise argparse.ArgumentTypeError(f"unknown engine {value!r} (auto, rapidocr, tesseract)")
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date {value!r} (YYYY-MM-DD)") from None
 
 
 # --- scan -----------------------------------------------------------------------
@@ -217,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    from .cli_crm import cadence_parent, db_parent, register
+    from .cli_crm import _iso_date, cadence_parent, db_parent, register
 
     parents = [db_parent(), cadence_parent()]
 
@@ -232,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="auto (default: rapidocr if installed, else tesseract), rapidocr, "
                    "tesseract, or replay:FILE.jsonl (recorded OCR, for tests)")
     s.add_argument("--event", help="where you met them, e.g. 'Chamber breakfast'")
-    s.add_argument("--met-on", type=_date, help="meeting date YYYY-MM-DD "
+    s.add_argument("--met-on", type=_iso_date, help="meeting date YYYY-MM-DD "
                    "(default: the photo's EXIF date, else today)")
     s.add_argument("--no-db", action="store_true", help="do not store leads or plan tasks")
     s.add_argument("--debug-dir", help="write the flattened card crops here")

@@ -23,13 +23,11 @@ _DOMAINISH = re.compile(r"\b(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.IGNORE
 
 @lru_cache(maxsize=4096)
 def _valid(address: str) -> bool:
-    from email_validator import EmailNotValidError, validate_email
+    # The email extractor's own judge, so readings are chosen by the rules the
+    # address is later accepted by.
+    from ..extract.emails import _valid as accepted
 
-    try:
-        validate_email(address, check_deliverability=False)
-    except EmailNotValidError:
-        return False
-    return True
+    return accepted(address) is not None
 
 
 def may_hold_email(text: str) -> bool:
