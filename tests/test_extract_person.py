@@ -164,6 +164,23 @@ def test_ocr_glued_words_are_split() -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "email", "name"),
+    [
+        # "shi" is an address word (Japanese city suffix): no evidence inside a name.
+        ("MASASHI ONO", "ono@kitebay.jp", "MASASHI ONO"),
+        # A three-letter piece of the card's own e-mail address is evidence.
+        ("LINAYAN", "lina.yan@kitebay.com", "LINA YAN"),
+    ],
+)
+def test_glued_name_split_needs_evidence(line: str, email: str, name: str) -> None:
+    page = Page(
+        (Block((_ocr_line(line, 10, 40), _ocr_line(email, 60, 20))),), engine="rapidocr"
+    )
+    card = parse_page(page)
+    assert card.name is not None and card.name.value == name
+
+
+@pytest.mark.parametrize(
     ("text", "status"),
     [
         ("Nora Vale\nnora@quillstone.com", "ok"),

@@ -143,9 +143,13 @@ def respace(text: str, keep: Collection[str] = ()) -> str:
     return " ".join(out)
 
 
-def segment(token: str, known: frozenset[str], unknown_ok: bool = True) -> list[str] | None:
+def segment(
+    token: str, known: frozenset[str], unknown_ok: bool = True, strong: Collection[str] = ()
+) -> list[str] | None:
     """Split a glued word ("BUSINESSDEVELOPMENTMANAGER") into known words; at most
-    one unknown piece of 3+ letters is allowed.  None when no good split exists."""
+    one unknown piece of 3+ letters is allowed.  None when no good split exists.
+    Next to an unknown piece, a known word must have 4+ letters unless it is in
+    ``strong`` (pieces of the card's own e-mail address: "WESLEYYAN")."""
     low = fold(token)
     n = len(low)
     if n < 7 or not low.isalpha():
@@ -162,8 +166,9 @@ def segment(token: str, known: frozenset[str], unknown_ok: bool = True) -> list[
             unknown = 0 if piece in known else 1
             if unknown and (j - i < 3):
                 continue
-            if not unknown and unknown_ok and j - i < 3:
-                continue  # "of", "de" inside a surname are no evidence
+            if not unknown and unknown_ok and j - i < (3 if piece in strong else 4):
+                # "of", "de", "shi" inside a name are no evidence: "MASASHI" is one word.
+                continue
             cand = (cur[0] + unknown, cur[1] + unknown * (j - i), cur[2] + 1, [*cur[3], j])
             old = best[j]
             if old is None or cand[:3] < old[:3]:
