@@ -142,6 +142,7 @@ class ParsedCard:
     phones: tuple[Phone, ...] = ()
     websites: tuple[Field, ...] = ()
     region: str | None = None  # region used for numbers without a country code
+    name_native: str | None = None  # the name in its own script when `name` is romanised
 
     def confidence(self) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -184,6 +185,7 @@ class CardRecord:
             "name": val(p.name),
             "given_name": p.given_name,
             "family_name": p.family_name,
+            "name_native": p.name_native,
             "title": val(p.title),
             "company": val(p.company),
             "department": val(p.department),

@@ -180,6 +180,32 @@ def test_glued_name_split_needs_evidence(line: str, email: str, name: str) -> No
     assert card.name is not None and card.name.value == name
 
 
+def test_romanised_name_printed_beside_the_kanji_wins() -> None:
+    page = Page(
+        (Block((
+            _ocr_line("山川花子", 10, 60),
+            _ocr_line("Hanako Yamakawa", 80, 18),
+            _ocr_line("Sales Manager", 110, 18),
+            _ocr_line("office@kitebay.jp", 140, 18),
+        )),),
+        engine="rapidocr",
+    )
+    card = parse_page(page)
+    assert card.name is not None and card.name.value == "Hanako Yamakawa"
+    assert card.name_native == "山川花子"
+    assert (card.given_name, card.family_name) == ("Hanako", "Yamakawa")
+
+
+def test_kanji_name_alone_stays() -> None:
+    page = Page(
+        (Block((_ocr_line("山川花子", 10, 60), _ocr_line("hy@kitebay.jp", 120, 18))),),
+        engine="rapidocr",
+    )
+    card = parse_page(page)
+    assert card.name is not None and card.name.value == "山川花子"
+    assert card.name_native is None
+
+
 @pytest.mark.parametrize(
     ("text", "status"),
     [

@@ -25,6 +25,7 @@ from .person import (
     company_marks,
     department_score,
     email_support,
+    is_cjk_name,
     name_candidates,
     name_field,
     split_name,
@@ -88,6 +89,9 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
     chunks = _chunks([tl for tl in rest if tl.index not in addr_lines])
 
     name, cand = _pick_name(chunks, local_parts, org_domains)
+    native = None
+    if name is not None and cand is not None:
+        name, cand, native = _romanised(name, cand, chunks, local_parts, org_domains)
     given = family = None
     if name is not None and cand is not None:
         name, cand = _join_split_surname(name, cand, chunks, local_parts)
@@ -128,6 +132,7 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
         phones=order_phones(h.phone for h in phone_hits),
         websites=tuple(w.field for w in webs),
         region=reg,
+        name_native=native,
     )
 
 
@@ -339,6 +344,26 @@ def _pick_name(
     if s < NAME_THRESHOLD:
         return None, None
     return name_field(best, clamp(0.3 + 0.5 * s)), best
+
+
+def _romanised(
+    name: Field, cand: NameCandidate, chunks: Sequence[Chunk], local_parts: Sequence[str],
+    domains: Sequence[str],
+) -> tuple[Field, NameCandidate, str | None]:
+    """A name in kanji/hangul with its romanisation printed on the next line (or the
+    one before): the romanised form becomes `name`, since that is what the user's
+    address book, CSV and e-mail greeting can use; the native form is kept beside it."""
+    if not is_cjk_name(cand.text):
+        return name, cand, None
+    near = [
+        c for c in name_candidates(chunks, local_parts, domains)
+        if abs(c.chunk.line - cand.chunk.line) == 1 and c.score >= NAME_THRESHOLD + 0.1
+        and not is_cjk_name(c.text) and 2 <= len(c.text.split()) <= 4
+    ]
+    if not near:
+        return name, cand, None
+    best = max(near, key=lambda c: c.score)
+    return name_field(best, name.confidence), best, name.value
 
 
 def _join_split_surname(

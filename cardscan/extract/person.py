@@ -172,7 +172,7 @@ def _split_name_suffix(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _is_cjk_name(text: str) -> bool:
+def is_cjk_name(text: str) -> bool:
     compact = text.replace(" ", "")
     return 2 <= len(compact) <= 5 and all(_CJK.match(c) for c in compact)
 
@@ -181,7 +181,7 @@ def name_score(text: str, local_parts: Sequence[str], domains: Sequence[str]) ->
     """Plausibility (can be negative) that `text` is a person's name as printed."""
     if not text or any(c.isdigit() for c in text) or "@" in text:
         return -1.0
-    if _is_cjk_name(text):
+    if is_cjk_name(text):
         suffix, _ = company_marks(text)
         # Below a Latin-script name: gold and CRMs want the romanised name when printed.
         return -1.0 if suffix or title_words(text) or department_words(text) else 0.3
@@ -298,7 +298,7 @@ def name_candidates(
 def split_name(name: str) -> tuple[str | None, str | None]:
     """(given, family) for a printed name."""
     compact = name.replace(" ", "")
-    if _is_cjk_name(name):
+    if is_cjk_name(name):
         parts = name.split()
         if len(parts) == 2:
             return parts[1], parts[0]
