@@ -122,9 +122,12 @@ class Phone:
     confidence: float
     line: int | None = None
     box: Box | None = None
+    # Printed without its area code: `number` is country code + the digits as printed.
+    local_only: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"number": self.number, "type": self.type, "raw": self.raw}
+        return {"number": self.number, "type": self.type, "raw": self.raw,
+                "local_only": self.local_only}
 
 
 @dataclass(frozen=True)

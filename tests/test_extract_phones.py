@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cardscan.extract import parse_text
+from cardscan.extract import card_status, parse_text
 from cardscan.extract.phones import extract_phones, infer_region, order_phones
 from cardscan.model import Line, Phone
 
@@ -137,6 +137,8 @@ def test_raw_and_line_are_kept() -> None:
         ("Rua Alegre 12, Maputo, Moçambique", "MZ"),
         ("Kızılay Cad. No:5 Ankara", "TR"),
         ("no hints here", "US"),
+        ("Loja Sol Ltda.\nRua das Flores 12 - Jardim Sul - SP", "BR"),
+        ("Rua das Flores 12", "US"),  # one tell-tale word is not enough
     ],
 )
 def test_region_inference(text: str, region: str) -> None:
@@ -202,3 +204,42 @@ def test_separator_read_as_one(text: str, numbers: list[str]) -> None:
 def test_postcodes_are_not_phones(text: str, region: str, numbers: list[str]) -> None:
     card = parse_text(text, region=region)
     assert [p.number for p in card.phones] == numbers
+
+
+BR_SHOP = "Loja Sol Ltda.\nAssistência Técnica\nRua das Flores 12 - Jardim Sul - SP\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Only local numbers, region known from the card: kept, flagged, weak.
+        (BR_SHOP + "2294-1111\n9.8123-4567",
+         [("+5522941111", True), ("+55981234567", True)]),
+        # Beside a complete number a local one is still kept, and still flagged.
+        (BR_SHOP + "Tel (11) 2294-1111\n3569-0000",
+         [("+551122941111", False), ("+5535690000", True)]),
+        # Local-only shape with a "+": a complete (if short) number, not flagged.
+        ("Tel +55 4004-0001", [("+5540040001", False)]),
+        # No evidence for the region: a local number is not guessed at.
+        ("Sol Repairs\n2294-1111", []),
+        # The postcode shape of the card's region is never a phone.
+        (BR_SHOP + "CEP 01014-000\n2294-1111", [("+5522941111", True)]),
+    ],
+)
+def test_local_only_numbers(text: str, expected: list[tuple[str, bool]]) -> None:
+    card = parse_text(text)
+    assert [(p.number, p.local_only) for p in card.phones] == expected
+    if text.endswith("9.8123-4567"):
+        assert [p.type for p in card.phones] == ["work", "mobile"]
+    for p in card.phones:
+        assert p.to_dict()["local_only"] is p.local_only
+        if p.local_only:
+            assert p.confidence < 0.4
+
+
+def test_local_only_numbers_send_the_card_to_review() -> None:
+    card = parse_text("Ana Souza\n" + BR_SHOP + "2294-1111")
+    assert [p.number for p in card.phones] == ["+5522941111"]
+    assert card_status(card) == "review"
+    with_email = parse_text("Ana Souza\n" + BR_SHOP + "2294-1111\nana@solloja.com.br")
+    assert card_status(with_email) == "ok"

@@ -31,7 +31,7 @@ from .person import (
     split_name,
     title_score,
 )
-from .phones import PhoneHit, infer_region, order_phones, scan_phones
+from .phones import DEFAULT_REGION, PhoneHit, card_region, order_phones, scan_phones
 from .text import (
     Chunk,
     Span,
@@ -76,8 +76,9 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
     email_domains = [e.field.value.split("@", 1)[1] for e in emails]
     freemail = set(vocab_entries("freemail_domains.txt"))
     org_domains = [d for d in [*email_domains, *(w.domain for w in webs)] if d not in freemail]
-    reg = (region or infer_region(tls, [*email_domains, *site_domains])).upper()
-    phone_hits = scan_phones(tls, reg)
+    found = region or card_region(tls, [*email_domains, *site_domains])
+    reg = (found or DEFAULT_REGION).upper()
+    phone_hits = scan_phones(tls, reg, local_ok=found is not None)
 
     local_parts = [e.field.value.split("@", 1)[0] for e in emails]
     rest = _residues(tls, emails, webs, phone_hits)

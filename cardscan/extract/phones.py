@@ -45,6 +45,8 @@ _DATE = re.compile(
 _YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*[-/]\s*(?:\d{1,2}\s*/\s*)?(?:19|20)\d\d")
 _DROPPED_CC = re.compile(r"\+\s*\d{1,3}[\s.\-]*$")
 _TRUNK_ZERO = re.compile(r"(\+\s*\d{1,3}[\s.\-]*)\(\s*0\s*\)")
+# Below LOW_CONFIDENCE: a number without its area code makes the card "review".
+LOCAL_PRIOR = 0.35
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,32 @@ def _possible(num: PhoneNumber) -> bool:
     return len(str(num.national_number)) <= 12 or phonenumbers.is_valid_number(num)
 
 
+_LOCAL_SHAPE = re.compile(r"\d{0,2}[.\s]?\d{4,5}[-.\s]\d{4}")
+
+
+def _local_only(num: PhoneNumber, raw: str) -> bool:
+    """A number printed without its area code ("2294-9484" on a São Paulo shop card):
+    not a valid number, with the length the region's metadata gives local-only
+    fixed or mobile numbers, grouped the way local numbers are printed."""
+    if "+" in raw or not _LOCAL_SHAPE.fullmatch(raw.strip()) or phonenumbers.is_valid_number(num):
+        return False
+    fixed, mobile = _local_lengths(num)
+    return len(str(num.national_number)) in fixed | mobile
+
+
+def _local_lengths(num: PhoneNumber) -> tuple[set[int], set[int]]:
+    """Lengths of fixed-line and mobile numbers dialled without an area code."""
+    region = phonenumbers.region_code_for_country_code(num.country_code or 0)
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if meta is None:
+        return set(), set()
+
+    def lengths(desc: phonenumbers.PhoneNumberDesc | None) -> set[int]:
+        return set(desc.possible_length_local_only) if desc is not None else set()
+
+    return lengths(meta.fixed_line), lengths(meta.mobile)
+
+
 def _looks_wrong(raw: str) -> bool:
     core = raw.strip()
     # Letters are allowed only in a trailing extension ("x 12", "ext. 111").
@@ -122,22 +150,28 @@ def _e164(num: PhoneNumber) -> str:
     return phonenumbers.format_number(bare, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _candidates(text: str, region: str) -> list[tuple[Span, PhoneNumber, float]]:
-    """Numbers on one line with their spans and a prior confidence."""
+def _candidates(
+    text: str, region: str, local_ok: bool = False
+) -> list[tuple[Span, PhoneNumber, float]]:
+    """Numbers on one line with their spans and a prior confidence (LOCAL_PRIOR for
+    numbers without an area code, only looked for when ``local_ok``)."""
     cleaned = _clean(text)
     out: list[tuple[Span, PhoneNumber, float]] = []
     taken: list[Span] = []
     postcode = _postcode_re(region)
     for m in PhoneNumberMatcher(cleaned, region, leniency=Leniency.POSSIBLE):
-        if _looks_wrong(m.raw_string) or not _possible(m.number):
+        local = _local_only(m.number, m.raw_string)
+        if _looks_wrong(m.raw_string) or (local and not local_ok):
+            continue
+        if not (local or _possible(m.number)):
             continue
         if _DROPPED_CC.search(cleaned[: m.start]):
             continue  # the matcher skipped a "+67"-style country code that does not exist
         if postcode and postcode.fullmatch(m.raw_string.strip()):
             continue
         found, end = m.number, m.end
-        prior = 0.95 if phonenumbers.is_valid_number(found) else 0.6
-        if prior < 0.9 and m.raw_string.endswith("1") and cleaned[end : end + 1].isalpha():
+        prior = 0.95 if phonenumbers.is_valid_number(found) else LOCAL_PRIOR if local else 0.6
+        if 0.5 < prior < 0.9 and m.raw_string.endswith("1") and cleaned[end : end + 1].isalpha():
             # "434268001Fax": the bar before the next label read as a "1".
             cut = _parse_run(m.raw_string[:-1], region)
             if cut is not None and phonenumbers.is_valid_number(cut):
@@ -155,6 +189,10 @@ def _candidates(text: str, region: str) -> list[tuple[Span, PhoneNumber, float]]
         if postcode and postcode.fullmatch(raw.strip()):
             continue
         num = _parse_run(raw, region)
+        if num is not None and _local_only(num, raw):
+            if local_ok:
+                out.append(((a, b), num, LOCAL_PRIOR))
+            continue
         if num is None or not _possible(num):
             # "+90 324 238 05 40-41-42": a range of last digits after the number.
             shorter = re.sub(r"(?:\s*[-/]\s*\d{1,2}){1,3}$", "", raw)
@@ -206,9 +244,14 @@ def _marker_after(text: str, labels: list[tuple[Span, str]], end: int) -> tuple[
     return None
 
 
-def _type_for(kind: str | None, num: PhoneNumber) -> PhoneType:
+def _type_for(kind: str | None, num: PhoneNumber, local: bool = False) -> PhoneType:
     if kind in _TYPES:
         return kind
+    if local:
+        # Without the area code only the length tells: 9 local digits are a BR mobile.
+        fixed, mobile = _local_lengths(num)
+        n = len(str(num.national_number))
+        return "mobile" if n in mobile and n not in fixed else "work"
     ntype = phonenumbers.number_type(num)
     return "mobile" if ntype == PhoneNumberType.MOBILE else "work"
 
@@ -222,8 +265,15 @@ def _only_label(text: str) -> str | None:
     return None
 
 
-def scan_phones(lines: Sequence[Line] | Sequence[TextLine], region: str) -> list[PhoneHit]:
-    """Every distinct phone number on the card in reading order (fax not yet moved)."""
+def scan_phones(
+    lines: Sequence[Line] | Sequence[TextLine], region: str, local_ok: bool = False
+) -> list[PhoneHit]:
+    """Every distinct phone number on the card in reading order (fax not yet moved).
+
+    With ``local_ok`` (the region is known from the card or the user), numbers printed
+    without an area code are kept, flagged ``local_only`` and weak: on a shop card
+    they are often its only phones, and a lead with a number to complete (status
+    ``review``) beats a dead row.  Without a known region they are dropped."""
     hits: list[PhoneHit] = []
     seen: dict[str, int] = {}
     tls = lines_of(lines)
@@ -233,7 +283,7 @@ def scan_phones(lines: Sequence[Line] | Sequence[TextLine], region: str) -> list
         above = _only_label(tls[pos - 1].text) if pos > 0 else None
         prev_end = 0
         prev_kind: str | None = None
-        for span, num, prior in _candidates(text, region):
+        for span, num, prior in _candidates(text, region, local_ok):
             label = _label_before(labels, prev_end, span[0]) or _marker_after(text, labels, span[1])
             kind = label[1] if label else (prev_kind or (above if prev_end == 0 else None))
             prev_end = span[1]
@@ -244,10 +294,11 @@ def scan_phones(lines: Sequence[Line] | Sequence[TextLine], region: str) -> list
                 continue  # a bare invalid digit run is an id, not a phone
             prev_kind = kind
             number = _e164(num)
-            ptype = _type_for(kind, num)
+            ptype = _type_for(kind, num, local=prior == LOCAL_PRIOR)
             conf = prior + (0.03 if label else 0.0)
             phone = Phone(number, ptype, text[span[0] : span[1]].strip(),
-                          round(clamp(conf * tl.conf), 3), tl.index, tl.box)
+                          round(clamp(conf * tl.conf), 3), tl.index, tl.box,
+                          local_only=prior == LOCAL_PRIOR)
             if number in seen:
                 continue
             seen[number] = len(hits)
@@ -263,8 +314,9 @@ def order_phones(phones: Iterable[Phone]) -> tuple[Phone, ...]:
 
 def extract_phones(lines: Sequence[Line], region: str | None = None) -> tuple[Phone, ...]:
     tls = lines_of(lines)
-    reg = region or infer_region(tls)
-    return order_phones(h.phone for h in scan_phones(tls, reg))
+    found = region or card_region(tls)
+    return order_phones(h.phone for h in scan_phones(tls, found or DEFAULT_REGION,
+                                                     local_ok=found is not None))
 
 
 # ---------------------------------------------------------------- region
@@ -320,10 +372,26 @@ def _script_region(text: str) -> str | None:
     return None
 
 
+def region_for_words(text: str) -> str | None:
+    """A region two or more of whose tell-tale words (vocab `region_words`) the card prints."""
+    words = set(re.findall(r"[a-z]+", fold(text)))
+    table = vocab_toml("countries.toml").get("region_words", {})
+    hits = {reg: len(words & set(ws)) for reg, ws in table.items()}
+    best = max(hits, key=lambda r: hits[r], default=None)
+    return str(best) if best and hits[best] >= 2 else None
+
+
 def infer_region(
     lines: Sequence[Line] | Sequence[TextLine], domains: Sequence[str] = ()
 ) -> str:
     """Region for numbers printed without a country code, from the card itself."""
+    return card_region(lines, domains) or DEFAULT_REGION
+
+
+def card_region(
+    lines: Sequence[Line] | Sequence[TextLine], domains: Sequence[str] = ()
+) -> str | None:
+    """The region the card itself gives evidence for, or None."""
     tls = lines_of(lines)
     if not domains:
         # Hosts of e-mail addresses and web addresses printed on the card.
@@ -340,4 +408,5 @@ def infer_region(
         reg = region_for_text(tl.text)
         if reg:
             return reg
-    return _script_region(" ".join(tl.text for tl in tls)) or DEFAULT_REGION
+    text = " ".join(tl.text for tl in tls)
+    return _script_region(text) or region_for_words(text)
