@@ -22,15 +22,6 @@ from .options import ScanOptions
 log = logging.getLogger("cardscan")
 
 
-def _region(value: str) -> str:
-    import phonenumbers
-
-    v = value.upper()
-    if v not in phonenumbers.SUPPORTED_REGIONS:
-        raise argparse.ArgumentTypeError(f"unknown region {value!r} (ISO 3166 code like US, GB)")
-    return v
-
-
 def _workers(value: str) -> int:
     try:
         n = int(value)
@@ -209,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    from .cli_crm import _iso_date, cadence_parent, db_parent, register
+    from .cli_crm import _iso_date, _region, cadence_parent, db_parent, register
 
     parents = [db_parent(), cadence_parent()]
 

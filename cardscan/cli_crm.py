@@ -96,9 +96,12 @@ def _iso_date(text: str) -> dt.date:
 
 
 def _region(text: str) -> str:
+    """One check for every `--region`: a region phonenumbers knows."""
+    import phonenumbers
+
     code = text.strip().upper()
-    if len(code) != 2 or not code.isalpha():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a two-letter country code")
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise argparse.ArgumentTypeError(f"unknown region {text!r} (ISO 3166 code like US, GB)")
     return code
 
 

@@ -418,3 +418,11 @@ def test_clock_from_env_zone() -> None:
 
     assert Calendar(timezone="Pacific/Kiritimati").today(clock) == crm.dt.date(2024, 3, 1)
     assert clock().tzinfo is not None
+
+
+def test_add_refuses_an_unknown_region(capsys: pytest.CaptureFixture[str]) -> None:
+    # The same check as `scan --region`: a region phonenumbers knows, not any two letters.
+    with pytest.raises(SystemExit) as exc:
+        parser().parse_args(["add", "--name", "Ann Lee", "--region", "XX"])
+    assert exc.value.code == 2
+    assert "unknown region 'XX'" in capsys.readouterr().err
