@@ -18,6 +18,9 @@ def _phones(text: str, region: str | None = "US") -> list[tuple[str, str]]:
     ("text", "expected"),
     [
         ("(312) 555-0143", [("+13125550143", "work")]),
+        # An icon after the number read as one more digit (WhatsApp logo -> "9").
+        ("+9627784906079", [("+962778490607", "mobile")]),
+        ("Tel +44 20 7946 00181", [("+442079460018", "work")]),
         ("312.555.0143", [("+13125550143", "work")]),
         ("312 555 0143", [("+13125550143", "work")]),
         ("3125550143", [("+13125550143", "work")]),

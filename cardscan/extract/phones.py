@@ -132,6 +132,22 @@ def _local_lengths(num: PhoneNumber) -> tuple[set[int], set[int]]:
     return lengths(meta.fixed_line), lengths(meta.mobile)
 
 
+def _icon_digit(num: PhoneNumber, raw: str) -> bool:
+    """A number printed with its country code that is one digit too long."""
+    reason = phonenumbers.is_possible_number_with_reason(num)
+    return raw.lstrip("( ").startswith("+") and raw[-1].isdigit() and (
+        reason == phonenumbers.ValidationResult.TOO_LONG
+        or (reason == phonenumbers.ValidationResult.IS_POSSIBLE
+            and not phonenumbers.is_valid_number(num)
+            and phonenumbers.is_valid_number(_drop_last(num)))
+    )
+
+
+def _drop_last(num: PhoneNumber) -> PhoneNumber:
+    national = (num.national_number or 0) // 10
+    return PhoneNumber(country_code=num.country_code, national_number=national)
+
+
 def _looks_wrong(raw: str) -> bool:
     core = raw.strip()
     # Letters are allowed only in a trailing extension ("x 12", "ext. 111").
@@ -171,7 +187,11 @@ def _candidates(
             continue
         found, end = m.number, m.end
         prior = 0.95 if phonenumbers.is_valid_number(found) else LOCAL_PRIOR if local else 0.6
-        if 0.5 < prior < 0.9 and m.raw_string.endswith("1") and cleaned[end : end + 1].isalpha():
+        if 0.5 < prior < 0.9 and _icon_digit(found, m.raw_string):
+            cut = _parse_run(m.raw_string[:-1], region)  # see the digit-run loop below
+            if cut is not None and phonenumbers.is_valid_number(cut):
+                found, end, prior = cut, end - 1, 0.7
+        elif 0.5 < prior < 0.9 and m.raw_string.endswith("1") and cleaned[end : end + 1].isalpha():
             # "434268001Fax": the bar before the next label read as a "1".
             cut = _parse_run(m.raw_string[:-1], region)
             if cut is not None and phonenumbers.is_valid_number(cut):
@@ -189,6 +209,13 @@ def _candidates(
         if postcode and postcode.fullmatch(raw.strip()):
             continue
         num = _parse_run(raw, region)
+        if num is not None and _icon_digit(num, raw):
+            # "+962778490607 (WhatsApp icon)" read as "+9627784906079": one digit too
+            # many, and without the last one a valid number.
+            cut = _parse_run(raw[:-1], region)
+            if cut is not None and phonenumbers.is_valid_number(cut):
+                out.append(((a, b - 1), cut, 0.7))
+                continue
         if num is not None and _local_only(num, raw):
             if local_ok:
                 out.append(((a, b), num, LOCAL_PRIOR))
