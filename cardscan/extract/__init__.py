@@ -17,7 +17,7 @@ from typing import Literal
 from cardscan.model import Field, Page, ParsedCard
 
 from .address import find_address
-from .company import domain_company, find_company
+from .company import coverage, domain_company, find_company
 from .emails import EmailHit, scan_emails
 from .layout import columns
 from .person import (
@@ -108,7 +108,7 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
             title_text = next((p.strip() for p in title_text.split(",") if title_score(p) > 0), "")
         title = _title_field(cand.chunk, title_text) if title_text else None
     else:
-        title = _pick_title(chunks, used, cand)
+        title = _pick_title(chunks, used, cand, org_domains)
     if title is not None:
         used |= {id(ch) for ch in chunks if ch.line == title.line and ch.text == title.raw}
     dept = _pick_department(chunks, used)
@@ -424,7 +424,8 @@ def _title_field(ch: Chunk, text: str, score: float = 0.6) -> Field:
 
 
 def _pick_title(
-    chunks: Sequence[Chunk], used: set[int], cand: NameCandidate | None
+    chunks: Sequence[Chunk], used: set[int], cand: NameCandidate | None,
+    domains: Sequence[str] = (),
 ) -> Field | None:
     best: tuple[float, Chunk] | None = None
     for ch in chunks:
@@ -433,6 +434,8 @@ def _pick_title(
         s = title_score(ch.text)
         if s <= 0:
             continue
+        if coverage(ch.text, domains) >= 0.8:
+            s -= 0.25  # "Brightwater Talent" at brightwatertalent.co.uk is the company
         if cand and abs(ch.line - cand.chunk.line) == 1:
             s += 0.2
         elif cand and ch.line == cand.chunk.line:
