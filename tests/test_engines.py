@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import numpy as np
 import pytest
 from conftest import SAMPLES
 
@@ -63,3 +64,66 @@ def test_tesseract_reads_a_scan():
     assert d["engine"] == "tesseract"
     assert d["emails"] == [e.lower() for e in gold["emails"]]
     assert d["name"] == gold["name"]
+
+
+# -- the spacing decoder (cardscan/ocr/rapid.py) on hand-made CTC outputs ------------
+
+_CHARS = ["blank", *"abcdefghijklmnopqrstuvwxyzMAENJR@.", " "]
+
+
+def _preds(steps: list[tuple[str, float]]) -> np.ndarray:
+    """One line of CTC output: per step the emitted symbol ("" for blank) and,
+    on blank steps, the probability left for the space class."""
+    out = np.full((1, len(steps), len(_CHARS)), 0.001, dtype=np.float32)
+    for t, (sym, p_space) in enumerate(steps):
+        k = _CHARS.index(sym) if sym else 0
+        out[0, t, k] = 0.9
+        out[0, t, -1] = max(out[0, t, -1], p_space) if not sym else out[0, t, -1]
+    return out
+
+
+def _word(text: str) -> list[tuple[str, float]]:
+    return [s for c in text for s in ((c, 0.0), ("", 0.01))]
+
+
+@pytest.mark.parametrize(
+    ("steps", "text"),
+    [
+        # The gap between the words leaves P(space) 0.42: the space comes back.
+        ([*_word("MAEN"), ("", 0.42), *_word("JARRAR")], "MAEN JARRAR"),
+        # A gap that weak stays glued.
+        ([*_word("MAEN"), ("", 0.1), *_word("JARRAR")], "MAENJARRAR"),
+        # Never inside an e-mail address, where the gap around "@" is wide.
+        ([*_word("jo"), ("", 0.4), *_word("@ab.de")], "jo@ab.de"),
+        # A space the model did emit is kept once.
+        ([*_word("ab"), (" ", 0.0), ("", 0.5), *_word("cd")], "ab cd"),
+        # Repeats merge unless a blank separates them, as in plain CTC decoding.
+        ([("a", 0.0), ("a", 0.0), ("", 0.0), ("a", 0.0)], "aa"),
+    ],
+)
+def test_spacing_decoder(steps: list[tuple[str, float]], text: str) -> None:
+    from cardscan.ocr.rapid import _SpacingDecoder
+
+    [(got, conf)] = _SpacingDecoder(_CHARS)(_preds(steps))
+    assert got == text
+    assert conf == pytest.approx(0.9)
+
+
+@pytest.mark.rapidocr
+def test_spacing_decoder_matches_rapidocr_when_no_gap_qualifies(monkeypatch) -> None:
+    pytest.importorskip("rapidocr_onnxruntime")
+    from rapidocr_onnxruntime import RapidOCR
+
+    import cardscan.ocr.rapid as rapid
+
+    theirs = RapidOCR().text_rec.postprocess_op
+    ours = rapid._SpacingDecoder(list(theirs.character))
+    monkeypatch.setattr(rapid, "SPACE_P", 2.0)
+    rng = np.random.default_rng(7)
+    logits = rng.normal(size=(3, 40, len(theirs.character))).astype(np.float32)
+    logits[:, ::2, 0] += 4  # mostly blanks, as in real output
+    preds = np.exp(logits) / np.exp(logits).sum(axis=2, keepdims=True)
+    mine = ours(preds)
+    ref = theirs(preds)
+    assert [t for t, _ in mine] == [t for t, _ in ref]
+    assert [c for _, c in mine] == pytest.approx([c for _, c in ref])

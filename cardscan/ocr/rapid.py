@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 DET_SIDE = 1120
 MIN_SIDE = 1000  # small crops are upscaled to this before detection
 MIN_SCORE = 0.5  # recognition score below which a line is dropped
+# PP-OCR often drops the space between words ("MAENJARRAR"), but its output still
+# gives the space class weight in the blank steps between the two words.  A gap
+# whose best P(space) reaches this gets its space back (see _SpacingDecoder).
+SPACE_P = 0.25
 
 
 _Read = tuple[np.ndarray, np.ndarray, str, float]  # quad, line crop, text, score
@@ -52,6 +56,12 @@ class RapidEngine:
         # card text that padding cost more than batching saved (measured:
         # 0.50 -> 0.32 CPU-s of recognition per card).
         self._ocr.text_rec.rec_batch_num = 1
+        decoder = getattr(self._ocr.text_rec, "postprocess_op", None)
+        chars = getattr(decoder, "character", None)
+        if chars and chars[0] == "blank" and chars[-1] == " ":
+            self._ocr.text_rec.postprocess_op = _SpacingDecoder(list(chars))
+        else:  # a rapidocr whose decoder we do not know: keep its own
+            log.debug("rapidocr decoder not recognised; lost spaces are not restored")
 
     # -- stages ---------------------------------------------------------------
 
@@ -144,6 +154,54 @@ class RapidEngine:
                 text = choose(text, alts, domains)
             out.append((quad, crop, text, score))
         return out
+
+
+_GAP = "\x00"  # a restored space, until we know whether its token may hold one
+
+
+class _SpacingDecoder:
+    """CTC greedy decoding as rapidocr does it (argmax per step, repeats merged,
+    blanks dropped, confidence the mean of the kept steps), plus one thing: a gap
+    of blank steps between two characters in which the space class reached
+    SPACE_P becomes a space.  Never inside an e-mail or web address, where a
+    wide gap (around "@") is not a word break."""
+
+    def __init__(self, characters: list[str]):
+        self.character = characters
+        self.space = len(characters) - 1
+
+    def __call__(self, preds: np.ndarray, return_word_box: bool = False,
+                 **_kw: Any) -> list[tuple[str, float]]:
+        idx = preds.argmax(axis=2)
+        prob = preds.max(axis=2)
+        return [self._one(idx[b], prob[b], preds[b, :, self.space]) for b in range(len(idx))]
+
+    def _one(self, idx: np.ndarray, prob: np.ndarray, p_space: np.ndarray) -> tuple[str, float]:
+        out: list[str] = []
+        confs: list[float] = []
+        prev = -1
+        gap = 0.0
+        for t, i in enumerate(idx.tolist()):
+            if i == 0:
+                gap = max(gap, float(p_space[t]))
+            elif i != prev:
+                if out and gap >= SPACE_P and out[-1] != " " and i != self.space:
+                    out.append(_GAP)
+                out.append(self.character[i])
+                confs.append(float(prob[t]))
+                gap = 0.0
+            prev = i
+        text = "".join(out)
+        if _GAP in text:
+            text = " ".join(
+                tok.replace(_GAP, "") if _ADDRESSISH.search(tok.replace(_GAP, ""))
+                else tok.replace(_GAP, " ")
+                for tok in text.split(" ")
+            )
+        return text, float(np.mean(confs)) if confs else 0.0
+
+
+_ADDRESSISH = re.compile(r"@|www|://|\w\.(?:com|net|org|[a-z]{2})\b", re.IGNORECASE)
 
 
 def _widen(quad: np.ndarray, shape: tuple[int, ...], k: float) -> np.ndarray:
