@@ -132,6 +132,11 @@ def test_unglue_suffix(raw: str, fixed: str) -> None:
         ("Brenner Holding GmbH", set(), "Brenner Holding GmbH"),
         ("Transport&Logistics", set(), "Transport & Logistics"),
         ("R&D", set(), "R&D"),
+        # An initial glued to an all-caps surname; dotted abbreviations stay whole.
+        ("MARK D.MALVIN, D.M.D.", set(), "MARK D. MALVIN, D.M.D."),
+        ("P.O.BOX 12", set(), "P.O. BOX 12"),
+        ("U.S.A.", set(), "U.S.A."),
+        ("TASIMACILIK A.S.", set(), "TASIMACILIK A.S."),
     ],
 )
 def test_respace_keeps_brands_and_legal_forms(text: str, keep: set[str], out: str) -> None:
