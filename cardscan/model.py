@@ -173,6 +173,7 @@ class CardRecord:
     engine: str = ""
     qr: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    review: tuple[str, ...] = ()  # why status is "review", in words for the user
 
     def to_dict(self) -> dict[str, Any]:
         p = self.parsed or ParsedCard()
@@ -185,6 +186,7 @@ class CardRecord:
             "card": self.card,
             "status": self.status,
             "error": self.error,
+            "review_reasons": list(self.review),
             "name": val(p.name),
             "given_name": p.given_name,
             "family_name": p.family_name,

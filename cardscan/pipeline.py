@@ -121,7 +121,7 @@ def _is_card(p: ParsedCard, lines: int, outlined: bool) -> bool:
 def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
     """Every card found in one input file, or one no_card / error record."""
     from .detect import find_cards, warp
-    from .extract import card_status
+    from .extract import card_status, review_reasons
     from .load import load_image
 
     try:
@@ -151,7 +151,7 @@ def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[C
     ):
         out.append(CardRecord(
             source, i, card_status(parsed), None, parsed, text, img.sha256, img.taken_at,
-            engine.name, qr, {"lines": nlines, "outlined": outlined},
+            engine.name, qr, {"lines": nlines, "outlined": outlined}, review_reasons(parsed),
         ))
     if not out:
         return [CardRecord(source, status="no_card", image_sha256=img.sha256,

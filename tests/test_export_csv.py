@@ -163,6 +163,7 @@ def test_leads_csv_from_card_record_and_follow_up(tmp_path: Path) -> None:
         "card": "0",
         "status": "ok",
         "error": "",
+        "review_reason": "",
         "name": 'Ana Ruiz, "Jr"',
         "given_name": "Ana",
         "family_name": "Ruiz",
@@ -248,3 +249,19 @@ def test_follow_up_fields_without_a_task_keep_the_callers_event() -> None:
     assert row["event"] == "Expo"
     assert row["lead_id"] == "L3"
     assert row["next_action"] is None
+
+
+def test_leads_csv_says_why_a_card_needs_review(tmp_path: Path) -> None:
+    from cardscan.api import parse_text
+
+    rec = parse_text("Loja Sol Ltda.\nRua das Flores 12 - Jardim Sul - SP\n2294-1111")
+    assert rec.status == "review"
+    assert rec.to_dict()["review_reasons"] == [
+        "no name found", "phone without area code: 2294-1111",
+    ]
+    out = tmp_path / "leads.csv"
+    write_leads_csv(out, [rec.to_dict(), card_record().to_dict()])
+    _, (shop, ana) = read_back(out)
+    assert shop["review_reason"] == "no name found ; phone without area code: 2294-1111"
+    assert shop["phone_work"] == "'+5522941111"
+    assert ana["review_reason"] == ""

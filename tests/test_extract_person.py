@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cardscan.extract import card_status, parse_page, parse_text
+from cardscan.extract import card_status, parse_page, parse_text, review_reasons
 from cardscan.extract.person import email_support, split_name
 from cardscan.model import Block, Box, Line, Page, Word
 
@@ -218,6 +218,19 @@ def test_kanji_name_alone_stays() -> None:
 )
 def test_card_status(text: str, status: str) -> None:
     assert card_status(parse_text(text)) == status
+
+
+@pytest.mark.parametrize(
+    ("text", "reasons"),
+    [
+        ("Nora Vale\nnora@quillstone.com", ()),
+        ("Nora Vale\nQuillstone Ltd", ("no email or phone found",)),
+        ("Quillstone Ltd\nnora@quillstone.com", ("no name found",)),
+        ("", ("no name found", "no email or phone found")),
+    ],
+)
+def test_review_reasons(text: str, reasons: tuple[str, ...]) -> None:
+    assert review_reasons(parse_text(text)) == reasons
 
 
 def test_departments_on_consecutive_lines_are_joined() -> None:

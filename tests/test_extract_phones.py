@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cardscan.extract import card_status, parse_text
+from cardscan.extract import card_status, parse_text, review_reasons
 from cardscan.extract.phones import extract_phones, infer_region, order_phones
 from cardscan.model import Line, Phone
 
@@ -244,5 +244,9 @@ def test_local_only_numbers_send_the_card_to_review() -> None:
     card = parse_text("Ana Souza\n" + BR_SHOP + "2294-1111")
     assert [p.number for p in card.phones] == ["+5522941111"]
     assert card_status(card) == "review"
+    # Even with an e-mail beside it, a number to complete is worth a look.
     with_email = parse_text("Ana Souza\n" + BR_SHOP + "2294-1111\nana@solloja.com.br")
-    assert card_status(with_email) == "ok"
+    assert card_status(with_email) == "review"
+    assert review_reasons(with_email) == ("phone without area code: 2294-1111",)
+    complete = parse_text("Ana Souza\n" + BR_SHOP + "(11) 2294-1111\nana@solloja.com.br")
+    assert (card_status(complete), review_reasons(complete)) == ("ok", ())

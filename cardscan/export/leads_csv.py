@@ -7,6 +7,8 @@ an empty cell.  `lead_to_dict` builds the same shape from a stored `Lead`.
 
 Flattening rules:
 
+* ``review_reason`` says, in words, why a card needs a look (``no name found``,
+  ``phone without area code: 2294-9484``); several are joined with `` ; ``.
 * ``email`` is the first (primary) address; any further ones go to
   ``email_2``, joined with `` ; `` so none is lost.
 * phones go to ``phone_mobile`` / ``phone_work`` / ``phone_fax`` /
@@ -49,6 +51,7 @@ LEAD_COLUMNS: tuple[str, ...] = (
     "card",
     "status",
     "error",
+    "review_reason",
     "name",
     "given_name",
     "family_name",
@@ -138,6 +141,8 @@ def flatten(record: Mapping[str, Any]) -> dict[str, object]:
         out["website"] = _joined(_items(record.get("websites")))
     if "qr" in record:
         out["qr"] = _joined(_items(record.get("qr")))
+    if "review_reasons" in record:
+        out["review_reason"] = _joined(_items(record.get("review_reasons")))
     out["confidence"] = lead_confidence(record.get("confidence"))
     return out
 

@@ -49,7 +49,7 @@ from .text import (
 )
 from .websites import WebHit, scan_websites, trim_to_domains
 
-__all__ = ["card_status", "parse_page", "parse_text"]
+__all__ = ["card_status", "parse_page", "parse_text", "review_reasons"]
 
 NAME_THRESHOLD = 0.3
 LOW_CONFIDENCE = 0.4
@@ -137,14 +137,28 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
     )
 
 
+def review_reasons(parsed: ParsedCard) -> tuple[str, ...]:
+    """Why a person should look at this card before following up: the name, or
+    every contact channel, missing or weak; a phone printed without its area code."""
+    out = []
+    if parsed.name is None:
+        out.append("no name found")
+    elif parsed.name.confidence < LOW_CONFIDENCE:
+        out.append("name uncertain")
+    local = [p for p in parsed.phones if p.local_only]
+    channels = [e.confidence for e in parsed.emails]
+    channels += [p.confidence for p in parsed.phones if not p.local_only]
+    if not channels and not local:
+        out.append("no email or phone found")
+    elif channels and not any(c >= LOW_CONFIDENCE for c in channels):
+        out.append("email and phone uncertain")
+    out += [f"phone without area code: {p.raw}" for p in local]
+    return tuple(out)
+
+
 def card_status(parsed: ParsedCard) -> Literal["ok", "review"]:
-    """"review" when the name, or every contact channel, is missing or weak."""
-    if parsed.name is None or parsed.name.confidence < LOW_CONFIDENCE:
-        return "review"
-    channels = [e.confidence for e in parsed.emails] + [p.confidence for p in parsed.phones]
-    if not any(c >= LOW_CONFIDENCE for c in channels):
-        return "review"
-    return "ok"
+    """"review" when there is any `review_reasons`."""
+    return "review" if review_reasons(parsed) else "ok"
 
 
 # ---------------------------------------------------------------- residues
