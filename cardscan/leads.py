@@ -14,6 +14,7 @@ TaskStatus = Literal["open", "done", "skipped", "snoozed"]
 class PhoneNumber:
     number: str  # E.164
     type: str  # mobile | work | fax | other
+    local_only: bool = False  # printed without its area code: country code + digits as printed
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,10 @@ class Lead:
             "department": self.department,
             "address": self.address,
             "emails": list(self.emails),
-            "phones": [{"number": p.number, "type": p.type} for p in self.phones],
+            "phones": [
+                {"number": p.number, "type": p.type, "local_only": p.local_only}
+                for p in self.phones
+            ],
             "websites": list(self.websites),
         }
 

@@ -308,6 +308,23 @@ def test_merge_by_phone(store: Store, cadence: Cadence) -> None:
     assert lead.phones == (PhoneNumber("+442071234567", "work"),)  # the known label is kept
 
 
+def test_local_only_numbers_are_kept_but_never_merge_leads(store: Store, cadence: Cadence) -> None:
+    def shop(sha: str, company: str) -> CardRecord:
+        parsed = ParsedCard(
+            company=Field(company, company, 0.9),
+            phones=(Phone("+5522941111", "work", "2294-1111", 0.33, local_only=True),),
+        )
+        return CardRecord(f"photos/{sha}.jpg", 0, "review", parsed=parsed, image_sha256=sha * 32)
+
+    a = imp(store, shop("ab", "Loja Sol"), cadence)
+    b = imp(store, shop("cd", "Padaria Lua"), cadence)  # same local number, another town
+    assert b.merged_into is None and a.lead_id != b.lead_id
+    lead = store.get_lead(a.lead_id or "")
+    assert lead is not None
+    assert lead.phones == (PhoneNumber("+5522941111", "work", local_only=True),)
+    assert lead.contact_dict()["phones"][0]["local_only"] is True
+
+
 def test_merge_upgrades_channels_but_never_duplicates_tasks(store: Store, cadence: Cadence) -> None:
     a = imp(store, card("ab", emails=("jane@example.com",)), cadence)
     assert [t.channel for t in a.tasks] == ["email", "email", "meeting", "email", "email"]

@@ -251,7 +251,9 @@ class Store:
             if p.number not in seen:
                 seen.add(p.number)
                 self._x(
-                    "INSERT INTO lead_phones VALUES (?, ?, ?, ?)", (lead.id, p.number, p.type, i)
+                    "INSERT INTO lead_phones (lead_id, number, type, position, local_only)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (lead.id, p.number, p.type, i, int(p.local_only)),
                 )
         for i, url in enumerate(dict.fromkeys(lead.websites)):
             self._x("INSERT INTO lead_websites VALUES (?, ?, ?)", (lead.id, url, i))
@@ -316,7 +318,7 @@ class Store:
             return []
         ids = [r["id"] for r in rows]
         emails = self._children("SELECT lead_id, email FROM lead_emails", ids)
-        phones = self._children("SELECT lead_id, number, type FROM lead_phones", ids)
+        phones = self._children("SELECT lead_id, number, type, local_only FROM lead_phones", ids)
         sites = self._children("SELECT lead_id, url FROM lead_websites", ids)
         srcs = self._children("SELECT lead_id, path FROM sources", ids, order="imported_at, key")
         return [
@@ -330,7 +332,8 @@ class Store:
                 department=r["department"],
                 address=r["address"],
                 emails=tuple(x["email"] for x in emails.get(r["id"], ())),
-                phones=tuple(PhoneNumber(x["number"], x["type"]) for x in phones.get(r["id"], ())),
+                phones=tuple(PhoneNumber(x["number"], x["type"], bool(x["local_only"]))
+                             for x in phones.get(r["id"], ())),
                 websites=tuple(x["url"] for x in sites.get(r["id"], ())),
                 event=r["event_name"],
                 met_on=_date(r["met_on"]),

@@ -154,7 +154,8 @@ def decide(
 
 
 def callable_numbers(lead: Lead) -> list[str]:
-    return [p.number for p in lead.phones if p.type != "fax"]
+    """Numbers that identify a person: not fax, not a local number without its area code."""
+    return [p.number for p in lead.phones if p.type != "fax" and not p.local_only]
 
 
 def merge_leads(existing: Lead, incoming: Lead) -> Lead:
@@ -172,7 +173,8 @@ def merge_leads(existing: Lead, incoming: Lead) -> Lead:
             index[p.number] = len(phones)
             phones.append(p)
         elif phones[index[p.number]].type == "other" and p.type != "other":
-            phones[index[p.number]] = PhoneNumber(p.number, p.type)  # a label read this time
+            # a label read this time
+            phones[index[p.number]] = PhoneNumber(p.number, p.type, p.local_only)
     websites = list(existing.websites)
     websites += [w for w in incoming.websites if w not in websites]
     sources = list(existing.sources)

@@ -94,8 +94,12 @@ _V1 = (
     "CREATE INDEX tasks_due ON tasks (status, due)",
 )
 
+# v2: a number printed without its area code is kept, flagged, and never used to
+# match two leads (two shops may print the same local number in different cities).
+_V2 = ("ALTER TABLE lead_phones ADD COLUMN local_only INTEGER NOT NULL DEFAULT 0",)
+
 # (version, statements); versions are consecutive from 1.
-MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((1, _V1),)
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((1, _V1), (2, _V2))
 LATEST = MIGRATIONS[-1][0]
 
 
