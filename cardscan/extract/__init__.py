@@ -253,7 +253,9 @@ def _respace_line(
         if fold(core) in {fold(d.split(".")[0]) for d in domains}:
             pass  # the brand as its domain spells it ("CARGOBASE"): keep it whole
         elif len(core) >= 7 and core.isalpha() and (core.isupper() or core.islower()):
-            parts = segment(core, known, strong=bits)
+            # Known words only first ("PAULKIM"); then one unknown piece beside
+            # words of 4+ letters or the e-mail's own pieces (not "MASA" + "SHI").
+            parts = segment(core, known, unknown_ok=False) or segment(core, known, strong=bits)
         elif len(core) >= 12 and core.isalpha() and core[1:].islower():
             # "Directorofoperations": only when every piece is a known word.
             parts = segment(core, _known_words(), unknown_ok=False)
