@@ -142,6 +142,10 @@ def test_raw_and_line_are_kept() -> None:
         ("no hints here", "US"),
         ("Loja Sol Ltda.\nRua das Flores 12 - Jardim Sul - SP", "BR"),
         ("Rua das Flores 12", "US"),  # one tell-tale word is not enough
+        # Words Portugal and Spanish-speaking countries share need a Brazil-only mark.
+        ("Óculos & Cia\nRua Augusta 100\n1100-048 Lisboa", "US"),
+        ("Atención Técnica Especializada", "US"),
+        ("Óticas Sol\nRua Augusta 100 - Jd. Paulista", "BR"),
     ],
 )
 def test_region_inference(text: str, region: str) -> None:

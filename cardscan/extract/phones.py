@@ -399,13 +399,20 @@ def _script_region(text: str) -> str | None:
     return None
 
 
-def region_for_words(text: str) -> str | None:
-    """A region two or more of whose tell-tale words (vocab `region_words`) the card prints."""
+def region_for_words(lines: Sequence[str]) -> str | None:
+    """A region two or more of whose tell-tale words (vocab `region_words`) the card
+    prints, one of them a word or address pattern only that region's cards use."""
+    text = "\n".join(lines)
     words = set(re.findall(r"[a-z]+", fold(text)))
     table = vocab_toml("countries.toml").get("region_words", {})
-    hits = {reg: len(words & set(ws)) for reg, ws in table.items()}
-    best = max(hits, key=lambda r: hits[r], default=None)
-    return str(best) if best and hits[best] >= 2 else None
+    for reg, entry in table.items():
+        hits = words & set(entry["words"])
+        marked = bool(words & set(entry.get("marks", ()))) or any(
+            re.search(p, text) for p in entry.get("patterns", ())
+        )
+        if len(hits) >= 2 and marked:
+            return str(reg)
+    return None
 
 
 def infer_region(
@@ -435,5 +442,6 @@ def card_region(
         reg = region_for_text(tl.text)
         if reg:
             return reg
-    text = " ".join(tl.text for tl in tls)
-    return _script_region(text) or region_for_words(text)
+    return _script_region(" ".join(tl.text for tl in tls)) or region_for_words(
+        [tl.text for tl in tls]
+    )
