@@ -219,29 +219,41 @@ BR_SHOP = "Loja Sol Ltda.\nAssistência Técnica\nRua das Flores 12 - Jardim Sul
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # Only local numbers, region known from the card: kept, flagged, weak.
+        # Only local numbers, region known from the card: kept, flagged, weak; nine
+        # local digits are a Brazilian mobile.
         (BR_SHOP + "2294-1111\n9.8123-4567",
-         [("+5522941111", True), ("+55981234567", True)]),
+         [("+5522941111", True, "work"), ("+55981234567", True, "mobile")]),
         # Beside a complete number a local one is still kept, and still flagged.
         (BR_SHOP + "Tel (11) 2294-1111\n3569-0000",
-         [("+551122941111", False), ("+5535690000", True)]),
+         [("+551122941111", False, "work"), ("+5535690000", True, "work")]),
         # Local-only shape with a "+": a complete (if short) number, not flagged.
-        ("Tel +55 4004-0001", [("+5540040001", False)]),
+        ("Tel +55 4004-0001", [("+5540040001", False, "work")]),
         # No evidence for the region: a local number is not guessed at.
         ("Sol Repairs\n2294-1111", []),
         # The postcode shape of the card's region is never a phone.
-        (BR_SHOP + "CEP 01014-000\n2294-1111", [("+5522941111", True)]),
+        (BR_SHOP + "CEP 01014-000\n2294-1111", [("+5522941111", True, "work")]),
     ],
 )
-def test_local_only_numbers(text: str, expected: list[tuple[str, bool]]) -> None:
+def test_local_only_numbers(text: str, expected: list[tuple[str, bool, str]]) -> None:
     card = parse_text(text)
-    assert [(p.number, p.local_only) for p in card.phones] == expected
-    if text.endswith("9.8123-4567"):
-        assert [p.type for p in card.phones] == ["work", "mobile"]
-    for p in card.phones:
-        assert p.to_dict()["local_only"] is p.local_only
-        if p.local_only:
-            assert p.confidence < 0.4
+    assert [(p.number, p.local_only, p.type) for p in card.phones] == expected
+    assert [p.to_dict()["local_only"] for p in card.phones] == [e[1] for e in expected]
+    assert all(p.confidence < 0.4 for p in card.phones if p.local_only)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+39 06 6982 1234",  # Rome: the leading zero of the area code is kept
+        "+43 1 5134567",
+        "+49 30 12345678",
+        "+49 89 1234567",
+        "+44 20 7946 0018",
+        "+55 11 99123 4567",
+    ],
+)
+def test_valid_numbers_keep_their_last_digit(text: str) -> None:
+    assert [p.raw for p in parse_text(text).phones] == [text]
 
 
 def test_local_only_numbers_send_the_card_to_review() -> None:

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumber, PhoneNumberMatcher, PhoneNumberType
@@ -132,20 +133,15 @@ def _local_lengths(num: PhoneNumber) -> tuple[set[int], set[int]]:
     return lengths(meta.fixed_line), lengths(meta.mobile)
 
 
-def _icon_digit(num: PhoneNumber, raw: str) -> bool:
-    """A number printed with its country code that is one digit too long."""
-    reason = phonenumbers.is_possible_number_with_reason(num)
-    return raw.lstrip("( ").startswith("+") and raw[-1].isdigit() and (
-        reason == phonenumbers.ValidationResult.TOO_LONG
-        or (reason == phonenumbers.ValidationResult.IS_POSSIBLE
-            and not phonenumbers.is_valid_number(num)
-            and phonenumbers.is_valid_number(_drop_last(num)))
-    )
-
-
-def _drop_last(num: PhoneNumber) -> PhoneNumber:
-    national = (num.national_number or 0) // 10
-    return PhoneNumber(country_code=num.country_code, national_number=national)
+def _without_icon_digit(num: PhoneNumber, raw: str, region: str) -> PhoneNumber | None:
+    """"+962778490607 (WhatsApp icon)" read as "+9627784906079": a number printed
+    with its country code, invalid as read, valid without its last digit."""
+    if not (raw.lstrip("( ").startswith("+") and raw[-1:].isdigit()):
+        return None
+    if phonenumbers.is_valid_number(num):
+        return None
+    cut = _parse_run(raw[:-1], region)
+    return cut if cut is not None and phonenumbers.is_valid_number(cut) else None
 
 
 def _looks_wrong(raw: str) -> bool:
@@ -166,13 +162,18 @@ def _e164(num: PhoneNumber) -> str:
     return phonenumbers.format_number(bare, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _candidates(
-    text: str, region: str, local_ok: bool = False
-) -> list[tuple[Span, PhoneNumber, float]]:
-    """Numbers on one line with their spans and a prior confidence (LOCAL_PRIOR for
-    numbers without an area code, only looked for when ``local_ok``)."""
+class _Candidate(NamedTuple):
+    span: Span
+    number: PhoneNumber
+    prior: float  # confidence before the label and the OCR line's own
+    local: bool = False  # printed without its area code
+
+
+def _candidates(text: str, region: str, local_ok: bool = False) -> list[_Candidate]:
+    """Numbers on one line with their spans and a prior confidence; numbers without
+    an area code only when ``local_ok``."""
     cleaned = _clean(text)
-    out: list[tuple[Span, PhoneNumber, float]] = []
+    out: list[_Candidate] = []
     taken: list[Span] = []
     postcode = _postcode_re(region)
     for m in PhoneNumberMatcher(cleaned, region, leniency=Leniency.POSSIBLE):
@@ -187,16 +188,16 @@ def _candidates(
             continue
         found, end = m.number, m.end
         prior = 0.95 if phonenumbers.is_valid_number(found) else LOCAL_PRIOR if local else 0.6
-        if 0.5 < prior < 0.9 and _icon_digit(found, m.raw_string):
-            cut = _parse_run(m.raw_string[:-1], region)  # see the digit-run loop below
-            if cut is not None and phonenumbers.is_valid_number(cut):
-                found, end, prior = cut, end - 1, 0.7
-        elif 0.5 < prior < 0.9 and m.raw_string.endswith("1") and cleaned[end : end + 1].isalpha():
+        icon = None if local else _without_icon_digit(found, m.raw_string, region)
+        if icon is not None:
+            found, end, prior = icon, end - 1, 0.7
+        elif (not local and prior < 0.9 and m.raw_string.endswith("1")
+              and cleaned[end : end + 1].isalpha()):
             # "434268001Fax": the bar before the next label read as a "1".
             cut = _parse_run(m.raw_string[:-1], region)
             if cut is not None and phonenumbers.is_valid_number(cut):
                 found, end, prior = cut, end - 1, 0.8
-        out.append(((m.start, end), found, prior))
+        out.append(_Candidate((m.start, end), found, prior, local))
         taken.append((m.start, end))
     # Fallback: runs the matcher refuses ("(123)(456)(7890)", "607  304  72 29").
     for run in _RUN.finditer(cleaned):
@@ -209,16 +210,13 @@ def _candidates(
         if postcode and postcode.fullmatch(raw.strip()):
             continue
         num = _parse_run(raw, region)
-        if num is not None and _icon_digit(num, raw):
-            # "+962778490607 (WhatsApp icon)" read as "+9627784906079": one digit too
-            # many, and without the last one a valid number.
-            cut = _parse_run(raw[:-1], region)
-            if cut is not None and phonenumbers.is_valid_number(cut):
-                out.append(((a, b - 1), cut, 0.7))
-                continue
+        icon = _without_icon_digit(num, raw, region) if num is not None else None
+        if icon is not None:
+            out.append(_Candidate((a, b - 1), icon, 0.7))
+            continue
         if num is not None and _local_only(num, raw):
             if local_ok:
-                out.append(((a, b), num, LOCAL_PRIOR))
+                out.append(_Candidate((a, b), num, LOCAL_PRIOR, local=True))
             continue
         if num is None or not _possible(num):
             # "+90 324 238 05 40-41-42": a range of last digits after the number.
@@ -228,8 +226,8 @@ def _candidates(
                 continue
             b = a + len(shorter)
         prior = 0.85 if phonenumbers.is_valid_number(num) else 0.5
-        out.append(((a, b), num, prior))
-    out.sort(key=lambda c: c[0][0])
+        out.append(_Candidate((a, b), num, prior))
+    out.sort(key=lambda c: c.span[0])
     return out
 
 
@@ -310,7 +308,7 @@ def scan_phones(
         above = _only_label(tls[pos - 1].text) if pos > 0 else None
         prev_end = 0
         prev_kind: str | None = None
-        for span, num, prior in _candidates(text, region, local_ok):
+        for span, num, prior, local in _candidates(text, region, local_ok):
             label = _label_before(labels, prev_end, span[0]) or _marker_after(text, labels, span[1])
             kind = label[1] if label else (prev_kind or (above if prev_end == 0 else None))
             prev_end = span[1]
@@ -321,11 +319,11 @@ def scan_phones(
                 continue  # a bare invalid digit run is an id, not a phone
             prev_kind = kind
             number = _e164(num)
-            ptype = _type_for(kind, num, local=prior == LOCAL_PRIOR)
+            ptype = _type_for(kind, num, local=local)
             conf = prior + (0.03 if label else 0.0)
             phone = Phone(number, ptype, text[span[0] : span[1]].strip(),
                           round(clamp(conf * tl.conf), 3), tl.index, tl.box,
-                          local_only=prior == LOCAL_PRIOR)
+                          local_only=local)
             if number in seen:
                 continue
             seen[number] = len(hits)
