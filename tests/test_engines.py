@@ -68,7 +68,7 @@ def test_tesseract_reads_a_scan():
 
 # -- the spacing decoder (cardscan/ocr/rapid.py) on hand-made CTC outputs ------------
 
-_CHARS = ["blank", *"abcdefghijklmnopqrstuvwxyzMAENJR@.", " "]
+_CHARS = ["blank", *"abcdefghijklmnopqrstuvwxyzMAENJRHLO@.", " "]
 
 
 def _preds(steps: list[tuple[str, float]]) -> np.ndarray:
@@ -97,6 +97,10 @@ def _word(text: str) -> list[tuple[str, float]]:
         ([*_word("jo"), ("", 0.4), *_word("@ab.de")], "jo@ab.de"),
         # A space the model did emit is kept once.
         ([*_word("ab"), (" ", 0.0), ("", 0.5), *_word("cd")], "ab cd"),
+        # Any dot before a top-level domain makes the token an address ("acme.info").
+        ([*_word("acme."), ("", 0.4), *_word("info")], "acme.info"),
+        # Between two equal letters the blank is CTC's, not a word break.
+        ([*_word("HEL"), ("", 0.4), *_word("LO")], "HELLO"),
         # Repeats merge unless a blank separates them, as in plain CTC decoding.
         ([("a", 0.0), ("a", 0.0), ("", 0.0), ("a", 0.0)], "aa"),
     ],
@@ -127,3 +131,21 @@ def test_spacing_decoder_matches_rapidocr_when_no_gap_qualifies(monkeypatch) -> 
     ref = theirs(preds)
     assert [t for t, _ in mine] == [t for t, _ in ref]
     assert [c for _, c in mine] == pytest.approx([c for _, c in ref])
+
+
+def test_spacing_decoder_leaves_word_boxes_to_rapidocr() -> None:
+    from cardscan.ocr.rapid import _SpacingDecoder
+
+    calls = []
+
+    def original(preds: np.ndarray, return_word_box: bool, **kw: object) -> list[object]:
+        calls.append((return_word_box, kw))
+        return [("x", 1.0, ["boxes"])]
+
+    dec = _SpacingDecoder(_CHARS, original)
+    preds = _preds(_word("ab"))
+    assert dec(preds, True, wh_ratio_list=[1.0]) == [("x", 1.0, ["boxes"])]
+    assert calls == [(True, {"wh_ratio_list": [1.0]})]
+    assert dec(preds) == [("ab", pytest.approx(0.9))]
+    with pytest.raises(ValueError, match="word boxes"):
+        _SpacingDecoder(_CHARS)(preds, True)

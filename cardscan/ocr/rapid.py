@@ -59,7 +59,7 @@ class RapidEngine:
         decoder = getattr(self._ocr.text_rec, "postprocess_op", None)
         chars = getattr(decoder, "character", None)
         if chars and chars[0] == "blank" and chars[-1] == " ":
-            self._ocr.text_rec.postprocess_op = _SpacingDecoder(list(chars))
+            self._ocr.text_rec.postprocess_op = _SpacingDecoder(list(chars), decoder)
         else:  # a rapidocr whose decoder we do not know: keep its own
             log.debug("rapidocr decoder not recognised; lost spaces are not restored")
 
@@ -166,12 +166,17 @@ class _SpacingDecoder:
     SPACE_P becomes a space.  Never inside an e-mail or web address, where a
     wide gap (around "@") is not a word break."""
 
-    def __init__(self, characters: list[str]):
+    def __init__(self, characters: list[str], original: Any = None):
         self.character = characters
         self.space = len(characters) - 1
+        self.original = original  # rapidocr's own, for callers that want word boxes
 
     def __call__(self, preds: np.ndarray, return_word_box: bool = False,
-                 **_kw: Any) -> list[tuple[str, float]]:
+                 **kw: Any) -> list[Any]:
+        if return_word_box:
+            if self.original is None:
+                raise ValueError("word boxes need rapidocr's own decoder")
+            return list(self.original(preds, return_word_box, **kw))
         idx = preds.argmax(axis=2)
         prob = preds.max(axis=2)
         return [self._one(idx[b], prob[b], preds[b, :, self.space]) for b in range(len(idx))]
@@ -185,7 +190,9 @@ class _SpacingDecoder:
             if i == 0:
                 gap = max(gap, float(p_space[t]))
             elif i != prev:
-                if out and gap >= SPACE_P and out[-1] != " " and i != self.space:
+                # Never between two equal letters: CTC needs a blank there ("LL").
+                if (out and gap >= SPACE_P and out[-1] not in (" ", self.character[i])
+                        and i != self.space):
                     out.append(_GAP)
                 out.append(self.character[i])
                 confs.append(float(prob[t]))
@@ -201,7 +208,9 @@ class _SpacingDecoder:
         return text, float(np.mean(confs)) if confs else 0.0
 
 
-_ADDRESSISH = re.compile(r"@|www|://|\w\.(?:com|net|org|[a-z]{2})\b", re.IGNORECASE)
+# An e-mail or web address: "@", "www", a scheme, or a dot before a top-level domain
+# ("acme.info", "ACME.COM"; not "St.Louis").
+_ADDRESSISH = re.compile(r"@|(?i:www)|://|\w\.(?:[a-z]{2,}|[A-Z]{2,})\b")
 
 
 def _widen(quad: np.ndarray, shape: tuple[int, ...], k: float) -> np.ndarray:
