@@ -198,6 +198,22 @@ def test_romanised_name_printed_beside_the_kanji_wins() -> None:
     assert (card.given_name, card.family_name) == ("Hanako", "Yamakawa")
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "native"),
+    [
+        # The romanised line picked first: the native one is still found beside it.
+        ("김민준\nKim Min Jun\nkim@kitebay.kr", "Kim Min Jun", "김민준"),
+        ("Hanako Yamakawa\n山川花子\nSales Manager", "Hanako Yamakawa", "山川花子"),
+        # A company in kanji next to the name is not the name.
+        ("Hanako Yamakawa\n株式会社山川\nSales Manager", "Hanako Yamakawa", None),
+    ],
+)
+def test_native_name_beside_a_romanised_one(text: str, name: str, native: str | None) -> None:
+    card = parse_text(text)
+    assert card.name is not None and card.name.value == name
+    assert card.name_native == native
+
+
 def test_kanji_name_alone_stays() -> None:
     page = Page(
         (Block((_ocr_line("山川花子", 10, 60), _ocr_line("hy@kitebay.jp", 120, 18))),),

@@ -98,6 +98,7 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
         name, cand = _join_split_surname(name, cand, chunks, local_parts)
         given, family = split_name(name.value)
     used = {id(cand.chunk)} if cand else set()
+    used |= {id(ch) for ch in chunks if native and ch.text.strip() == native}
     if cand and cand.text != _clean(cand.chunk.text):
         # Name and title printed on one line: the rest of the line is the title.
         whole = _clean(cand.chunk.text)
@@ -367,19 +368,24 @@ def _romanised(
     name: Field, cand: NameCandidate, chunks: Sequence[Chunk], local_parts: Sequence[str],
     domains: Sequence[str],
 ) -> tuple[Field, NameCandidate, str | None]:
-    """A name in kanji/hangul with its romanisation printed on the next line (or the
-    one before): the romanised form becomes `name`, since that is what the user's
-    address book, CSV and e-mail greeting can use; the native form is kept beside it."""
+    """A name printed twice, in kanji/hangul and romanised, on adjacent lines: the
+    romanised form is `name` (what the user's address book, CSV and e-mail greeting
+    can use) and the native form is returned beside it, whichever was picked first."""
+    cands = name_candidates(chunks, local_parts, domains)
+    near = [c for c in cands if abs(c.chunk.line - cand.chunk.line) == 1]
     if not is_cjk_name(cand.text):
+        native = [c for c in near if is_cjk_name(c.text) and c.score > 0]
+        if native and len(cand.text.split()) >= 2:
+            return name, cand, max(native, key=lambda c: c.score).text
         return name, cand, None
-    near = [
-        c for c in name_candidates(chunks, local_parts, domains)
-        if abs(c.chunk.line - cand.chunk.line) == 1 and c.score >= NAME_THRESHOLD + 0.1
-        and not is_cjk_name(c.text) and 2 <= len(c.text.split()) <= 4
+    latin = [
+        c for c in near
+        if c.score >= NAME_THRESHOLD + 0.1 and not is_cjk_name(c.text)
+        and 2 <= len(c.text.split()) <= 4
     ]
-    if not near:
+    if not latin:
         return name, cand, None
-    best = max(near, key=lambda c: c.score)
+    best = max(latin, key=lambda c: c.score)
     return name_field(best, name.confidence), best, name.value
 
 
