@@ -99,7 +99,11 @@ def _region(text: str) -> str:
     """One check for every `--region`: a region phonenumbers knows."""
     import phonenumbers
 
+    from .extract.text import vocab_toml
+
     code = text.strip().upper()
+    # "UK" is what people type for GB (the same table maps the .uk domain).
+    code = str(vocab_toml("countries.toml")["tld_region"].get(code.lower(), code))
     if code not in phonenumbers.SUPPORTED_REGIONS:
         raise argparse.ArgumentTypeError(f"unknown region {text!r} (ISO 3166 code like US, GB)")
     return code

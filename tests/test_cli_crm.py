@@ -426,3 +426,8 @@ def test_add_refuses_an_unknown_region(capsys: pytest.CaptureFixture[str]) -> No
         parser().parse_args(["add", "--name", "Ann Lee", "--region", "XX"])
     assert exc.value.code == 2
     assert "unknown region 'XX'" in capsys.readouterr().err
+
+
+def test_region_uk_means_gb() -> None:
+    args = parser().parse_args(["add", "--name", "Ann Lee", "--region", "uk"])
+    assert args.region == "GB"

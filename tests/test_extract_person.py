@@ -214,6 +214,21 @@ def test_native_name_beside_a_romanised_one(text: str, name: str, native: str | 
     assert card.name_native == native
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # Two title-like lines: the one spelling the domain is the company.
+        ("Brightwater Talent\nMei Lin Cartwright\nRecruitment Consultant\n"
+         "meilin@brightwatertalent.co.uk", "Recruitment Consultant"),
+        # The only title-like line stays the title, even when it spells the domain.
+        ("Anna Berg\nOslo\nDesign Director\nanna@design.studio", "Design Director"),
+    ],
+)
+def test_title_that_spells_the_domain(text: str, title: str) -> None:
+    card = parse_text(text)
+    assert card.title is not None and card.title.value == title
+
+
 def test_kanji_name_alone_stays() -> None:
     page = Page(
         (Block((_ocr_line("山川花子", 10, 60), _ocr_line("hy@kitebay.jp", 120, 18))),),

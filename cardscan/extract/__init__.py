@@ -450,13 +450,14 @@ def _pick_title(
     domains: Sequence[str] = (),
 ) -> Field | None:
     best: tuple[float, Chunk] | None = None
+    rivals = sum(1 for ch in chunks if id(ch) not in used and title_score(ch.text) > 0)
     for ch in chunks:
         if id(ch) in used:
             continue
         s = title_score(ch.text)
         if s <= 0:
             continue
-        if coverage(ch.text, domains) >= 0.8:
+        if rivals > 1 and coverage(ch.text, domains) >= 0.8:
             s -= 0.25  # "Brightwater Talent" at brightwatertalent.co.uk is the company
         if cand and abs(ch.line - cand.chunk.line) == 1:
             s += 0.2
