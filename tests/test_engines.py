@@ -68,7 +68,7 @@ def test_tesseract_reads_a_scan():
 
 # -- the spacing decoder (cardscan/ocr/rapid.py) on hand-made CTC outputs ------------
 
-_CHARS = ["blank", *"abcdefghijklmnopqrstuvwxyzMAENJRHLO@.", " "]
+_CHARS = ["blank", *"abcdefghijklmnopqrstuvwxyzMAENJRHLOWSYDIV@.", " "]
 
 
 def _preds(steps: list[tuple[str, float]]) -> np.ndarray:
@@ -99,8 +99,10 @@ def _word(text: str) -> list[tuple[str, float]]:
         ([*_word("ab"), (" ", 0.0), ("", 0.5), *_word("cd")], "ab cd"),
         # Any dot before a top-level domain makes the token an address ("acme.info").
         ([*_word("acme."), ("", 0.4), *_word("info")], "acme.info"),
-        # Between two equal letters the blank is CTC's, not a word break.
-        ([*_word("HEL"), ("", 0.4), *_word("LO")], "HELLO"),
+        # A word break between two equal letters is still one ("WESLEY YAN", "333 3979").
+        ([*_word("WESLEY"), ("", 0.4), *_word("YAN")], "WESLEY YAN"),
+        # An initial before an all-caps surname is not an address.
+        ([*_word("D."), ("", 0.4), *_word("MALVIN")], "D. MALVIN"),
         # Repeats merge unless a blank separates them, as in plain CTC decoding.
         ([("a", 0.0), ("a", 0.0), ("", 0.0), ("a", 0.0)], "aa"),
     ],

@@ -190,9 +190,7 @@ class _SpacingDecoder:
             if i == 0:
                 gap = max(gap, float(p_space[t]))
             elif i != prev:
-                # Never between two equal letters: CTC needs a blank there ("LL").
-                if (out and gap >= SPACE_P and out[-1] not in (" ", self.character[i])
-                        and i != self.space):
+                if out and gap >= SPACE_P and out[-1] != " " and i != self.space:
                     out.append(_GAP)
                 out.append(self.character[i])
                 confs.append(float(prob[t]))
@@ -209,8 +207,8 @@ class _SpacingDecoder:
 
 
 # An e-mail or web address: "@", "www", a scheme, or a dot before a top-level domain
-# ("acme.info", "ACME.COM"; not "St.Louis").
-_ADDRESSISH = re.compile(r"@|(?i:www)|://|\w\.(?:[a-z]{2,}|[A-Z]{2,})\b")
+# ("acme.info", "ACME.COM"; not "St.Louis", "D.MALVIN" or "S.E.ASIA").
+_ADDRESSISH = re.compile(r"@|(?i:www)|://|\w\.(?:[a-z]{2,}|COM|NET|ORG|[A-Z]{2})\b")
 
 
 def _widen(quad: np.ndarray, shape: tuple[int, ...], k: float) -> np.ndarray:
