@@ -6,7 +6,7 @@ import pytest
 
 from cardscan.extract import card_status, parse_page, parse_text, review_reasons
 from cardscan.extract.person import email_support, split_name
-from cardscan.model import Block, Box, Line, Page, Word
+from cardscan.model import Block, Box, Line, Page, ParsedCard, Word
 
 CARDS = [
     # (text, name, title, company)
@@ -134,6 +134,11 @@ def _ocr_line(text: str, y: int, h: int) -> Line:
     return Line(tuple(Word(t, 0.95, None) for t in text.split()), Box(40, y, 400, h))
 
 
+def _ocr_card(*lines: tuple[str, int, int]) -> ParsedCard:
+    """Parse lines (text, top, height) as the RapidOCR engine would return them."""
+    return parse_page(Page((Block(tuple(_ocr_line(*ln) for ln in lines)),), engine="rapidocr"))
+
+
 def test_layout_prefers_the_largest_text() -> None:
     page = Page(
         (
@@ -155,11 +160,7 @@ def test_layout_prefers_the_largest_text() -> None:
 
 
 def test_ocr_glued_words_are_split() -> None:
-    page = Page(
-        (Block((_ocr_line("NoraVale", 10, 40), _ocr_line("nora@quillstone.com", 60, 20))),),
-        engine="rapidocr",
-    )
-    card = parse_page(page)
+    card = _ocr_card(("NoraVale", 10, 40), ("nora@quillstone.com", 60, 20))
     assert card.name is not None and card.name.value == "Nora Vale"
 
 
@@ -175,24 +176,17 @@ def test_ocr_glued_words_are_split() -> None:
     ],
 )
 def test_glued_name_split_needs_evidence(line: str, email: str, name: str) -> None:
-    page = Page(
-        (Block((_ocr_line(line, 10, 40), _ocr_line(email, 60, 20))),), engine="rapidocr"
-    )
-    card = parse_page(page)
+    card = _ocr_card((line, 10, 40), (email, 60, 20))
     assert card.name is not None and card.name.value == name
 
 
 def test_romanised_name_printed_beside_the_kanji_wins() -> None:
-    page = Page(
-        (Block((
-            _ocr_line("山川花子", 10, 60),
-            _ocr_line("Hanako Yamakawa", 80, 18),
-            _ocr_line("Sales Manager", 110, 18),
-            _ocr_line("office@kitebay.jp", 140, 18),
-        )),),
-        engine="rapidocr",
+    card = _ocr_card(
+        ("山川花子", 10, 60),
+        ("Hanako Yamakawa", 80, 18),
+        ("Sales Manager", 110, 18),
+        ("office@kitebay.jp", 140, 18),
     )
-    card = parse_page(page)
     assert card.name is not None and card.name.value == "Hanako Yamakawa"
     assert card.name_native == "山川花子"
     assert (card.given_name, card.family_name) == ("Hanako", "Yamakawa")
@@ -230,11 +224,7 @@ def test_title_that_spells_the_domain(text: str, title: str) -> None:
 
 
 def test_kanji_name_alone_stays() -> None:
-    page = Page(
-        (Block((_ocr_line("山川花子", 10, 60), _ocr_line("hy@kitebay.jp", 120, 18))),),
-        engine="rapidocr",
-    )
-    card = parse_page(page)
+    card = _ocr_card(("山川花子", 10, 60), ("hy@kitebay.jp", 120, 18))
     assert card.name is not None and card.name.value == "山川花子"
     assert card.name_native is None
 
@@ -298,8 +288,6 @@ def test_title_over_two_lines() -> None:
 
 
 def test_ocr_zero_for_o_in_words() -> None:
-    page = Page((Block((_ocr_line("N0ra Vale", 10, 40), _ocr_line("Ph0ne:312-555-0143", 60, 20))),),
-                engine="rapidocr")
-    card = parse_page(page)
+    card = _ocr_card(("N0ra Vale", 10, 40), ("Ph0ne:312-555-0143", 60, 20))
     assert card.name is not None and card.name.value == "Nora Vale"
     assert [p.number for p in card.phones] == ["+13125550143"]
