@@ -68,7 +68,7 @@ def test_tesseract_reads_a_scan():
 
 # -- the spacing decoder (cardscan/ocr/rapid.py) on hand-made CTC outputs ------------
 
-_CHARS = ["blank", *"abcdefghijklmnopqrstuvwxyzMAENJRHLOWSYDIV@.", " "]
+_CHARS = ["blank", *"abcdefghijklmnopqrstuvwxyzMAENJRHLOWSYDIVCP@.", " "]
 
 
 def _preds(steps: list[tuple[str, float]]) -> np.ndarray:
@@ -99,6 +99,9 @@ def _word(text: str) -> list[tuple[str, float]]:
         ([*_word("ab"), (" ", 0.0), ("", 0.5), *_word("cd")], "ab cd"),
         # Any dot before a top-level domain makes the token an address ("acme.info").
         ([*_word("acme."), ("", 0.4), *_word("info")], "acme.info"),
+        # Upper-case domains are addresses too; "S.E.ASIA" is not one.
+        ([*_word("ACME."), ("", 0.4), *_word("SHOP")], "ACME.SHOP"),
+        ([*_word("S.E."), ("", 0.4), *_word("ASIA")], "S.E. ASIA"),
         # A word break between two equal letters is still one ("WESLEY YAN", "333 3979").
         ([*_word("WESLEY"), ("", 0.4), *_word("YAN")], "WESLEY YAN"),
         # An initial before an all-caps surname is not an address.

@@ -125,6 +125,23 @@ def test_unglue_suffix(raw: str, fixed: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("SALESANDMARKETING", "SALES AND MARKETING"),  # a connector counts
+        ("CEOANDFOUNDER", "CEO AND FOUNDER"),  # so does a three-letter title
+    ],
+)
+def test_glued_title_is_split(line: str, title: str) -> None:
+    page = Page(
+        (Block((Line.from_text("Nora Vale"), Line.from_text(line),
+                Line.from_text("nora@quillstone.com"))),),
+        engine="rapidocr",
+    )
+    card = parse_page(page)
+    assert card.title is not None and card.title.value == title
+
+
+@pytest.mark.parametrize(
     ("text", "keep", "out"),
     [
         ("BlueHarbor Marine LLC", {"blueharbor"}, "BlueHarbor Marine LLC"),

@@ -146,6 +146,8 @@ def test_raw_and_line_are_kept() -> None:
         ("Óculos & Cia\nRua Augusta 100\n1100-048 Lisboa", "US"),
         ("Atención Técnica Especializada", "US"),
         ("Óticas Sol\nRua Augusta 100 - Jd. Paulista", "BR"),
+        ("Rua da Rosa 12\nBairro Alto\n1200-141 Lisboa", "US"),  # "bairro" is Lisbon's too
+        ("Rúa do Vilar 12\nVila de Cruces - ES", "US"),  # ES is Spain, not Espírito Santo
     ],
 )
 def test_region_inference(text: str, region: str) -> None:

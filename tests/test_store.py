@@ -323,6 +323,7 @@ def test_local_only_numbers_are_kept_but_never_merge_leads(store: Store, cadence
     assert lead is not None
     assert lead.phones == (PhoneNumber("+5522941111", "work", local_only=True),)
     assert lead.contact_dict()["phones"][0]["local_only"] is True
+    assert store.leads_by_phone(["+5522941111"]) == []  # never a key to find a lead by
 
 
 def test_merge_upgrades_channels_but_never_duplicates_tasks(store: Store, cadence: Cadence) -> None:

@@ -44,6 +44,7 @@ from .text import (
     segment,
     text_lines,
     vocab_entries,
+    vocab_set,
     vocab_toml,
     vocab_words,
 )
@@ -119,6 +120,8 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
     company = find_company([ch for ch in chunks if id(ch) not in used], org_domains, col=col)
     if company is None:
         company = _leftover_company([ch for ch in chunks if id(ch) not in used], org_domains)
+    if title and company and _same_words(title.value, company.value):
+        title = None  # "Marketing Partners" at marketingpartners.com is only the company
     if name is not None:
         emails = _unglue_label(emails, name.value)
 
@@ -230,6 +233,17 @@ def _known_words() -> frozenset[str]:
     return frozenset(out | {"of", "and", "the", "for", "de", "commerce", "freight", "express"})
 
 
+@lru_cache(maxsize=1)
+def _short_marks() -> frozenset[str]:
+    """Connectors ("of", "and"), three-letter titles and legal forms ("CEO", "LTD"):
+    evidence inside a glued word made only of known words, where three-letter names
+    and address words ("ANN", "SHI") are not."""
+    return vocab_set("connector_words.txt") | frozenset(
+        w for f in ("title_words.txt", "company_suffixes.txt")
+        for w in vocab_words(f) if len(w) == 3 and w.isascii() and w.isalpha()
+    )
+
+
 def _respace_line(
     tl: TextLine, local_parts: Sequence[str], domains: Sequence[str] = ()
 ) -> TextLine:
@@ -254,12 +268,13 @@ def _respace_line(
         if fold(core) in {fold(d.split(".")[0]) for d in domains}:
             pass  # the brand as its domain spells it ("CARGOBASE"): keep it whole
         elif len(core) >= 7 and core.isalpha() and (core.isupper() or core.islower()):
-            # Known words only first ("PAULKIM"); then one unknown piece beside
-            # words of 4+ letters or the e-mail's own pieces (not "MASA" + "SHI").
-            parts = segment(core, known, unknown_ok=False) or segment(core, known, strong=bits)
+            # Known words only first, where short connectors and titles count;
+            # then with one unknown piece, where only the e-mail's pieces do.
+            parts = (segment(core, known, unknown_ok=False, strong=bits | _short_marks())
+                     or segment(core, known, strong=bits))
         elif len(core) >= 12 and core.isalpha() and core[1:].islower():
             # "Directorofoperations": only when every piece is a known word.
-            parts = segment(core, _known_words(), unknown_ok=False)
+            parts = segment(core, _known_words(), unknown_ok=False, strong=_short_marks())
         toks.append(tok.replace(core, " ".join(parts)) if parts else tok)
     return TextLine(tl.index, " ".join(toks), tl.height, tl.box, tl.conf)
 
@@ -364,20 +379,23 @@ def _pick_name(
     return name_field(best, clamp(0.3 + 0.5 * s)), best
 
 
+def _same_words(a: str, b: str) -> bool:
+    return re.sub(r"[^a-z0-9]", "", fold(a)) == re.sub(r"[^a-z0-9]", "", fold(b))
+
+
 def _romanised(
     name: Field, cand: NameCandidate, chunks: Sequence[Chunk], local_parts: Sequence[str],
     domains: Sequence[str],
 ) -> tuple[Field, NameCandidate, str | None]:
-    """A name printed twice, in kanji/hangul and romanised, on adjacent lines: the
-    romanised form is `name` (what the user's address book, CSV and e-mail greeting
-    can use) and the native form is returned beside it, whichever was picked first."""
-    cands = name_candidates(chunks, local_parts, domains)
-    near = [c for c in cands if abs(c.chunk.line - cand.chunk.line) == 1]
+    """A name in kanji/hangul picked by layout, with a romanised name on the line
+    beside it: the romanised form is `name` (what the user's address book, CSV and
+    e-mail greeting can use) and the native form is returned beside it.  Only from
+    that side: a short CJK line beside a Latin name is as often a title, a company
+    or a city (営業部長, 上海) as the name, and no vocabulary here tells them apart."""
     if not is_cjk_name(cand.text):
-        native = [c for c in near if is_cjk_name(c.text) and c.score > 0]
-        if native and len(cand.text.split()) >= 2:
-            return name, cand, max(native, key=lambda c: c.score).text
         return name, cand, None
+    near = [c for c in name_candidates(chunks, local_parts, domains)
+            if abs(c.chunk.line - cand.chunk.line) == 1]
     latin = [
         c for c in near
         if c.score >= NAME_THRESHOLD + 0.1 and not is_cjk_name(c.text)

@@ -147,10 +147,13 @@ def respace(text: str, keep: Collection[str] = ()) -> str:
 def segment(
     token: str, known: frozenset[str], unknown_ok: bool = True, strong: Collection[str] = ()
 ) -> list[str] | None:
-    """Split a glued word ("BUSINESSDEVELOPMENTMANAGER") into known words; at most
-    one unknown piece of 3+ letters is allowed.  None when no good split exists.
-    Next to an unknown piece, a known word must have 4+ letters unless it is in
-    ``strong`` (pieces of the card's own e-mail address: "WESLEYYAN")."""
+    """Split a glued word ("BUSINESSDEVELOPMENTMANAGER") into known words; with
+    ``unknown_ok`` one unknown piece of 4+ letters is allowed.  None when no good
+    split exists.  Every piece has 4+ letters unless it is in ``strong`` (the
+    caller's short words that count as evidence: the card's own e-mail pieces,
+    "WESLEYYAN"; connectors and titles when nothing is unknown, "CEOANDFOUNDER").
+    Short names and suffixes are no evidence, so "MASASHI", "MARYANN" and
+    "SALCEDO" stay whole."""
     low = fold(token)
     n = len(low)
     if n < 7 or not low.isalpha():
@@ -164,12 +167,12 @@ def segment(
             continue
         for j in range(i + 2, n + 1):
             piece = low[i:j]
-            unknown = 0 if piece in known else 1
-            if unknown and (j - i < 3):
+            if piece in strong:
+                unknown = 0
+            elif j - i < 4:
                 continue
-            if not unknown and unknown_ok and j - i < (3 if piece in strong else 4):
-                # "of", "de", "shi" inside a name are no evidence: "MASASHI" is one word.
-                continue
+            else:
+                unknown = 0 if piece in known else 1
             cand = (cur[0] + unknown, cur[1] + unknown * (j - i), cur[2] + 1, [*cur[3], j])
             old = best[j]
             if old is None or cand[:3] < old[:3]:

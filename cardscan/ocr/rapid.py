@@ -199,16 +199,26 @@ class _SpacingDecoder:
         text = "".join(out)
         if _GAP in text:
             text = " ".join(
-                tok.replace(_GAP, "") if _ADDRESSISH.search(tok.replace(_GAP, ""))
+                tok.replace(_GAP, "") if _addressish(tok.replace(_GAP, ""))
                 else tok.replace(_GAP, " ")
                 for tok in text.split(" ")
             )
         return text, float(np.mean(confs)) if confs else 0.0
 
 
-# An e-mail or web address: "@", "www", a scheme, or a dot before a top-level domain
-# ("acme.info", "ACME.COM"; not "St.Louis", "D.MALVIN" or "S.E.ASIA").
-_ADDRESSISH = re.compile(r"@|(?i:www)|://|\w\.(?:[a-z]{2,}|COM|NET|ORG|[A-Z]{2})\b")
+def _addressish(token: str) -> bool:
+    """An e-mail or web address: "@", "www", a scheme, or a dot before a top-level
+    domain ("acme.info", "ACME.SHOP"; not "St.Louis", "D.MALVIN" or "Dr.med.")."""
+    from ..extract.text import vocab_words
+
+    if _ADDRESS_MARK.search(token):
+        return True
+    tlds = set(vocab_words("tlds.txt"))
+    return any(len(t) == 2 or t.lower() in tlds for t in _AFTER_DOT.findall(token))
+
+
+_ADDRESS_MARK = re.compile(r"@|www|://", re.IGNORECASE)
+_AFTER_DOT = re.compile(r"(?<=\w\w\.)([A-Za-z]{2,})\b")
 
 
 def _widen(quad: np.ndarray, shape: tuple[int, ...], k: float) -> np.ndarray:

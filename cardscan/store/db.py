@@ -288,7 +288,7 @@ class Store:
             r["lead_id"]
             for r in self._x(
                 f"SELECT DISTINCT lead_id FROM lead_phones WHERE number IN ({marks}) "
-                "AND type != 'fax'",
+                "AND type != 'fax' AND local_only = 0",
                 keys,
             )
         ]
