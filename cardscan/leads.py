@@ -16,6 +16,20 @@ class PhoneNumber:
     type: str  # mobile | work | fax | other
     local_only: bool = False  # printed without its area code: country code + digits as printed
 
+    @property
+    def dialable(self) -> str:
+        """What an address book or CRM should get: the E.164 number, or for a number
+        printed without its area code the local digits alone ("22949484"), since
+        "+55 22949484" cannot be dialled from anywhere."""
+        if not self.local_only:
+            return self.number
+        import phonenumbers
+
+        try:
+            return str(phonenumbers.parse(self.number, None).national_number)
+        except phonenumbers.NumberParseException:
+            return self.number
+
 
 @dataclass(frozen=True)
 class Lead:

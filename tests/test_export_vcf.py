@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cardscan.export import write_export
-from cardscan.export.common import clean_text
+from cardscan.export.common import clean_text, contact_lines
 from cardscan.export.vcf import build_vcard, vcards
 from cardscan.leads import Lead, PhoneNumber
 
@@ -151,3 +151,15 @@ def test_any_text_survives_the_vcard_round_trip(
         assert f"Met at {clean_text(event).strip()} on 2024-05-03" in card.note.value
         assert card.categories.value == ["cardscan", clean_text(event).strip()]
     assert card.uid.value == "prop"
+
+
+def test_number_without_area_code_is_exported_as_printed() -> None:
+    # "+5522941111" cannot be dialled from anywhere; the local digits can, in town.
+    lead = Lead(id="s", name="Loja Sol", phones=(
+        PhoneNumber("+5522941111", "work", local_only=True),
+        PhoneNumber("+551122941111", "work"),
+    ))
+    (card,) = vobject.readComponents(build_vcard(lead, now=NOW).serialize())
+    assert [t.value for t in card.contents["tel"]] == ["22941111", "+551122941111"]
+    # Calendar event bodies (contact_lines) say why the number is short.
+    assert "Work: 22941111 (no area code on the card)" in contact_lines(lead)

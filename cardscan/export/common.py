@@ -95,7 +95,7 @@ def task_title(task: Task, lead: Lead | None) -> str:
 
 
 def phones_of(lead: Lead, kind: str) -> list[str]:
-    return [p.number for p in lead.phones if p.type == kind]
+    return [p.dialable for p in lead.phones if p.type == kind]
 
 
 def is_high_priority(task: Task, today: dt.date) -> bool:
@@ -114,7 +114,11 @@ def contact_lines(lead: Lead, referrer: Lead | None = None) -> list[str]:
     if role:
         lines.append(role)
     lines += [f"Email: {clean_text(e)}" for e in lead.emails]
-    lines += [f"{PHONE_LABEL.get(p.type, 'Phone')}: {p.number}" for p in lead.phones]
+    lines += [
+        f"{PHONE_LABEL.get(p.type, 'Phone')}: {p.dialable}"
+        + (" (no area code on the card)" if p.local_only else "")
+        for p in lead.phones
+    ]
     lines += [f"Web: {clean_text(w)}" for w in lead.websites]
     if lead.address:
         lines.append("Address: " + clean_text(lead.address).replace("\n", ", "))

@@ -147,7 +147,7 @@ def _google_row(
     emails = list(lead.emails) + [""] * (n_emails - len(lead.emails))
     for e in emails:
         row += ["Work" if e else "", e]
-    phones = [(GOOGLE_PHONE_LABEL.get(p.type, "Other"), p.number) for p in lead.phones]
+    phones = [(GOOGLE_PHONE_LABEL.get(p.type, "Other"), p.dialable) for p in lead.phones]
     phones += [("", "")] * (n_phones - len(phones))
     for label, number in phones:
         row += [label, number]

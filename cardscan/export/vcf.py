@@ -89,7 +89,7 @@ def build_vcard(
         )
     for phone in lead.phones:
         prop = card.add("tel")
-        prop.value = phone.number
+        prop.value = phone.dialable
         prop.type_paramlist = list(TEL_TYPES.get(phone.type, ["VOICE"]))
     for site in lead.websites:
         if as_url(site):
