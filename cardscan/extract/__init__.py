@@ -36,6 +36,7 @@ from .text import (
     Chunk,
     Span,
     TextLine,
+    alternation,
     clamp,
     fold,
     ocr_fix,
@@ -168,9 +169,9 @@ def card_status(parsed: ParsedCard) -> Literal["ok", "review"]:
 # ---------------------------------------------------------------- residues
 
 
+@lru_cache(maxsize=1)
 def _label_pattern() -> re.Pattern[str]:
-    labels = [*vocab_entries("email_labels.txt"), *vocab_entries("web_labels.txt")]
-    alts = "|".join(re.escape(lab) for lab in sorted(set(labels), key=len, reverse=True))
+    alts = alternation([*vocab_entries("email_labels.txt"), *vocab_entries("web_labels.txt")])
     return re.compile(rf"(?<![^\W_])(?:{alts})\s*[:|]", re.IGNORECASE)
 
 
@@ -215,8 +216,7 @@ def _residues(
 
 @lru_cache(maxsize=1)
 def _handle_pattern() -> re.Pattern[str]:
-    alts = "|".join(re.escape(h) for h in sorted(vocab_entries("handle_labels.txt"), key=len,
-                                                reverse=True))
+    alts = alternation(vocab_entries("handle_labels.txt"))
     return re.compile(rf"^\W*(?:{alts})\s*[:：|]", re.IGNORECASE)
 
 

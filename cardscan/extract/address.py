@@ -15,6 +15,7 @@ from .person import company_marks
 from .phones import region_for_text
 from .text import (
     TextLine,
+    alternation,
     clamp,
     fold,
     fold_aligned,
@@ -93,8 +94,7 @@ def _street_words(text: str) -> int:
 
 @lru_cache(maxsize=1)
 def _label_re() -> re.Pattern[str]:
-    alts = "|".join(re.escape(a) for a in sorted(vocab_entries("address_labels.txt"), key=len,
-                                                 reverse=True))
+    alts = alternation(vocab_entries("address_labels.txt"))
     return re.compile(rf"^(?:{alts})\s*[:|.]?\s*", re.IGNORECASE)
 
 

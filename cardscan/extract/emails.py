@@ -17,7 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from cardscan.model import Field, Line
 
-from .text import Span, TextLine, clamp, fold, lines_of, vocab_entries
+from .text import Span, TextLine, alternation, clamp, fold, lines_of, vocab_entries
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,7 @@ class EmailHit:
 
 @lru_cache(maxsize=1)
 def _label_re() -> re.Pattern[str]:
-    labels = sorted(vocab_entries("email_labels.txt"), key=len, reverse=True)
-    alts = "|".join(re.escape(lab) for lab in labels if len(lab) > 1)
+    alts = alternation(lab for lab in vocab_entries("email_labels.txt") if len(lab) > 1)
     return re.compile(rf"^(?:{alts})\s*[:.|\-]?\s*", re.IGNORECASE)
 
 

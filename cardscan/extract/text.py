@@ -280,6 +280,11 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+def alternation(entries: Iterable[str]) -> str:
+    """Regex alternation of the entries, escaped, longest first (so "Tel." wins over "T")."""
+    return "|".join(re.escape(e) for e in sorted(set(entries), key=lambda e: (-len(e), e)))
+
+
 def phrase_pattern(entries: Iterable[str]) -> re.Pattern[str]:
     """Regex matching any entry as a whole phrase (longest first), case-insensitive.
 

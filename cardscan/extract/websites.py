@@ -13,7 +13,17 @@ from functools import lru_cache
 
 from cardscan.model import Field, Line
 
-from .text import Span, TextLine, clamp, fold, lines_of, vocab_entries, vocab_set, vocab_words
+from .text import (
+    Span,
+    TextLine,
+    alternation,
+    clamp,
+    fold,
+    lines_of,
+    vocab_entries,
+    vocab_set,
+    vocab_words,
+)
 
 _URL = re.compile(
     r"(?<![\w@.\-])((?:https?://|http[:;]//)?(?:www\d?[.,])?"
@@ -40,8 +50,7 @@ def host_of(url: str) -> str:
 
 @lru_cache(maxsize=1)
 def _label_re() -> re.Pattern[str]:
-    labels = sorted(vocab_entries("web_labels.txt"), key=len, reverse=True)
-    alts = "|".join(re.escape(lab) for lab in labels)
+    alts = alternation(vocab_entries("web_labels.txt"))
     return re.compile(rf"(?:^|(?<=\s))(?:{alts})\s*[:|]\s*$", re.IGNORECASE)
 
 
