@@ -37,12 +37,13 @@ def scan(
 
 def parse_text(text: str, region: str | None = None, *, source: str = "-") -> CardRecord:
     """Parse card text (one printed line per line) into a record."""
-    from .extract import card_status, review_reasons
     from .extract import parse_text as _parse
+    from .extract import review_reasons
 
     parsed = _parse(text, region=region)
-    return CardRecord(source, 0, card_status(parsed), None, parsed, text, engine="text",
-                      review=review_reasons(parsed))
+    review = review_reasons(parsed)
+    return CardRecord(source, 0, "review" if review else "ok", None, parsed, text,
+                      engine="text", review=review)
 
 
 def to_dataframe(records: Iterable[CardRecord | dict[str, Any]]) -> pd.DataFrame:

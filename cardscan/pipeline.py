@@ -121,7 +121,7 @@ def _is_card(p: ParsedCard, lines: int, outlined: bool) -> bool:
 def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
     """Every card found in one input file, or one no_card / error record."""
     from .detect import find_cards, warp
-    from .extract import card_status, review_reasons
+    from .extract import review_reasons
     from .load import load_image
 
     try:
@@ -149,9 +149,10 @@ def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[C
     for i, (parsed, text, qr, nlines) in enumerate(
         r for r in results if _is_card(r[0], r[3], outlined)
     ):
+        review = review_reasons(parsed)
         out.append(CardRecord(
-            source, i, card_status(parsed), None, parsed, text, img.sha256, img.taken_at,
-            engine.name, qr, {"lines": nlines, "outlined": outlined}, review_reasons(parsed),
+            source, i, "review" if review else "ok", None, parsed, text, img.sha256,
+            img.taken_at, engine.name, qr, {"lines": nlines, "outlined": outlined}, review,
         ))
     if not out:
         return [CardRecord(source, status="no_card", image_sha256=img.sha256,

@@ -91,10 +91,11 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
     addr_lines = set(addr.lines) if addr else set()
     chunks = _chunks([tl for tl in rest if tl.index not in addr_lines])
 
-    name, cand = _pick_name(chunks, local_parts, org_domains)
+    cands = name_candidates(chunks, local_parts, org_domains)
+    name, cand = _pick_name(chunks, cands)
     native = None
     if name is not None and cand is not None:
-        name, cand, native = _romanised(name, cand, chunks, local_parts, org_domains)
+        name, cand, native = _romanised(name, cand, cands)
     given = family = None
     if name is not None and cand is not None:
         name, cand = _join_split_surname(name, cand, chunks, local_parts)
@@ -353,9 +354,8 @@ def _height_bonus(chunks: Sequence[Chunk]) -> dict[int, float]:
 
 
 def _pick_name(
-    chunks: Sequence[Chunk], local_parts: Sequence[str], domains: Sequence[str]
+    chunks: Sequence[Chunk], cands: Sequence[NameCandidate]
 ) -> tuple[Field | None, NameCandidate | None]:
-    cands = name_candidates(chunks, local_parts, domains)
     if not cands:
         return None, None
     heights = _height_bonus(chunks)
@@ -384,8 +384,7 @@ def _same_words(a: str, b: str) -> bool:
 
 
 def _romanised(
-    name: Field, cand: NameCandidate, chunks: Sequence[Chunk], local_parts: Sequence[str],
-    domains: Sequence[str],
+    name: Field, cand: NameCandidate, cands: Sequence[NameCandidate]
 ) -> tuple[Field, NameCandidate, str | None]:
     """A name in kanji/hangul picked by layout, with a romanised name on the line
     beside it: the romanised form is `name` (what the user's address book, CSV and
@@ -394,8 +393,7 @@ def _romanised(
     or a city (営業部長, 上海) as the name, and no vocabulary here tells them apart."""
     if not is_cjk_name(cand.text):
         return name, cand, None
-    near = [c for c in name_candidates(chunks, local_parts, domains)
-            if abs(c.chunk.line - cand.chunk.line) == 1]
+    near = [c for c in cands if abs(c.chunk.line - cand.chunk.line) == 1]
     latin = [
         c for c in near
         if c.score >= NAME_THRESHOLD + 0.1 and not is_cjk_name(c.text)

@@ -213,7 +213,7 @@ def _addressish(token: str) -> bool:
 
     if _ADDRESS_MARK.search(token):
         return True
-    tlds = set(vocab_words("tlds.txt"))
+    tlds = vocab_words("tlds.txt")
     return any(len(t) == 2 or t.lower() in tlds for t in _AFTER_DOT.findall(token))
 
 
