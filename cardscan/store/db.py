@@ -267,32 +267,21 @@ class Store:
         return self._load_leads("", ())
 
     def leads_by_email(self, emails: Iterable[str]) -> list[Lead]:
-        keys = sorted({e.strip().lower() for e in emails if e.strip()})
-        if not keys:
-            return []
-        marks = ",".join("?" * len(keys))
-        ids = [
-            r["lead_id"]
-            for r in self._x(
-                f"SELECT DISTINCT lead_id FROM lead_emails WHERE lower(email) IN ({marks})", keys
-            )
-        ]
-        return self._by_ids(ids)
+        keys = {e.strip().lower() for e in emails if e.strip()}
+        return self._leads_where("SELECT DISTINCT lead_id FROM lead_emails "
+                                 "WHERE lower(email) IN ({marks})", keys)
 
     def leads_by_phone(self, numbers: Iterable[str]) -> list[Lead]:
-        keys = sorted(set(numbers))
+        return self._leads_where("SELECT DISTINCT lead_id FROM lead_phones WHERE number IN "
+                                 "({marks}) AND type != 'fax' AND local_only = 0", set(numbers))
+
+    def _leads_where(self, sql: str, keys: set[str]) -> list[Lead]:
+        """The leads whose ids `sql` (with an IN ({marks}) over `keys`) selects."""
         if not keys:
             return []
-        marks = ",".join("?" * len(keys))
-        ids = [
-            r["lead_id"]
-            for r in self._x(
-                f"SELECT DISTINCT lead_id FROM lead_phones WHERE number IN ({marks}) "
-                "AND type != 'fax' AND local_only = 0",
-                keys,
-            )
-        ]
-        return self._by_ids(ids)
+        ordered = sorted(keys)
+        marks = ",".join("?" * len(ordered))
+        return self._by_ids([r["lead_id"] for r in self._x(sql.format(marks=marks), ordered)])
 
     def name_index(self) -> list[Lead]:
         """Every lead's id, name and company only: what the fuzzy pass needs."""
