@@ -13,6 +13,10 @@ from typing import Any, Literal
 
 PhoneType = Literal["mobile", "work", "fax", "other"]
 Status = Literal["ok", "review", "no_card", "error"]
+# Where a field's value came from: read off the card by the layout rules, from the
+# card's QR code, derived (e.g. a company from an organisation's e-mail domain),
+# or typed by the user in review.
+FieldOrigin = Literal["card", "qr", "derived", "user"]
 
 
 @dataclass(frozen=True)
@@ -105,13 +109,15 @@ class Page:
 @dataclass(frozen=True)
 class Field:
     """One extracted value: normalized value, text as read, confidence 0..1,
-    and where on the card it came from (line index and box, when known)."""
+    where on the card it came from (line index and box, when known), and how it
+    was obtained (`origin`)."""
 
     value: str
     raw: str
     confidence: float
     line: int | None = None
     box: Box | None = None
+    origin: FieldOrigin = "card"
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,15 @@ class ParsedCard:
             out[key] = round(max((i.confidence for i in items), default=0.0), 3)
         return out
 
+    def origins(self) -> dict[str, str]:
+        """Where each single-valued field that was found came from (see `FieldOrigin`)."""
+        out: dict[str, str] = {}
+        for key in ("name", "title", "company", "department", "address"):
+            f: Field | None = getattr(self, key)
+            if f is not None:
+                out[key] = f.origin
+        return out
+
 
 @dataclass(frozen=True)
 class CardRecord:
@@ -199,6 +214,7 @@ class CardRecord:
             "phones": [ph.to_dict() for ph in p.phones],
             "websites": [w.value for w in p.websites],
             "confidence": p.confidence() if self.parsed else {},
+            "origin": p.origins() if self.parsed else {},
             "image_sha256": self.image_sha256,
             "taken_at": self.taken_at,
             "engine": self.engine,

@@ -47,7 +47,7 @@ def _qr_merge(parsed: ParsedCard, payloads: list[str], region: str | None) -> Pa
         have = {e.value for e in emails}
         for e in c.emails:
             if e.lower() not in have:
-                emails.append(Field(e.lower(), e, 0.99))
+                emails.append(Field(e.lower(), e, 0.99, origin="qr"))
                 have.add(e.lower())
         phones = list(parsed.phones)
         have_p = {p.number for p in phones}
@@ -67,7 +67,7 @@ def _qr_merge(parsed: ParsedCard, payloads: list[str], region: str | None) -> Pa
         have_w = {_site_key(w.value) for w in websites}
         for u in c.websites:
             if _site_key(u) not in have_w:
-                websites.append(Field(u.lower().rstrip("/"), u, 0.99))
+                websites.append(Field(u.lower().rstrip("/"), u, 0.99, origin="qr"))
                 have_w.add(_site_key(u))
         parsed = dataclasses.replace(
             parsed,
@@ -79,7 +79,7 @@ def _qr_merge(parsed: ParsedCard, payloads: list[str], region: str | None) -> Pa
             val = getattr(c, key)
             cur: Field | None = getattr(parsed, key)
             if val and (cur is None or cur.confidence < 0.5):
-                fill: dict[str, Any] = {key: Field(val, val, 0.95)}
+                fill: dict[str, Any] = {key: Field(val, val, 0.95, origin="qr")}
                 parsed = dataclasses.replace(parsed, **fill)
         if c.name and parsed.name and parsed.name.value == c.name:
             parsed = dataclasses.replace(

@@ -430,7 +430,7 @@ def _leftover_company(chunks: Sequence[Chunk], domains: Sequence[str]) -> Field 
     capitalised line nothing else claimed."""
     guess = domain_company(domains, _known_words())
     if guess:
-        return Field(guess, guess, 0.3)
+        return Field(guess, guess, 0.3, origin="derived")
     for ch in chunks:
         words = ch.text.split()
         capitalised = all(w[:1].isupper() or not w[:1].isalpha() for w in words)
