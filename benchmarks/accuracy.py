@@ -48,6 +48,12 @@ def _progress(
         print(file=sys.stderr)
 
 
+def _engine_name(value: str) -> str:
+    if value in ("auto", "rapidocr", "tesseract") or value.startswith("replay:"):
+        return value
+    raise argparse.ArgumentTypeError(f"unknown engine {value!r}")
+
+
 def run_pipeline(
     paths: list[str], engine: str, workers: int, region: str | None
 ) -> Iterator[dict[str, Any]]:
@@ -116,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("labels", type=Path, help="labels.json (cards-dev format)")
     ap.add_argument("images", type=Path, help="folder the label image keys are relative to")
-    ap.add_argument("--engine", default="auto", choices=["auto", "rapidocr", "tesseract"])
+    ap.add_argument("--engine", default="auto", type=_engine_name,
+                    help="auto, rapidocr, tesseract, or replay:FILE.jsonl (recorded OCR, "
+                    "benchmarks/record_ocr.py: re-scores field extraction in seconds)")
     ap.add_argument("--region", default=None, help="default region passed to cardscan")
     ap.add_argument("--baseline", action="store_true", help="also run the naive baseline")
     ap.add_argument("--baseline-only", action="store_true", help="run only the naive baseline")
