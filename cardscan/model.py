@@ -131,6 +131,13 @@ class Phone:
     # Printed without its area code: `number` is country code + the digits as printed.
     local_only: bool = False
 
+    @property
+    def verified(self) -> bool:
+        """`number` is E.164 that phonenumbers calls valid.  Otherwise it is either
+        `local_only` (+CC and the local digits printed) or, for a number valid in no
+        likely country, the digits as printed, without a "+"."""
+        return self.number.startswith("+") and not self.local_only
+
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "type": self.type, "raw": self.raw,
                 "local_only": self.local_only}

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InputFileError
-from .model import CardRecord, Field, ParsedCard, Phone
+from .model import CardRecord, Field, ParsedCard
 from .ocr import OcrEngine, get_engine
 from .options import ScanOptions
 
@@ -35,8 +35,7 @@ def _site_key(url: str) -> str:
 
 
 def _qr_merge(parsed: ParsedCard, payloads: list[str], region: str | None) -> ParsedCard:
-    import phonenumbers
-
+    from .extract.phones import phone_from_value
     from .qr import parse_payload
 
     for text in payloads:
@@ -52,17 +51,12 @@ def _qr_merge(parsed: ParsedCard, payloads: list[str], region: str | None) -> Pa
         phones = list(parsed.phones)
         have_p = {p.number for p in phones}
         for raw, typ in c.phones:
-            try:
-                num = phonenumbers.parse(raw, region or parsed.region or "US")
-            except phonenumbers.NumberParseException:
-                continue
-            if not phonenumbers.is_possible_number(num):
-                continue
-            e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-            if e164 not in have_p:
-                ptype = typ if typ != "other" else "work"
-                phones.append(Phone(e164, ptype, raw, 0.99))  # type: ignore[arg-type]
-                have_p.add(e164)
+            ptype = typ if typ != "other" else "work"
+            # The card's region (its clues and the hint) first; +CC numbers keep their own.
+            phone = phone_from_value(raw, ptype, (parsed.region, region or ""), 0.99)  # type: ignore[arg-type]
+            if phone is not None and phone.number not in have_p:
+                phones.append(phone)
+                have_p.add(phone.number)
         websites = list(parsed.websites)
         have_w = {_site_key(w.value) for w in websites}
         for u in c.websites:

@@ -31,7 +31,7 @@ from .person import (
     split_name,
     title_score,
 )
-from .phones import DEFAULT_REGION, PhoneHit, card_region, order_phones, scan_phones
+from .phones import PhoneHit, order_phones, read_phones
 from .text import (
     Chunk,
     Span,
@@ -78,9 +78,8 @@ def parse_page(page: Page, region: str | None = None) -> ParsedCard:
     email_domains = [e.field.value.split("@", 1)[1] for e in emails]
     freemail = set(vocab_entries("freemail_domains.txt"))
     org_domains = [d for d in [*email_domains, *(w.domain for w in webs)] if d not in freemail]
-    found = region or card_region(tls, [*email_domains, *site_domains])
-    reg = (found or DEFAULT_REGION).upper()
-    phone_hits = scan_phones(tls, reg, local_ok=found is not None)
+    card_phones = read_phones(tls, [*email_domains, *site_domains], hint=region)
+    reg, phone_hits = card_phones.region, card_phones.hits
 
     local_parts = [e.field.value.split("@", 1)[0] for e in emails]
     rest = _residues(tls, emails, webs, phone_hits)
@@ -159,6 +158,8 @@ def review_reasons(parsed: ParsedCard) -> tuple[str, ...]:
     elif channels and not any(c >= LOW_CONFIDENCE for c in channels):
         out.append("email and phone uncertain")
     out += [f"phone without area code: {p.raw}" for p in local]
+    out += [f"phone not valid in any likely country: {p.raw}"
+            for p in parsed.phones if not p.verified and not p.local_only]
     return tuple(out)
 
 
