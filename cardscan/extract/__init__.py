@@ -159,7 +159,7 @@ def review_reasons(parsed: ParsedCard) -> tuple[str, ...]:
         out.append("email and phone uncertain")
     out += [f"phone without area code: {p.raw}" for p in local]
     out += [f"phone not valid in any likely country: {p.raw}"
-            for p in parsed.phones if not p.verified and not p.local_only]
+            for p in parsed.phones if not p.valid and not p.local_only]
     return tuple(out)
 
 

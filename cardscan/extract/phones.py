@@ -31,7 +31,7 @@ from .region import (
     RegionEvidence,
     card_evidence,
     card_region,
-    gazetteer_evidence,
+    deep_evidence,
     infer_region,
     region_for_domain,
     region_for_text,
@@ -321,7 +321,7 @@ def scan_phones(
 
     A number printed without ``+CC`` that is not valid in ``region`` is read in the
     first of ``alternates`` (other likely regions) where it is valid; valid nowhere,
-    it keeps the digits as printed, without "+" (``Phone.verified`` is false)."""
+    it is read in ``region`` (or its printed +CC) and flagged ``valid=False``."""
     hits: list[PhoneHit] = []
     seen: dict[str, int] = {}
     tls = lines_of(lines)
@@ -343,12 +343,12 @@ def scan_phones(
             prev_kind = kind
             if not local and not phonenumbers.is_valid_number(num):
                 num = _valid_elsewhere(raw, alternates) or num
-            number = _e164(num) if local or phonenumbers.is_valid_number(num) else _digits(raw)
+            number = _e164(num)
             ptype = _type_for(kind, num, local=local)
             conf = prior + (0.03 if label else 0.0)
             phone = Phone(number, ptype, text[span[0] : span[1]].strip(),
                           round(clamp(conf * tl.conf), 3), tl.index, tl.box,
-                          local_only=local)
+                          local_only=local, valid=not local and phonenumbers.is_valid_number(num))
             if number in seen:
                 continue
             seen[number] = len(hits)
@@ -367,26 +367,19 @@ def _valid_elsewhere(raw: str, regions: Sequence[str]) -> PhoneNumber | None:
     return None
 
 
-def _digits(raw: str) -> str:
-    """A number valid nowhere: its digits as printed, extension dropped."""
-    core = re.sub(r"(?i)\s*(?:ext\.?|extn\.?|x|#)\s*\d{1,6}\s*$", "", raw)
-    return re.sub(r"\D", "", core)
-
-
 def phone_from_value(
     raw: str, ptype: PhoneType, regions: Sequence[str], confidence: float
 ) -> Phone | None:
-    """One number given as a value (a QR code's TEL): E.164 when valid in the first
-    of ``regions`` where it is (a "+CC" number in its own country), else the digits
-    as printed (``Phone.verified`` false); None when it is no phone number at all."""
+    """One number given as a value (a QR code's TEL): read in the first of ``regions``
+    (a "+CC" number in its own country), or in the next one where it is valid; valid
+    nowhere, the first reading flagged ``valid=False``.  None when it is no phone number."""
     regs = [r for r in dict.fromkeys(regions) if r] or [DEFAULT_REGION]
     num = _parse_run(raw, regs[0])
     if num is None or not phonenumbers.is_possible_number(num):
         return None
     if not phonenumbers.is_valid_number(num):
         num = _valid_elsewhere(raw, regs[1:]) or num
-    number = _e164(num) if phonenumbers.is_valid_number(num) else _digits(raw)
-    return Phone(number, ptype, raw, confidence)
+    return Phone(_e164(num), ptype, raw, confidence, valid=phonenumbers.is_valid_number(num))
 
 
 def order_phones(phones: Iterable[Phone]) -> tuple[Phone, ...]:
@@ -412,6 +405,8 @@ class CardPhones:
 FIT_GROUPED = 1.0
 FIT_VALID = 0.6
 FIT_LOCAL = 0.6
+# Evidence (RegionEvidence.scores) converted to fit units when the two are added.
+EVIDENCE_FACTOR = 0.2
 
 
 def _fit(hits: Sequence[PhoneHit], region: str) -> float:
@@ -424,7 +419,7 @@ def _fit(hits: Sequence[PhoneHit], region: str) -> float:
             continue
         if p.local_only:
             total += FIT_LOCAL
-        elif p.verified:
+        elif p.valid:
             total += FIT_GROUPED if _grouped_as(p, region) else FIT_VALID
     return total
 
@@ -448,7 +443,7 @@ _UNPREFIXED_RUN = re.compile(r"(?<![+\d])\(?\d[\d\s().\-/]{5,}\d")
 
 def _undecided(tls: Sequence[TextLine], hits: Sequence[PhoneHit]) -> bool:
     """Some number printed without +CC is not valid as read (or was not kept)."""
-    if any(not h.phone.verified and "+" not in h.phone.raw for h in hits):
+    if any(not h.phone.valid and "+" not in h.phone.raw for h in hits):
         return True
     kept = sum(1 for h in hits if "+" not in h.phone.raw)
     runs = sum(1 for tl in tls for m in _UNPREFIXED_RUN.finditer(tl.text)
@@ -464,15 +459,15 @@ def read_phones(
     """The card's numbers, read in the region under which most of them validate.
 
     Candidates: the hint, the regions the card's clues rank highest, the default.
-    The gazetteer's clues are added only when the cheap ones leave a number
-    printed without +CC invalid."""
+    The clues that need a data set (cities, language) are added only when the cheap
+    ones leave a number printed without +CC invalid."""
     tls = lines_of(lines)
     hint = hint.upper() if hint else None
     scans: dict[tuple[str, bool, tuple[str, ...]], tuple[PhoneHit, ...]] = {}
     evidence = card_evidence(tls, domains)
     choice = _choose(tls, evidence, hint, scans)
     if _undecided(tls, choice.hits):
-        choice = _choose(tls, evidence + gazetteer_evidence(tls), hint, scans)
+        choice = _choose(tls, evidence + deep_evidence(tls), hint, scans)
     return choice
 
 
@@ -483,7 +478,9 @@ def _choose(
     scans: dict[tuple[str, bool, tuple[str, ...]], tuple[PhoneHit, ...]],
 ) -> CardPhones:
     scores = evidence.scores()
-    ranked = [r for r in evidence.ranked() if phonenumbers.country_code_for_region(r)]
+    eligible = evidence.eligible()
+    ranked = [r for r in evidence.ranked() if r in eligible
+              and phonenumbers.country_code_for_region(r)]
     cands = list(dict.fromkeys([*([hint] if hint else []), *ranked[:MAX_CANDIDATES],
                                 DEFAULT_REGION]))
     others = tuple(r for r in cands if r != DEFAULT_REGION or scores.get(r) or r == hint)
@@ -498,10 +495,18 @@ def _choose(
     def prior(reg: str) -> float:
         return scores.get(reg, 0.0) + (HINT_WEIGHT if reg == hint else 0.0)
 
-    best = max(cands, key=lambda r: (_fit(results[r], r), prior(r), r == DEFAULT_REGION))
+    fits = {r: _fit(results[r], r) for r in cands}
+    if not any(fits.values()):
+        # Nothing validates anywhere: only strong clues move the numbers off the default.
+        fallback = hint or DEFAULT_REGION
+        top = max(cands, key=prior)
+        best = top if top == hint or scores.get(top, 0.0) >= STRONG_EVIDENCE else fallback
+    else:
+        best = max(cands, key=lambda r: (fits[r] + EVIDENCE_FACTOR * prior(r),
+                                         r == DEFAULT_REGION))
     note = None
     if hint and best != hint:
-        if _fit(results[hint], hint) == 0 and scores.get(best, 0.0) >= STRONG_EVIDENCE:
+        if fits[hint] == 0 and scores.get(best, 0.0) >= STRONG_EVIDENCE:
             note = (f"no number valid in {hint} (--region); read in {best} from the card: "
                     f"{evidence.why(best)}")
             log.info(note)

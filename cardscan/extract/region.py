@@ -46,7 +46,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_REGION = "US"  # numbers without +CC on a card with no clue at all
 
-ClueKind = Literal["calling_code", "tld", "country", "postcode", "city", "script", "words"]
+ClueKind = Literal[
+    "calling_code", "tld", "country", "postcode", "city", "script", "words", "language"
+]
 
 # Evidence per clue kind (one home).  A hint from the user counts HINT_WEIGHT.
 WEIGHTS: Mapping[ClueKind, float] = {
@@ -57,11 +59,15 @@ WEIGHTS: Mapping[ClueKind, float] = {
     "city": 1.0,
     "script": 2.0,
     "words": 1.5,
+    "language": 2.0,  # times the identifier's probability, split between its countries
 }
 HINT_WEIGHT = 4.0
 # Evidence at least this strong may overrule a --region hint under which nothing validates.
 STRONG_EVIDENCE = 2.0
-MAX_CANDIDATES = 4  # regions tried besides the hint and the default
+MAX_CANDIDATES = 6  # regions tried besides the hint and the default
+# A region is tried for the numbers only when one clue for it weighs this much before
+# the clue is split between countries (one unambiguous city).
+MIN_CANDIDATE_EVIDENCE = 1.0
 MIN_CITY_LEN = 4
 
 
@@ -71,6 +77,7 @@ class Clue:
     region: str
     text: str
     share: float = 1.0  # a clue several countries share (a 6-digit PIN) is split
+    strength: float = 1.0  # how sure the clue itself is (a city name's share, a language's p)
 
 
 @dataclass(frozen=True)
@@ -82,11 +89,16 @@ class RegionEvidence:
         best: dict[tuple[str, ClueKind], float] = {}
         for c in self.clues:
             key = (c.region, c.kind)
-            best[key] = max(best.get(key, 0.0), weights[c.kind] * c.share)
+            best[key] = max(best.get(key, 0.0), weights[c.kind] * c.share * c.strength)
         out: dict[str, float] = {}
         for (reg, _), w in best.items():
             out[reg] = out.get(reg, 0.0) + w
         return out
+
+    def eligible(self, weights: Mapping[ClueKind, float] = WEIGHTS) -> frozenset[str]:
+        """Regions some clue points to with MIN_CANDIDATE_EVIDENCE before splitting."""
+        return frozenset(c.region for c in self.clues
+                         if weights[c.kind] * c.strength >= MIN_CANDIDATE_EVIDENCE)
 
     def ranked(self, weights: Mapping[ClueKind, float] = WEIGHTS) -> tuple[str, ...]:
         scores = self.scores(weights)
@@ -124,10 +136,66 @@ def card_evidence(
     return RegionEvidence(tuple(clues))
 
 
-def gazetteer_evidence(lines: Sequence[Line] | Sequence[TextLine]) -> RegionEvidence:
-    """Clues that need the gazetteer (cities): loaded once, only for the cards
-    whose numbers the cheap clues leave undecided (it takes seconds to load)."""
-    return RegionEvidence(tuple(_city_clues([tl.text for tl in lines_of(lines)])))
+def deep_evidence(lines: Sequence[Line] | Sequence[TextLine]) -> RegionEvidence:
+    """Clues that need a data set (the gazetteer's cities, the language identifier's
+    model): each loaded once per process, and only for the cards whose numbers the
+    cheap clues leave undecided (loading takes seconds)."""
+    texts = [tl.text for tl in lines_of(lines)]
+    return RegionEvidence((*_city_clues(texts), *_language_clues(texts)))
+
+
+# ---------------------------------------------------------------- language
+
+# Languages identified (py3langid, restricted to these) -> the countries whose cards
+# print them without their own script.  English says nothing about a country.
+_LANG_REGIONS: Mapping[str, tuple[str, ...]] = {
+    "en": (),
+    "pt": ("BR", "PT"),
+    "es": ("ES", "MX", "AR", "CO", "CL", "PE"),
+    "de": ("DE", "AT", "CH"),
+    "fr": ("FR", "BE", "CH"),
+    "it": ("IT",),
+    "nl": ("NL", "BE"),
+    "tr": ("TR",),
+    "vi": ("VN",),
+    "ms": ("MY",),
+    "id": ("ID",),
+    "pl": ("PL",),
+    "cs": ("CZ",),
+    "sv": ("SE",),
+    "da": ("DK",),
+    "no": ("NO",),
+    "fi": ("FI",),
+    "ro": ("RO",),
+    "hu": ("HU",),
+    "tl": ("PH",),
+}
+MIN_LANGUAGE_LETTERS = 12
+
+
+@lru_cache(maxsize=1)
+def _language_identifier() -> object | None:
+    try:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    except ImportError:  # pragma: no cover - a core dependency; degrade, don't fail
+        log.debug("py3langid not installed: no language clues")
+        return None
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages(list(_LANG_REGIONS))
+    return ident
+
+
+def _language_clues(texts: Sequence[str]) -> list[Clue]:
+    words = [w for t in texts for w in re.findall(r"[^\W\d_]{2,}", t) if "@" not in t]
+    text = " ".join(words)
+    if sum(len(w) for w in words) < MIN_LANGUAGE_LETTERS:
+        return []
+    ident = _language_identifier()
+    if ident is None:
+        return []
+    lang, prob = ident.classify(text)  # type: ignore[attr-defined]
+    regions = _LANG_REGIONS.get(str(lang), ())
+    return [Clue("language", r, str(lang), 1.0 / len(regions), float(prob)) for r in regions]
 
 
 # "+44 (0)20 ...": the trunk 0 in brackets is not dialled after the country code.
@@ -275,7 +343,7 @@ def _script_clues(texts: Sequence[str]) -> list[Clue]:
     joined = " ".join(texts)
     if re.search(r"株式会社|有限会社|携帯|〒", joined):
         out.append(Clue("script", "JP", "japanese company or postcode mark"))
-    if len(_TURKISH.findall(joined)) >= _SCRIPT_MIN_CHARS:
+    if _TURKISH.search(joined):  # letters no other Latin alphabet uses
         out.append(Clue("script", "TR", "turkish letters"))
     return out
 
@@ -337,6 +405,7 @@ def _city_index() -> tuple[dict[str, tuple[str, float]], dict[str, tuple[str, fl
     for city in data.values():
         reg = city["countrycode"]
         names = {fold(city["name"])}
+        names.add(re.sub(r" city$", "", fold(city["name"])))  # "New York City" prints "New York"
         names |= {n for n in city.get("alternatenames", ()) if _is_cjk(n) and len(n) >= 2}
         for n in names:
             by = pops.setdefault(n, {})
@@ -361,20 +430,22 @@ def _city_clues(texts: Sequence[str]) -> list[Clue]:
     out = []
     for text in texts:
         words = re.findall(r"[^\W\d_]+", text)
-        for size in (3, 2, 1):
-            for i in range(len(words) - size + 1):
+        i = 0
+        while i < len(words):
+            for size in (3, 2, 1):  # the longest name wins: "New York" is not York
                 group = words[i : i + size]
-                if not group[0][:1].isupper():
-                    continue  # cities are printed capitalised
-                entry = latin.get(fold(" ".join(group)))
-                if entry:
-                    out.append(Clue("city", entry[0], " ".join(group), entry[1]))
+                entry = latin.get(fold(" ".join(group))) if len(group) == size else None
+                if entry and group[0][:1].isupper():  # cities are printed capitalised
+                    out.append(Clue("city", entry[0], " ".join(group), strength=entry[1]))
+                    i += size - 1
+                    break
+            i += 1
         for run in _CJK.findall(text):
             for n in range(min(len(run), 4), 1, -1):
                 for i in range(len(run) - n + 1):
                     entry = cjk.get(run[i : i + n])
                     if entry:
-                        out.append(Clue("city", entry[0], run[i : i + n], entry[1]))
+                        out.append(Clue("city", entry[0], run[i : i + n], strength=entry[1]))
     return out
 
 
