@@ -441,9 +441,11 @@ def _grouped_as(phone: Phone, region: str) -> bool:
 _UNPREFIXED_RUN = re.compile(r"(?<![+\d])\(?\d[\d\s().\-/]{5,}\d")
 
 
-def _undecided(tls: Sequence[TextLine], hits: Sequence[PhoneHit]) -> bool:
-    """Some number printed without +CC is not valid as read (or was not kept)."""
-    if any(not h.phone.valid and "+" not in h.phone.raw for h in hits):
+def _undecided(tls: Sequence[TextLine], hits: Sequence[PhoneHit], region: str) -> bool:
+    """Some number printed without +CC is not valid in ``region`` (or was not kept)."""
+    prefix = f"+{phonenumbers.country_code_for_region(region)}"
+    if any("+" not in h.phone.raw and not (h.phone.valid and h.phone.number.startswith(prefix))
+           for h in hits):
         return True
     kept = sum(1 for h in hits if "+" not in h.phone.raw)
     runs = sum(1 for tl in tls for m in _UNPREFIXED_RUN.finditer(tl.text)
@@ -466,7 +468,7 @@ def read_phones(
     scans: dict[tuple[str, bool, tuple[str, ...]], tuple[PhoneHit, ...]] = {}
     evidence = card_evidence(tls, domains)
     choice = _choose(tls, evidence, hint, scans)
-    if _undecided(tls, choice.hits):
+    if _undecided(tls, choice.hits, choice.region):
         choice = _choose(tls, evidence + deep_evidence(tls), hint, scans)
     return choice
 
@@ -506,9 +508,9 @@ def _choose(
                                          r == DEFAULT_REGION))
     note = None
     if hint and best != hint:
-        if fits[hint] == 0 and scores.get(best, 0.0) >= STRONG_EVIDENCE:
-            note = (f"no number valid in {hint} (--region); read in {best} from the card: "
-                    f"{evidence.why(best)}")
+        if fits[best] > fits[hint] and scores.get(best, 0.0) >= STRONG_EVIDENCE:
+            note = (f"the card's numbers fit {best} better than {hint} (--region); "
+                    f"read in {best} from the card: {evidence.why(best)}")
             log.info(note)
         else:
             best = hint

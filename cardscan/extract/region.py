@@ -19,8 +19,8 @@ Clues (each a `Clue`: kind, region, the text that said so):
 under each candidate region and keeps the one under which most numbers printed
 without ``+CC`` validate (phonenumbers), ties broken by evidence.  A user's
 ``--region`` is a strong prior, not a verdict: a number printed with ``+CC``
-keeps its own country, and when nothing validates under the hint but does under
-strong card evidence, the card's region is used and the log says so.
+keeps its own country, and when the numbers fit a region with strong card evidence
+better than the hint (none or fewer valid), that region is used and the log says so.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ WEIGHTS: Mapping[ClueKind, float] = {
     "language": 2.0,  # times the identifier's probability, split between its countries
 }
 HINT_WEIGHT = 4.0
-# Evidence at least this strong may overrule a --region hint under which nothing validates.
+# Evidence at least this strong may overrule a --region hint the numbers fit worse.
 STRONG_EVIDENCE = 2.0
 MAX_CANDIDATES = 6  # regions tried besides the hint and the default
 # A region is tried for the numbers only when one clue for it weighs this much before
