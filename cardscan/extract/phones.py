@@ -442,15 +442,22 @@ _UNPREFIXED_RUN = re.compile(r"(?<![+\d])\(?\d[\d\s().\-/]{5,}\d")
 
 
 def _undecided(tls: Sequence[TextLine], hits: Sequence[PhoneHit], region: str) -> bool:
-    """Some number printed without +CC is not valid in ``region`` (or was not kept)."""
+    """Some number printed without +CC is not valid in ``region``, or a digit run of a
+    phone's length was not kept as a phone."""
     prefix = f"+{phonenumbers.country_code_for_region(region)}"
     if any("+" not in h.phone.raw and not (h.phone.valid and h.phone.number.startswith(prefix))
            for h in hits):
         return True
-    kept = sum(1 for h in hits if "+" not in h.phone.raw)
-    runs = sum(1 for tl in tls for m in _UNPREFIXED_RUN.finditer(tl.text)
-               if 7 <= len(re.sub(r"\D", "", m.group(0))) <= 12)
-    return runs > kept
+    taken = {(h.phone.line, h.span) for h in hits}
+    postcode = _postcode_re(region)
+
+    def dropped(tl: TextLine, m: re.Match[str]) -> bool:
+        a, b = m.span()
+        return (7 <= len(re.sub(r"\D", "", m.group(0))) <= 12
+                and not any(line == tl.index and a < sb and sa < b for line, (sa, sb) in taken)
+                and not (postcode and postcode.fullmatch(m.group(0).strip())))
+
+    return any(dropped(tl, m) for tl in tls for m in _UNPREFIXED_RUN.finditer(tl.text))
 
 
 def read_phones(

@@ -84,8 +84,9 @@ class Clue:
 class RegionEvidence:
     clues: tuple[Clue, ...] = ()
 
-    def scores(self, weights: Mapping[ClueKind, float] = WEIGHTS) -> dict[str, float]:
+    def scores(self, weights: Mapping[ClueKind, float] | None = None) -> dict[str, float]:
         """Region -> evidence; one clue kind counts once per region (its strongest clue)."""
+        weights = WEIGHTS if weights is None else weights
         best: dict[tuple[str, ClueKind], float] = {}
         for c in self.clues:
             key = (c.region, c.kind)
@@ -95,12 +96,13 @@ class RegionEvidence:
             out[reg] = out.get(reg, 0.0) + w
         return out
 
-    def eligible(self, weights: Mapping[ClueKind, float] = WEIGHTS) -> frozenset[str]:
+    def eligible(self, weights: Mapping[ClueKind, float] | None = None) -> frozenset[str]:
         """Regions some clue points to with MIN_CANDIDATE_EVIDENCE before splitting."""
+        weights = WEIGHTS if weights is None else weights
         return frozenset(c.region for c in self.clues
                          if weights[c.kind] * c.strength >= MIN_CANDIDATE_EVIDENCE)
 
-    def ranked(self, weights: Mapping[ClueKind, float] = WEIGHTS) -> tuple[str, ...]:
+    def ranked(self, weights: Mapping[ClueKind, float] | None = None) -> tuple[str, ...]:
         scores = self.scores(weights)
         return tuple(sorted(scores, key=lambda r: -scores[r]))
 
