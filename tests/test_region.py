@@ -159,3 +159,10 @@ def test_an_overruled_hint_is_said_with_the_clues() -> None:
     assert choice.region == "IN"
     assert choice.note is not None and "US (--region)" in choice.note and "Ahmedabad" in choice.note
     assert read_phones(_lines(INDIAN_SHOP), hint="IN").note is None
+
+
+def test_an_invalid_number_with_its_country_code_keeps_it_and_says_so() -> None:
+    # 9 digits after +61 is too short for an Australian number.
+    card = parse_text("Sam Reed\nsam@reed-co.com\nTel +61 802 4567")
+    assert [(p.number, p.valid) for p in card.phones] == [("+618024567", False)]
+    assert "phone not valid in its country code: +61 802 4567" in review_reasons(card)

@@ -158,7 +158,8 @@ def review_reasons(parsed: ParsedCard) -> tuple[str, ...]:
     elif channels and not any(c >= LOW_CONFIDENCE for c in channels):
         out.append("email and phone uncertain")
     out += [f"phone without area code: {p.raw}" for p in local]
-    out += [f"phone not valid in any likely country: {p.raw}"
+    out += [f"phone not valid in its country code: {p.raw}" if "+" in p.raw
+            else f"phone not valid in any likely country: {p.raw}"
             for p in parsed.phones if not p.valid and not p.local_only]
     return tuple(out)
 
