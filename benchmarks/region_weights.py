@@ -151,6 +151,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{src:50} {n:4d} {best['sums'][src] / n:7.3f} {ship_row['sums'][src] / n:8.3f}  "
               f"{best['setting']}")
     total = sum(ship_row["counts"].values())
+
+    def overall(row: dict[str, Any]) -> float:
+        return float(sum(row["sums"].values())) / total
+
+    top = max(overall(r) for r in table)
+    ties = sum(1 for r in table if abs(overall(r) - top) < 1e-9)
+    print(f"{ties} of {len(table)} settings reach the best overall score {top:.3f}; "
+          f"worst {min(overall(r) for r in table):.3f}")
     print(f"{'all, shipped':50} {total:4d} {'':7} {sum(ship_row['sums'].values()) / total:8.3f}")
     if args.json:
         Path(args.json).write_text(json.dumps(table, indent=1), encoding="utf-8")

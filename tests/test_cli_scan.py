@@ -111,7 +111,7 @@ def test_parse_file_and_batch(tmp_path, capsys, monkeypatch):
     assert (rec["name"], rec["given_name"], rec["family_name"]) == ("Ana Ruiz", "Ana", "Ruiz")
     assert rec["emails"] == ["ana.ruiz@brightlane.co.uk"]
     assert rec["phones"] == [{"number": "+447400123456", "type": "mobile",
-                              "raw": "+44 7400 123456", "local_only": False}]
+                              "raw": "+44 7400 123456", "local_only": False, "valid": True}]
     batch = tmp_path / "in.jsonl"
     batch.write_text(json.dumps({"id": "a1", "text": card.read_text()}) + "\n"
                      + json.dumps({"id": "b2", "text": "Tel 020 7946 0018"}) + "\n")
