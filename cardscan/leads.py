@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 Channel = Literal["email", "call", "meeting", "note"]
 TaskStatus = Literal["open", "done", "skipped", "snoozed"]
+# Task statuses still waiting to be done (the one definition; planner, CRM and exports use it).
+PENDING: frozenset[str] = frozenset({"open", "snoozed"})
 
 
 @dataclass(frozen=True)
