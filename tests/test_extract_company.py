@@ -84,9 +84,9 @@ def test_handle_lines_are_not_companies() -> None:
     ],
 )
 def test_domain_company(domains: list[str], guess: str) -> None:
-    from cardscan.extract import _known_words
+    from cardscan.extract.text import known_words
 
-    assert domain_company(domains, _known_words()) == guess
+    assert domain_company(domains, known_words()) == guess
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,17 @@ from collections.abc import Sequence
 
 from cardscan.model import Box, Field
 
+from . import weights as W
 from .layout import Column, columns
-from .person import company_marks, department_words, domain_support, title_score, title_words
-from .text import Chunk, TextLine, clamp, fold, segment, tokens, vocab_set, vocab_words
+from .person import (
+    company_marks,
+    coverage,
+    department_words,
+    domain_support,
+    title_score,
+    title_words,
+)
+from .text import Chunk, Roles, TextLine, clamp, fold, segment, tokens, vocab_set, vocab_words
 
 _LABEL = re.compile(r"^(?:company|empresa|firma|société|societe|şirket|sirket)\s*[:|]\s*", re.I)
 
@@ -64,11 +72,22 @@ def clean_company(text: str) -> str:
 def find_company(
     chunks: Sequence[Chunk],
     domains: Sequence[str],
-    threshold: float = 0.3,
+    threshold: float = W.COMPANY_THRESHOLD,
     col: Column | None = None,
+    roles: Roles | None = None,
+    ids: Sequence[int] | None = None,
 ) -> Field | None:
-    scored = [(company_score(ch.text, domains), i, ch) for i, ch in enumerate(chunks)]
-    scored = [s for s in scored if s[0] >= threshold]
+    """The company among ``chunks``: the chunk the learned model rates most likely a
+    company (``roles`` holds its probabilities by chunk id, ``ids`` the id of each
+    chunk), else the best hand score; grown over the lines that continue it."""
+    if roles is not None and ids is not None:
+        ranked = [(roles.p("company", k), i, ch)
+                  for i, (k, ch) in enumerate(zip(ids, chunks, strict=True))
+                  if company_score(ch.text, domains) > -1.0]
+        scored = [s for s in ranked if s[0] >= W.LEARNED_COMPANY]
+    else:
+        scored = [(company_score(ch.text, domains), i, ch) for i, ch in enumerate(chunks)]
+        scored = [s for s in scored if s[0] >= threshold]
     if not scored:
         return None
     # Highest score; earlier line wins ties (logos and company lines come first).
@@ -95,26 +114,26 @@ def find_company(
     return Field(text, best.text, round(conf, 3), best.line, box)
 
 
+def leftover_company(
+    chunks: Sequence[Chunk], domains: Sequence[str], known: frozenset[str]
+) -> Field | None:
+    """Last resort: the organisation part of the domain (origin "derived", low
+    confidence), or with no domain, a short capitalised line nothing else claimed."""
+    guess = domain_company(domains, known)
+    if guess:
+        return Field(guess, guess, W.DERIVED_COMPANY, origin="derived")
+    for ch in chunks:
+        words = ch.text.split()
+        capitalised = all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+        plain = title_score(ch.text) <= 0 and not any(c.isdigit() for c in ch.text)
+        if 1 <= len(words) <= 5 and capitalised and plain:
+            text = ch.text.strip(" ,;:|/-")
+            return Field(text, ch.text, round(W.DERIVED_COMPANY * ch.conf, 3), ch.line, ch.box)
+    return None
+
+
 def _letters(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(text))
-
-
-def coverage(text: str, domains: Sequence[str]) -> float:
-    """Share of a domain's name spelt by the words of the text ("one Home
-    Insurance" spells all of oneinsurance.com, "Compass" half of compass-freight)."""
-    best = 0.0
-    for d in domains:
-        sld = _letters(d.split(".")[0])
-        if len(sld) < 4:
-            continue
-        covered = [False] * len(sld)
-        for w in text.split():
-            lw = _letters(w)
-            at = sld.find(lw) if len(lw) >= 3 else -1
-            if at >= 0:
-                covered[at : at + len(lw)] = [True] * len(lw)
-        best = max(best, sum(covered) / len(sld))
-    return best
 
 
 _CONTINUES = ("and", "und", "e", "y", "et", "of", "for")
