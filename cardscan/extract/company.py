@@ -19,7 +19,18 @@ from .person import (
     title_score,
     title_words,
 )
-from .text import Chunk, Roles, TextLine, clamp, fold, segment, tokens, vocab_set, vocab_words
+from .text import (
+    Chunk,
+    Roles,
+    TextLine,
+    clamp,
+    fold,
+    known_words,
+    segment,
+    tokens,
+    vocab_set,
+    vocab_words,
+)
 
 _LABEL = re.compile(r"^(?:company|empresa|firma|société|societe|şirket|sirket)\s*[:|]\s*", re.I)
 
@@ -109,8 +120,13 @@ def find_company(
         flat = _letters(sld)
         cut = letters in flat and not flat.startswith(letters)
         if len(letters) >= 4 and cut and " " not in text:
-            return Field(sld.upper() if text.isupper() else sld, best.text, round(conf * 0.8, 3),
-                         best.line, box)
+            # "BIKE" for thebikeconnection.com: the domain's words, split with the
+            # vocabularies and the word that was read ("THE BIKE CONNECTION").
+            words = segment(flat, known_words() | {letters},
+                            strong=vocab_set("connector_words.txt") | {letters})
+            value = " ".join(words) if words else sld
+            value = value.upper() if text.isupper() else (value.title() if words else value)
+            return Field(value, best.text, round(conf * 0.8, 3), best.line, box)
     return Field(text, best.text, round(conf, 3), best.line, box)
 
 
@@ -149,7 +165,11 @@ def _joins(text: str, other: Chunk, above: bool, domains: Sequence[str]) -> bool
         return False
     if not above and (o[:1] in "&+" or words[0].lower() in _CONTINUES) and title_score(o) < 0.5:
         return True  # "Institute for Computer Sciences" / "and Telecommunications Engineering"
-    if title_words(o):
+    mine = company_marks(text)
+    n_title, (_, n_org) = title_words(o), company_marks(o)
+    if above and _bare_legal(text) and n_title <= n_org and words[0][:1].isupper():
+        return True  # "AVTEC SYSTEMS," over "INC.": a legal form alone names nothing
+    if n_title:
         return False
     if department_words(o):
         return False
@@ -161,7 +181,6 @@ def _joins(text: str, other: Chunk, above: bool, domains: Sequence[str]) -> bool
     merged = f"{o} {text}" if above else f"{text} {o}"
     gain = coverage(merged, domains) > max(coverage(text, domains), coverage(o, domains)) + 0.1
     n_suffix, n_org = company_marks(o)
-    mine = company_marks(text)
     if gain or n_org or (n_suffix and not mine[0]):
         return True
     if above:
@@ -173,6 +192,13 @@ def _joins(text: str, other: Chunk, above: bool, domains: Sequence[str]) -> bool
         if domain_support(o, domains) >= 0.6 > domain_support(text, domains):
             return True  # "ELEMENT" over "International Forwarding & Logistics Ltd."
     return False
+
+
+def _bare_legal(text: str) -> bool:
+    """Only legal forms ("INC.", "Co., Ltd."): the name they belong to is elsewhere."""
+    suffixes = {s.replace(".", "") for s in vocab_set("company_suffixes.txt")}
+    toks = [t.replace(".", "").replace(",", "") for t in tokens(text)]
+    return bool(toks) and all(t in suffixes for t in toks if t)
 
 
 def _spells_more(text: str, other: Chunk) -> bool:

@@ -40,28 +40,30 @@ from .work import Roles
 ROLES = ("name", "title", "company", "department", "other")
 MODEL_FILE = "fields.crfsuite"
 
-_model_override: list[Path | None] = [None]
+_SHIPPED = Path(MODEL_FILE)  # stands for the model shipped beside this module
+_model_in_use: list[Path | None] = [_SHIPPED]
 
 Features = dict[str, float]
 
 
 def model_path() -> Path | None:
-    """The model in use: an override (leave-one-source-out runs), else the shipped one."""
-    if _model_override[0] is not None:
-        return _model_override[0]
+    """The model in use: the shipped one unless ``use_model`` says otherwise."""
+    if _model_in_use[0] is not _SHIPPED:
+        return _model_in_use[0]
     ref = resources.files("cardscan.extract").joinpath(MODEL_FILE)
     return Path(str(ref)) if ref.is_file() else None
 
 
 @contextmanager
 def use_model(path: Path | None) -> Iterator[None]:
-    """Within the block, line roles come from the model at ``path``."""
-    old = _model_override[0]
-    _model_override[0] = path
+    """Within the block, line roles come from the model at ``path``; with None, the
+    pickers rank by their hand weights (no model)."""
+    old = _model_in_use[0]
+    _model_in_use[0] = path
     try:
         yield
     finally:
-        _model_override[0] = old
+        _model_in_use[0] = old
 
 
 @lru_cache(maxsize=4)

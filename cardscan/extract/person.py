@@ -541,6 +541,11 @@ def pick_title(
             continue
         if cand and other.line == cand.chunk.line:
             continue
+        if roles is not None and roles.p("title", j) < 0.5:
+            continue
+        n_title, (_, n_org) = title_words(other.text), company_marks(other.text)
+        if n_org >= n_title or other.text.rstrip().endswith(","):
+            continue  # "AVTEC SYSTEMS," (over "INC.") is the company
         if title_score(other.text) >= 0.5 and department_score(other.text) == 0:
             first, second = (other, ch) if other.line < ch.line else (ch, other)
             text = f"{clean(first.text)} / {clean(second.text)}"
