@@ -45,6 +45,8 @@ class ImportResult:
     skipped: bool  # this image (content hash + card index) was imported before
     # What a re-import changed on the stored lead, in words ("event: Expo -> Fair").
     changes: tuple[str, ...] = ()
+    # Why this card's lead needs a look (this card's reasons, a possible duplicate).
+    review_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -393,6 +395,8 @@ def _ingest(
         possible_duplicate_of=lead.possible_duplicate_of if existing is None else None,
         tasks=saved,
         skipped=False,
+        review_reasons=incoming.review_reasons
+        + (("possible duplicate",) if existing is None and lead.possible_duplicate_of else ()),
     )
 
 
@@ -599,38 +603,11 @@ def parse_until(text: str, today: dt.date) -> dt.date:
 
 
 def lead_row(lead: Lead, next_task: Task | None) -> dict[str, Any]:
-    """One flat row per lead (CSV / DataFrame)."""
+    """One flat row per lead, in the leads CSV's columns (`export.leads_csv.LEAD_COLUMNS`),
+    the same columns `cardscan scan` writes."""
+    from .export.leads_csv import flatten, lead_to_dict
 
-    def phone(t: str) -> str:
-        return "; ".join(p.number for p in lead.phones if p.type == t)
-
-    return {
-        "lead_id": lead.id,
-        "name": lead.name,
-        "given_name": lead.given_name,
-        "family_name": lead.family_name,
-        "title": lead.title,
-        "company": lead.company,
-        "department": lead.department,
-        "address": lead.address,
-        "email": lead.emails[0] if lead.emails else None,
-        "other_emails": "; ".join(lead.emails[1:]),
-        "mobile": phone("mobile"),
-        "work_phone": phone("work"),
-        "fax": phone("fax"),
-        "other_phone": phone("other"),
-        "website": lead.websites[0] if lead.websites else None,
-        "event": lead.event,
-        "met_on": lead.met_on,
-        "status": lead.status,
-        "possible_duplicate_of": lead.possible_duplicate_of,
-        "referred_by": lead.referred_by,
-        "sources": "; ".join(lead.sources),
-        "next_action": next_task.summary if next_task else None,
-        "next_action_due": next_task.due if next_task else None,
-        "next_action_channel": next_task.channel if next_task else None,
-        "next_action_id": next_task.id if next_task else None,
-    }
+    return flatten(lead_to_dict(lead, next_task))
 
 
 def task_row(task: Task, lead: Lead | None, today: dt.date | None = None) -> dict[str, Any]:

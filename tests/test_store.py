@@ -16,6 +16,7 @@ import pytest
 
 from cardscan import crm
 from cardscan.errors import CardscanError, StoreError
+from cardscan.export.leads_csv import LEAD_COLUMNS
 from cardscan.followup.cadence import Cadence, load_cadence
 from cardscan.followup.calendar import Clock
 from cardscan.leads import Lead, PhoneNumber, Task
@@ -781,6 +782,7 @@ def test_dataframes(store: Store, cadence: Cadence) -> None:
     imp(store, card("ab", emails=("jane@example.com",), company="Acme"), cadence)
     leads = crm.leads_dataframe(store)
     assert list(leads["name"]) == ["Jane Doe"]
-    assert leads.loc[0, "next_action_due"] == D(2024, 3, 4)
+    assert leads.loc[0, "next_action_due"] == "2024-03-04"
+    assert list(leads.columns) == list(LEAD_COLUMNS)  # the columns of every leads CSV
     tasks = crm.tasks_dataframe(store, cadence=cadence, clock=CLOCK)
     assert list(tasks["step"]) == STEPS and set(tasks["lead_name"]) == {"Jane Doe"}
