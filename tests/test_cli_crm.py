@@ -276,7 +276,7 @@ def test_done_and_snooze(
         (
             ["snooze", "{intro}", "--until", "soon"],
             ExitCode.usage,
-            "error: --until 'soon': give YYYY-MM-DD, +Nd or +Nw",
+            "error: snooze date 'soon' is not a date: give YYYY-MM-DD, +Nd or +Nw",
         ),
         (
             ["snooze", "{intro}", "--until", "2024-02-01"],
