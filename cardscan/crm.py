@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .crm_drafts import refresh_drafts
-from .errors import CardscanError, InvalidValueError, StoreError
+from .errors import InvalidValueError, StoreError
 from .followup import planner
 from .followup.cadence import REFERRAL_KEY, Cadence
 from .followup.cadence import load_cadence as _load_cadence
