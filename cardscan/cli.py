@@ -228,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
     pa.set_defaults(func=cmd_parse)
 
     register(sub)
+    from .web.cli import register as register_web
+
+    register_web(sub)
     return p
 
 
