@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+from html.parser import HTMLParser
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,13 +19,15 @@ from web_support import (
     IMG,
     SCRIPT,
     TODAY,
+    add_duplicate,
     add_hostile,
     config,
     copy_db,
+    isolate_profile,
     scan_samples,
 )
 
-from cardscan import crm
+from cardscan import crm, crm_review
 from cardscan.cli import main
 from cardscan.web import security
 from cardscan.web.app import create_app
@@ -36,13 +40,16 @@ HOST = {"Host": "127.0.0.1:8765"}
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("scan") / "cardscan.db"
     with pytest.MonkeyPatch.context() as mp:
+        isolate_profile(mp, db.parent / "config")
         scan_samples(db, mp)
-    add_hostile(db)
+        add_hostile(db)
+        add_duplicate(db)
     return db
 
 
 @pytest.fixture
-def db(scanned: Path, tmp_path: Path) -> Path:
+def db(scanned: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    isolate_profile(monkeypatch, tmp_path / "config")
     return copy_db(scanned, tmp_path)
 
 
@@ -217,3 +224,172 @@ def test_serve_rejects_a_bad_port(capsys: pytest.CaptureFixture[str]) -> None:
         main(["serve", "--port", "99999"])
     assert exc.value.code == 2
     assert "not a port number" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ review
+
+
+def lead_named(db: Path, name: str) -> crm.Lead:
+    with crm.open_store(db) as store:
+        return next(x for x in crm.list_leads(store) if x.name == name and x.sources != ("manual",))
+
+
+def test_review_starts_at_the_first_card_of_the_queue(client: FlaskClient, db: Path) -> None:
+    with crm.open_store(db) as store:
+        first = crm_review.review_queue(store)[0].lead
+    resp = client.get("/review", headers=HOST)
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/review/{first.id}")
+    listing = client.get("/review?list=1", headers=HOST).get_data(as_text=True)
+    assert f"/review/{first.id}" in listing
+
+
+def test_review_page_shows_the_card_and_highlights_weak_fields(
+    client: FlaskClient, db: Path
+) -> None:
+    lukas = lead_named(db, "Lukas Brandt")
+    page = client.get(f"/review/{lukas.id}", headers=HOST).get_data(as_text=True)
+    assert f'src="/lead/{lukas.id}/card.jpg"' in page
+    row = re.search(r'<div class="field-row ([a-z ]*)" data-field="email">\s*<label[^>]*>Email'
+                    r'.*?value="([^"]*)"', page, re.S)
+    assert row and "low" in row.group(1) and row.group(2) == "1.brandt@nordlicht-solar.de"
+    email_input = re.search(r'<input[^>]*value="1\.brandt@nordlicht-solar\.de"[^>]*>', page)
+    assert email_input and 'data-key="e"' in email_input.group(0)  # e goes to the weakest field
+    name_row = re.search(r'<div class="field-row ([a-z ]*)" data-field="name">', page)
+    assert name_row and "low" not in name_row.group(1)
+
+
+def test_card_image_comes_from_the_store_by_lead_id(client: FlaskClient, db: Path) -> None:
+    lukas = lead_named(db, "Lukas Brandt")
+    resp = client.get(f"/lead/{lukas.id}/card.jpg", headers=HOST)
+    assert resp.status_code == 200 and resp.mimetype == "image/jpeg"
+    assert resp.data[:3] == b"\xff\xd8\xff"
+    with crm.open_store(db) as store:
+        assert resp.data == crm_review.card_image(store, lukas.id)
+    for bad in ("ffffffffffff", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd"):
+        assert client.get(f"/lead/{bad}/card.jpg", headers=HOST).status_code == 404
+
+
+class _FormFields(HTMLParser):
+    """The named inputs and textareas of the form with id `form_id`, in order."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.fields: dict[str, list[str]] = {}
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        elif self.inside and tag == "input" and a.get("name"):
+            self.fields.setdefault(a["name"] or "", []).append(a.get("value") or "")
+        elif self.inside and tag == "textarea" and a.get("name"):
+            self._textarea = a["name"]
+            self.fields.setdefault(self._textarea or "", []).append("")
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.fields[self._textarea][-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def edit_form(client: FlaskClient, lead_id: str) -> dict[str, list[str]]:
+    """The edit form's fields as the page has them (CSRF token included)."""
+    parser = _FormFields("edit-form")
+    parser.feed(client.get(f"/review/{lead_id}", headers=HOST).get_data(as_text=True))
+    assert parser.fields[security.CSRF_FIELD]
+    return parser.fields
+
+
+def test_edit_refuses_a_bad_email_with_a_sentence(client: FlaskClient, db: Path) -> None:
+    lukas = lead_named(db, "Lukas Brandt")
+    form = edit_form(client, lukas.id)
+    form["email"][0] = "l.brandt@@nordlicht-solar.de"
+    resp = client.post(f"/lead/{lukas.id}/edit", data=form, headers=HOST)
+    assert resp.status_code == 422
+    page = resp.get_data(as_text=True)
+    alert = re.search(r'<p class="errors" role="alert">(.*?)</p>', page, re.S)
+    assert alert and "l.brandt@@nordlicht-solar.de" in html.unescape(alert.group(1))
+    assert 'value="l.brandt@@nordlicht-solar.de"' in page  # what was typed stays in the form
+    assert lead_named(db, "Lukas Brandt").emails == lukas.emails
+
+
+def test_edit_fixes_a_misread_email_and_keeps_the_reading(client: FlaskClient, db: Path) -> None:
+    lukas = lead_named(db, "Lukas Brandt")
+    form = edit_form(client, lukas.id)
+    form["email"][0] = "l.brandt@nordlicht-solar.de"
+    resp = client.post(f"/lead/{lukas.id}/edit", data=form, headers=HOST, follow_redirects=True)
+    assert resp.status_code == 200
+    assert "Saved: emails." in resp.get_data(as_text=True)
+    fixed = lead_named(db, "Lukas Brandt")
+    assert fixed.emails[0] == "l.brandt@nordlicht-solar.de"
+    assert [p.number for p in fixed.phones] == [p.number for p in lukas.phones]
+    with crm.open_store(db) as store:
+        history = store.history(lukas.id)
+    assert any(h.old and "1.brandt@nordlicht-solar.de" in h.old for h in history)
+    lead_page = client.get(f"/lead/{lukas.id}", headers=HOST).get_data(as_text=True)
+    assert "1.brandt@nordlicht-solar.de" in lead_page  # the history shows the original reading
+    today = client.get("/today", headers=HOST).get_data(as_text=True)
+    assert "mailto:l.brandt@nordlicht-solar.de?" in today
+
+
+def test_approve_leaves_the_queue_and_goes_to_the_next(client: FlaskClient, db: Path) -> None:
+    with crm.open_store(db) as store:
+        ids = [i.lead.id for i in crm_review.review_queue(store)]
+    resp = client.post(f"/lead/{ids[0]}/approve", data={security.CSRF_FIELD: token(client)},
+                       headers=HOST)
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/review/{ids[1]}")
+    with crm.open_store(db) as store:
+        assert [i.lead.id for i in crm_review.review_queue(store)] == ids[1:]
+        assert crm.get_lead(store, ids[0]).review_status == "approved"
+
+
+def test_merge_the_suggested_duplicate(client: FlaskClient, db: Path) -> None:
+    with crm.open_store(db) as store:
+        dup = next(x for x in crm.list_leads(store) if x.possible_duplicate_of)
+        keep = crm.get_lead(store, dup.possible_duplicate_of or "")
+    page = client.get(f"/review/{dup.id}", headers=HOST).get_data(as_text=True)
+    assert "Possible duplicate" in page and f'name="keep" value="{keep.id}"' in page
+    resp = client.post("/merge", data={security.CSRF_FIELD: token(client), "keep": keep.id,
+                                       "other": dup.id}, headers=HOST)
+    assert resp.status_code == 302
+    with crm.open_store(db) as store:
+        merged = crm.get_lead(store, keep.id)
+        assert set(dup.emails) <= set(merged.emails)
+        assert all(x.id != dup.id for x in crm.list_leads(store))
+        assert {t.status for t in store.tasks(dup.id)} <= {"skipped", "done"}
+    gone = client.get(f"/review/{dup.id}", headers=HOST, follow_redirects=True)
+    assert "This lead was merged into" in gone.get_data(as_text=True)
+
+
+def test_note_delete_and_restore(client: FlaskClient, db: Path) -> None:
+    grace = lead_named(db, "Grace Adeyemi")
+    tok = token(client)
+    client.post(f"/lead/{grace.id}/note", data={security.CSRF_FIELD: tok,
+                                                "text": "promised: our pricing deck"},
+                headers=HOST)
+    page = client.get(f"/lead/{grace.id}", headers=HOST).get_data(as_text=True)
+    assert "promised: our pricing deck" in page
+    client.post(f"/lead/{grace.id}/delete", data={security.CSRF_FIELD: tok}, headers=HOST)
+    assert all(x.id != grace.id for x in crm.list_leads(crm.open_store(db)))
+    assert "This lead is deleted." in client.get(f"/lead/{grace.id}", headers=HOST).get_data(
+        as_text=True)
+    client.post(f"/lead/{grace.id}/restore", data={security.CSRF_FIELD: tok}, headers=HOST)
+    assert any(x.id == grace.id for x in crm.list_leads(crm.open_store(db)))
+
+
+def test_mailto_of_an_edited_draft_is_built_by_the_library(client: FlaskClient, db: Path) -> None:
+    task = due_task(db, "Harriet Vance")
+    resp = client.get(f"/task/{task.id}/mailto", query_string={"subject": "Hi & bye",
+                                                              "body": "line 1\nline 2"},
+                      headers=HOST)
+    assert resp.json == {"mailto": crm_review.mailto_url(
+        "harriet.vance@ashgroveanalytics.co.uk", "Hi & bye", "line 1\nline 2")}
+    assert "%0D%0A" in resp.json["mailto"]

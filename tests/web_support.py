@@ -78,10 +78,28 @@ def add_hostile(db: Path, day: dt.date = MET_ON) -> str:
     return res.lead_id
 
 
+def add_duplicate(db: Path, day: dt.date = MET_ON) -> str:
+    """Lukas Brandt met again, typed in with another address: a possible duplicate
+    of his scanned card (same name and company), flagged, not merged."""
+    cadence = crm.load_cadence(None)
+    with crm.open_store(db) as store:
+        res = crm.add_lead(
+            store, name="Lukas Brandt", emails=["lukas@brandt-privat.de"],
+            company="Nordlicht Solartechnik", cadence=cadence, clock=fixed_clock(day),
+        )
+    assert res.lead_id and res.possible_duplicate_of
+    return res.lead_id
+
+
 def copy_db(src: Path, dst_dir: Path) -> Path:
     dst = dst_dir / "cardscan.db"
     shutil.copyfile(src, dst)
     return dst
+
+
+def isolate_profile(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Drafts read the sender profile from here, never the user's own."""
+    monkeypatch.setenv("CARDSCAN_CONFIG_DIR", str(folder))
 
 
 def config(db: Path, day: dt.date = TODAY) -> WebConfig:

@@ -13,11 +13,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.exceptions import HTTPException
 
-from .. import crm
-from ..errors import CardscanError, StoreError
+from .. import crm, crm_review
+from ..errors import CardscanError, InvalidValueError, StoreError
 from ..followup.cadence import Cadence
 from ..followup.calendar import Clock
 from ..store import Store
@@ -140,6 +151,16 @@ def _routes(app: Flask, cfg: WebConfig) -> None:
         groups = views.today_groups(store(), cfg.cadence, cfg.clock)
         return render_template("today.html", groups=groups, snooze_choices=SNOOZE_CHOICES)
 
+    @app.get("/task/<task_id>/mailto")
+    def task_mailto(task_id: str) -> Any:
+        """The mailto: URL for a draft as edited on the page (the library encodes it)."""
+        draft = crm_review.render_task(store(), task_id, cadence=cfg.cadence)
+        if not draft.recipient or draft.channel != "email":
+            abort(404, "this task has no e-mail recipient")
+        subject = request.args.get("subject", draft.subject)
+        body = request.args.get("body", draft.body)
+        return jsonify(mailto=crm_review.mailto_url(draft.recipient, subject, body))
+
     @post("/task/<task_id>/done")
     def task_done(task_id: str) -> Any:
         change = crm.done(
@@ -184,11 +205,92 @@ def _routes(app: Flask, cfg: WebConfig) -> None:
 
     @app.get("/lead/<lead_id>")
     def lead_page(lead_id: str) -> str:
-        detail = views.lead_detail(store(), lead_id, cfg.cadence, cfg.clock)
-        return render_template("lead.html", d=detail, snooze_choices=SNOOZE_CHOICES)
+        detail = crm_review.lead_detail(store(), lead_id, cadence=cfg.cadence)
+        return render_template(
+            "lead.html",
+            d=detail,
+            drafts=views.lead_drafts(detail, today()),
+            snooze_choices=SNOOZE_CHOICES,
+        )
+
+    @app.get("/lead/<lead_id>/card.jpg")
+    def card_image(lead_id: str) -> Response:
+        """The card as scanned: bytes from the store, found by lead id only."""
+        data = crm_review.card_image(store(), lead_id)
+        if data is None:
+            abort(404, "no card image is kept for this lead")
+        return Response(data, mimetype="image/jpeg")
+
+    @post("/lead/<lead_id>/note")
+    def lead_note(lead_id: str) -> Any:
+        crm_review.add_note(
+            store(), lead_id, request.form.get("text", ""), cadence=cfg.cadence, clock=cfg.clock
+        )
+        flash("Note added.", "ok")
+        return redirect(_back(url_for("lead_page", lead_id=lead_id)))
+
+    @post("/lead/<lead_id>/delete")
+    def lead_delete(lead_id: str) -> Any:
+        nxt = views.next_in_queue(store(), store().resolve_lead_id(lead_id))
+        lead = crm_review.delete_lead(store(), lead_id, clock=cfg.clock)
+        flash(f"Deleted {lead.name or lead.id[:8]}; its page can restore it.", "ok")
+        return redirect(url_for("review_item", lead_id=nxt) if nxt else url_for("review_page"))
+
+    @post("/lead/<lead_id>/restore")
+    def lead_restore(lead_id: str) -> Any:
+        lead = crm_review.restore_lead(store(), lead_id, clock=cfg.clock)
+        flash(f"Restored {lead.name or lead.id[:8]}.", "ok")
+        return redirect(url_for("lead_page", lead_id=lead.id))
 
     # ------------------------------------------------------------ review
 
     @app.get("/review")
-    def review_page() -> str:
-        return render_template("review.html", queue=views.review_queue(store()))
+    def review_page() -> Any:
+        queue = crm_review.review_queue(store())
+        if queue and "list" not in request.args:
+            return redirect(url_for("review_item", lead_id=queue[0].lead.id))
+        return render_template("review_list.html", queue=queue)
+
+    @app.get("/review/<lead_id>")
+    def review_item(lead_id: str) -> Any:
+        page = views.review_page(store(), lead_id, cfg.cadence)
+        lead = page.detail.lead
+        if lead.deleted_at is not None:  # merged or deleted: its page says which, and restores
+            return redirect(url_for("lead_page", lead_id=lead.id))
+        return render_template("review.html", p=page)
+
+    @post("/lead/<lead_id>/edit")
+    def lead_edit(lead_id: str) -> Any:
+        lead = crm.get_lead(store(), lead_id)
+        form = request.form.to_dict(flat=False)
+        try:
+            result = crm_review.edit_lead(
+                store(), lead.id, cadence=cfg.cadence, clock=cfg.clock,
+                **views.edit_arguments(lead, form),  # type: ignore[arg-type]
+            )
+        except InvalidValueError as exc:
+            page = views.review_page(store(), lead.id, cfg.cadence, submitted=form)
+            return render_template("review.html", p=page, error=str(exc)), 422
+        changed = ", ".join(f.replace("_", " ") for f in result.changed)
+        flash(f"Saved: {changed}." if changed else "Nothing changed.", "ok")
+        return redirect(url_for("review_item", lead_id=lead.id))
+
+    @post("/lead/<lead_id>/approve")
+    def lead_approve(lead_id: str) -> Any:
+        lead = crm.get_lead(store(), lead_id)
+        nxt = views.next_in_queue(store(), lead.id)
+        crm_review.approve(store(), lead.id, clock=cfg.clock)
+        flash(f"Approved {lead.name or lead.id[:8]}.", "ok")
+        if nxt and nxt != lead.id:
+            return redirect(url_for("review_item", lead_id=nxt))
+        return redirect(url_for("review_page"))
+
+    @post("/merge")
+    def merge() -> Any:
+        keep = request.form.get("keep", "")
+        other = request.form.get("other", "")
+        merged = crm_review.merge_leads(
+            store(), keep, other, cadence=cfg.cadence, clock=cfg.clock
+        )
+        flash(f"Merged into {merged.name or merged.id[:8]}; the other plan is cancelled.", "ok")
+        return redirect(url_for("review_item", lead_id=merged.id))

@@ -40,7 +40,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         db=db, cadence=cadence, clock=clock_from_env(cadence.calendar.timezone), host=args.host
     )
     try:
-        serve(config, args.port, announce=lambda line: print(line, flush=True))
+        serve(
+            config,
+            args.port,
+            announce=lambda line: print(line, flush=True),
+            log_requests=bool(getattr(args, "verbose", False)),
+        )
     except KeyboardInterrupt:
         print("cardscan: workspace stopped", file=sys.stderr)
     return 0

@@ -7,6 +7,7 @@ it with its URL.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,8 +23,11 @@ def url_for_address(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def make(config: WebConfig, port: int) -> BaseWSGIServer:
-    """A server bound to config.host:port (0: any free port); nothing served yet."""
+def make(config: WebConfig, port: int, *, log_requests: bool = False) -> BaseWSGIServer:
+    """A server bound to config.host:port (0: any free port); nothing served yet.
+    Requests are logged (werkzeug's log) only with `log_requests`."""
+    if not log_requests:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
     try:
         return make_server(config.host, port, create_app(config), threaded=True)
     except OSError as exc:
@@ -33,9 +37,15 @@ def make(config: WebConfig, port: int) -> BaseWSGIServer:
         ) from None
 
 
-def serve(config: WebConfig, port: int, announce: Callable[[str], None] = print) -> None:
+def serve(
+    config: WebConfig,
+    port: int,
+    announce: Callable[[str], None] = print,
+    *,
+    log_requests: bool = False,
+) -> None:
     """Serve until interrupted; `announce` gets the one line with the URL."""
-    server = make(config, port)
+    server = make(config, port, log_requests=log_requests)
     announce(
         f"cardscan workspace: open {url_for_address(config.host, server.server_port)} "
         "(Ctrl-C stops it)"
