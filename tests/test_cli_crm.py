@@ -287,11 +287,16 @@ def test_done_and_snooze(
             ExitCode.store_error,
             "error: unknown lead id 'nobody'",
         ),
-        (["add", "--name", "X", "--email", "x@"], ExitCode.usage, "error: --email 'x@':"),
+        (
+            ["add", "--name", "X", "--email", "x@"],
+            ExitCode.usage,
+            "error: e-mail address 'x@' is not valid:",
+        ),
         (
             ["add", "--name", "X", "--phone", "555 0100"],
             ExitCode.usage,
-            "error: --phone '555 0100': not a phone number (give +CC or --region)",
+            "error: phone number '555 0100' is not a phone number"
+            " (give the country code, +CC, or a region)",
         ),
         (
             ["tasks", "--cadence", "missing.toml"],
