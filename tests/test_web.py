@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from html.parser import HTMLParser
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest

@@ -63,7 +63,10 @@ def hostile_record() -> CardRecord:
     rec = parse_text(text, source="hostile.jpg")
     assert rec.parsed is not None
     name = Field(HOSTILE_NAME, HOSTILE_NAME, 0.4, line=0)
-    parsed = replace(rec.parsed, name=name, given_name="Mallory", family_name="Vex")
+    company = Field(HOSTILE_COMPANY, HOSTILE_COMPANY, 0.9, line=1)
+    parsed = replace(
+        rec.parsed, name=name, company=company, given_name="Mallory", family_name="Vex"
+    )
     return replace(rec, parsed=parsed, status="review", image_sha256="0" * 64)
 
 

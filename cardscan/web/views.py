@@ -53,6 +53,7 @@ class FormField:
     uncertain: bool
     multiline: bool = False
     note: str = ""  # e.g. "primary", "mobile"
+    changed: bool = False  # a refused edit: the value typed differs from the stored one
 
     @property
     def percent(self) -> str:
@@ -92,7 +93,11 @@ class ReviewPage:
 
     @property
     def edit_index(self) -> int:
-        """The input the `e` key goes to: the least certain reading, else the first."""
+        """The input the `e` key goes to: after a refused edit the first value
+        typed; else the least certain reading; else the first input."""
+        typed = [i for i, f in enumerate(self.fields) if f.changed]
+        if typed:
+            return typed[0]
         doubtful = [(f.confidence or 0.0, i) for i, f in enumerate(self.fields) if f.uncertain]
         return min(doubtful)[1] if doubtful else 0
 
@@ -146,7 +151,8 @@ def form_fields(
         value = submitted[name][0] if submitted and submitted.get(name) else stored
         if submitted is not None and name in submitted and not submitted[name][0]:
             value = ""
-        out.append(_form_field(name, label, value, fv, multiline))
+        typed = submitted is not None and " ".join(value.split()) != " ".join(stored.split())
+        out.append(_form_field(name, label, value, fv, multiline, typed))
     for name, label in LIST_FIELDS:
         stored_views = views.get(name, [])
         if submitted is not None:
@@ -155,13 +161,15 @@ def form_fields(
             pairs = [(v, by_value.get(v)) for v in values]
         else:
             pairs = [(fv.value, fv) for fv in stored_views]
+        stored_values = {fv.value for fv in stored_views}
         for value, fv in [*pairs, ("", None)]:
-            out.append(_form_field(name, label, value, fv, False))
+            typed = submitted is not None and bool(value) and value not in stored_values
+            out.append(_form_field(name, label, value, fv, False, typed))
     return tuple(out)
 
 
 def _form_field(
-    name: str, label: str, value: str, fv: FieldView | None, multiline: bool
+    name: str, label: str, value: str, fv: FieldView | None, multiline: bool, changed: bool
 ) -> FormField:
     if fv is not None and fv.value != value:
         fv = None  # a value typed over the reading: the reading's confidence is gone
@@ -179,6 +187,7 @@ def _form_field(
         uncertain=bool(fv and fv.uncertain),
         multiline=multiline,
         note=note,
+        changed=changed,
     )
 
 
