@@ -23,8 +23,11 @@ MAX_AREA = 0.92  # larger: the photo is the card (scan/crop)
 MIN_ASPECT, MAX_ASPECT = 1.2, 2.4  # long/short side; cards are 1.4-1.9 before perspective
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CardRegion:
+    """Compared by identity: the quad is an array, and `==` on arrays is
+    elementwise (list.index on regions raised "truth value ... ambiguous")."""
+
     quad: np.ndarray  # 4x2 float32, tl, tr, br, bl in source-image pixels
     score: float
     area: float  # fraction of the frame
@@ -131,6 +134,27 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> float:
     return float(inter / small) if small > 0 else 0.0
 
 
+def _select(cands: list[CardRegion], max_cards: int) -> list[CardRegion]:
+    """Best-scoring candidates that do not overlap, at most `max_cards`."""
+    chosen: list[CardRegion] = []
+    for c in sorted(cands, key=lambda c: (c.score, c.area), reverse=True):
+        if c.score < 0.55:
+            continue
+        clash = [i for i, o in enumerate(chosen) if _overlap(o.quad, c.quad) > 0.3]
+        if clash:
+            # A card-shaped outline that contains a chosen one is the card and
+            # the chosen one its coloured panel or logo box: keep the card.
+            inner = chosen[clash[0]]
+            if (len(clash) == 1 and c.score >= 0.7 and c.area > 1.3 * inner.area
+                    and _overlap(inner.quad, c.quad) > 0.85):
+                chosen[clash[0]] = c
+            continue
+        chosen.append(c)
+        if len(chosen) >= max_cards:
+            break
+    return chosen
+
+
 def find_cards(rgb: np.ndarray, max_cards: int = 8) -> list[CardRegion]:
     """Card regions in the photo, largest first, or [] when the image is the card."""
     h, w = rgb.shape[:2]
@@ -141,23 +165,7 @@ def find_cards(rgb: np.ndarray, max_cards: int = 8) -> list[CardRegion]:
     cands: list[CardRegion] = []
     for name, mask in _masks(small):
         cands.extend(_candidates(name, mask))
-    cands.sort(key=lambda c: (c.score, c.area), reverse=True)
-    chosen: list[CardRegion] = []
-    for c in cands:
-        if c.score < 0.55:
-            continue
-        clash = [o for o in chosen if _overlap(o.quad, c.quad) > 0.3]
-        if clash:
-            # A card-shaped outline that contains a chosen one is the card and
-            # the chosen one its coloured panel or logo box: keep the card.
-            inner = clash[0]
-            if (len(clash) == 1 and c.score >= 0.7 and c.area > 1.3 * inner.area
-                    and _overlap(inner.quad, c.quad) > 0.85):
-                chosen[chosen.index(inner)] = c
-            continue
-        chosen.append(c)
-        if len(chosen) >= max_cards:
-            break
+    chosen = _select(cands, max_cards)
     if not chosen:
         return []
     # Several cards in a photo have similar sizes; a much smaller region beside a

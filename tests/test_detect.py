@@ -90,3 +90,21 @@ def test_a_card_at_any_angle_is_one_region_with_its_area(angle):
     area = cv2.contourArea(order_quad(regions[0].quad))
     assert abs(area - w * h) / (w * h) < 0.08
     assert _max_corner_error(regions[0].quad, truth) < 20
+
+
+def _box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+
+
+def test_outline_around_a_later_chosen_panel_replaces_it_without_crashing():
+    """Regression (issue 7): with two regions already chosen, a card outline
+    around the second one made `chosen.index(inner)` compare numpy quads and
+    raise "truth value of an array ... is ambiguous"."""
+    from cardscan.detect import CardRegion, _select
+
+    first = CardRegion(_box(10, 10, 180, 110), 0.95, 0.10, "edges")
+    panel = CardRegion(_box(300, 40, 380, 90), 0.90, 0.02, "dark")
+    card = CardRegion(_box(250, 10, 420, 110), 0.80, 0.10, "edges")
+    chosen = _select([card, panel, first], max_cards=8)
+    assert [c.method for c in chosen] == ["edges", "edges"]
+    assert chosen[0] is first and chosen[1] is card
