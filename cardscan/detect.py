@@ -20,6 +20,8 @@ import numpy as np
 DETECT_SIDE = 640  # px: long side of the copy segmentation runs on
 MIN_AREA = 0.03  # of the frame: smaller regions are logos, not cards
 MAX_AREA = 0.92  # larger: the photo is the card (scan/crop)
+INTERIOR_GROW = 3.5  # px at DETECT_SIDE: half the dilated edge width, added back to interiors
+SPLIT_RATIO = 1.6  # an outline this much larger than an interior may hold several cards
 MIN_ASPECT, MAX_ASPECT = 1.2, 2.4  # long/short side; cards are 1.4-1.9 before perspective
 
 
@@ -43,6 +45,11 @@ def order_quad(pts: np.ndarray) -> np.ndarray:
     return np.roll(pts, -int(np.argmin(pts.sum(axis=1))), axis=0)
 
 
+def _open_kernel(shape: tuple[int, ...]) -> np.ndarray:
+    side = max(5, (min(shape[:2]) // 60) | 1)  # ~11 px at 640: wider than a gap in an edge
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
+
+
 def _masks(small: np.ndarray) -> list[tuple[str, np.ndarray]]:
     gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
     blur = cv2.GaussianBlur(gray, (5, 5), 0)
@@ -57,6 +64,12 @@ def _masks(small: np.ndarray) -> list[tuple[str, np.ndarray]]:
     faint = cv2.Canny(blur, 8, 24)
     faint = cv2.dilate(faint, np.ones((3, 3), np.uint8), iterations=2)
     out.append(("edges-faint", faint))
+    # Interiors: what the edges enclose.  Two cards that touch share a broken
+    # edge, so their contours merge; the regions inside them are joined only
+    # through the gaps, which an opening wider than a gap cuts.
+    for name, e in (("interior", edges), ("interior-faint", faint)):
+        inside = cv2.morphologyEx(255 - e, cv2.MORPH_OPEN, _open_kernel(small.shape[:2]))
+        out.append((name, inside))
 
     # Distance from the desk colour sampled along the border.
     lab = cv2.cvtColor(cv2.GaussianBlur(small, (7, 7), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
@@ -82,8 +95,12 @@ def _candidates(name: str, mask: np.ndarray) -> list[CardRegion]:
     h, w = mask.shape[:2]
     frame = float(h * w)
     k = np.ones((5, 5), np.uint8)
+    grow = 0.0
     if name.startswith("edges"):
         cnts, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    elif name.startswith("interior"):  # inside the desk's region: nested, so every level
+        cnts, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+        grow = INTERIOR_GROW
     else:
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, k, iterations=2)
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, k, iterations=1)
@@ -110,6 +127,11 @@ def _candidates(name: str, mask: np.ndarray) -> list[CardRegion]:
             quad = order_quad(approx)
         else:
             quad = order_quad(cv2.boxPoints(rect))
+        if grow:  # back out to the card edge the edge mask ate into
+            centre = quad.mean(axis=0)
+            out = quad - centre
+            quad = centre + out * (1 + grow / np.linalg.norm(out, axis=1, keepdims=True))
+            area = cv2.contourArea(quad)
         # Touching the frame edge usually means a cut-off desk region, not a card.
         touches = (
             (quad[:, 0] <= 1).sum() + (quad[:, 0] >= w - 2).sum()
@@ -132,6 +154,30 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> float:
     inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
     small = min(cv2.contourArea(a), cv2.contourArea(b))
     return float(inter / small) if small > 0 else 0.0
+
+
+def _splitting_interiors(cands: list[CardRegion]) -> list[CardRegion]:
+    """Interiors only where they split an outline: two or more regions of
+    similar size side by side inside one larger card-shaped outline (cards
+    touching, read as one).  A region found by interiors alone (a crop's
+    printed border, a photo on the card) is left out."""
+    outlines = [c for c in cands if not c.method.startswith("interior")]
+    interiors = [c for c in cands if c.method.startswith("interior")]
+
+    def inside(c: CardRegion, o: CardRegion) -> bool:
+        return o.area >= SPLIT_RATIO * c.area and _overlap(c.quad, o.quad) > 0.9
+
+    def splits(c: CardRegion) -> bool:
+        return any(
+            inside(c, o) and any(
+                d is not c and inside(d, o) and 0.5 <= d.area / c.area <= 2.0
+                and _overlap(c.quad, d.quad) < 0.3
+                for d in interiors
+            )
+            for o in outlines
+        )
+
+    return outlines + [c for c in interiors if splits(c)]
 
 
 def _select(cands: list[CardRegion], max_cards: int) -> list[CardRegion]:
@@ -165,17 +211,30 @@ def find_cards(rgb: np.ndarray, max_cards: int = 8) -> list[CardRegion]:
     cands: list[CardRegion] = []
     for name, mask in _masks(small):
         cands.extend(_candidates(name, mask))
-    chosen = _select(cands, max_cards)
+    chosen = _select(_splitting_interiors(cands), max_cards)
     if not chosen:
         return []
     # Several cards in a photo have similar sizes; a much smaller region beside a
     # big one is a panel or logo on the card.
     biggest = max(c.area for c in chosen)
     chosen = [c for c in chosen if c.area >= 0.3 * biggest]
-    return [
-        CardRegion(c.quad / k, c.score, c.area, c.method)
-        for c in sorted(chosen, key=lambda c: (c.quad[:, 1].min(), c.quad[:, 0].min()))
-    ]
+    return [CardRegion(c.quad / k, c.score, c.area, c.method) for c in reading_order(chosen)]
+
+
+def reading_order(regions: list[CardRegion]) -> list[CardRegion]:
+    """Rows top to bottom, each row left to right.  A region joins the row
+    whose first card's vertical extent holds its centre, so two cards side by
+    side at different angles (one top corner higher) stay one row."""
+    rows: list[list[CardRegion]] = []
+    for r in sorted(regions, key=lambda r: float(r.quad[:, 1].mean())):
+        cy = float(r.quad[:, 1].mean())
+        if rows:
+            top, bottom = rows[-1][0].quad[:, 1].min(), rows[-1][0].quad[:, 1].max()
+            if top <= cy <= bottom:
+                rows[-1].append(r)
+                continue
+        rows.append([r])
+    return [r for row in rows for r in sorted(row, key=lambda r: float(r.quad[:, 0].mean()))]
 
 
 def warp(rgb: np.ndarray, quad: np.ndarray, max_side: int = 1800) -> np.ndarray:
