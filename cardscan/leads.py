@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 Channel = Literal["email", "call", "meeting", "note"]
 TaskStatus = Literal["open", "done", "skipped", "snoozed"]
+# Task statuses still waiting to be done (the one definition; planner, CRM and exports use it).
+PENDING: frozenset[str] = frozenset({"open", "snoozed"})
 # Where a lead stands in review: scanned and not yet looked at, scanned with a
 # reason to look (a weak field, a possible duplicate), or checked by a person.
 ReviewStatus = Literal["new", "needs_review", "approved"]
