@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .crm_drafts import refresh_drafts
-from .errors import CardscanError, InvalidValueError, StoreError
+from .errors import InvalidValueError, StoreError
 from .followup import planner
 from .followup.cadence import REFERRAL_KEY, Cadence
 from .followup.cadence import load_cadence as _load_cadence
@@ -45,6 +45,8 @@ class ImportResult:
     skipped: bool  # this image (content hash + card index) was imported before
     # What a re-import changed on the stored lead, in words ("event: Expo -> Fair").
     changes: tuple[str, ...] = ()
+    # Why this card's lead needs a look (this card's reasons, a possible duplicate).
+    review_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,12 +110,13 @@ def field_info(parsed: ParsedCard) -> tuple[FieldInfo, ...]:
 
 
 def uncertain_contacts(infos: Iterable[FieldInfo]) -> tuple[str, ...]:
-    """A review reason for each e-mail or phone read with low confidence: a
-    wrong address means every follow-up to it is lost."""
+    """A review reason for each e-mail read with low confidence: a wrong address
+    means every follow-up to it is lost.  (Phones are only highlighted: on the
+    dev set their confidence did not single out a misread number.)"""
     return tuple(
         f"{f.field} uncertain: {f.value} ({f.confidence:.2f})"
         for f in infos
-        if f.field in ("email", "phone") and f.uncertain
+        if f.field == "email" and f.uncertain
     )
 
 
@@ -393,6 +396,8 @@ def _ingest(
         possible_duplicate_of=lead.possible_duplicate_of if existing is None else None,
         tasks=saved,
         skipped=False,
+        review_reasons=incoming.review_reasons
+        + (("possible duplicate",) if existing is None and lead.possible_duplicate_of else ()),
     )
 
 
@@ -494,7 +499,7 @@ def list_tasks(
     pending and due before today; week: pending and due within the next 7
     days (overdue included); all: every task, whatever its status."""
     if due not in DUE_FILTERS:
-        raise CardscanError(f"--due must be one of {', '.join(DUE_FILTERS)}")
+        raise InvalidValueError(f"which tasks: {due!r} is not one of {', '.join(DUE_FILTERS)}")
     tasks = store.tasks()
     if due == "all":
         return tasks
@@ -592,45 +597,20 @@ def parse_until(text: str, today: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CardscanError(f"--until {text!r}: give YYYY-MM-DD, +Nd or +Nw") from None
+        raise InvalidValueError(
+            f"snooze date {text!r} is not a date: give YYYY-MM-DD, +Nd or +Nw"
+        ) from None
 
 
 # ------------------------------------------------------------------ flat rows
 
 
 def lead_row(lead: Lead, next_task: Task | None) -> dict[str, Any]:
-    """One flat row per lead (CSV / DataFrame)."""
+    """One flat row per lead, in the leads CSV's columns (`export.leads_csv.LEAD_COLUMNS`),
+    the same columns `cardscan scan` writes."""
+    from .export.leads_csv import flatten, lead_to_dict
 
-    def phone(t: str) -> str:
-        return "; ".join(p.number for p in lead.phones if p.type == t)
-
-    return {
-        "lead_id": lead.id,
-        "name": lead.name,
-        "given_name": lead.given_name,
-        "family_name": lead.family_name,
-        "title": lead.title,
-        "company": lead.company,
-        "department": lead.department,
-        "address": lead.address,
-        "email": lead.emails[0] if lead.emails else None,
-        "other_emails": "; ".join(lead.emails[1:]),
-        "mobile": phone("mobile"),
-        "work_phone": phone("work"),
-        "fax": phone("fax"),
-        "other_phone": phone("other"),
-        "website": lead.websites[0] if lead.websites else None,
-        "event": lead.event,
-        "met_on": lead.met_on,
-        "status": lead.status,
-        "possible_duplicate_of": lead.possible_duplicate_of,
-        "referred_by": lead.referred_by,
-        "sources": "; ".join(lead.sources),
-        "next_action": next_task.summary if next_task else None,
-        "next_action_due": next_task.due if next_task else None,
-        "next_action_channel": next_task.channel if next_task else None,
-        "next_action_id": next_task.id if next_task else None,
-    }
+    return flatten(lead_to_dict(lead, next_task))
 
 
 def task_row(task: Task, lead: Lead | None, today: dt.date | None = None) -> dict[str, Any]:

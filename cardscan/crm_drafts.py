@@ -136,3 +136,21 @@ def refresh_drafts(
     store.save_tasks(changed, now)
 
 
+
+
+def render_drafts(
+    store: Store, tasks: Sequence[Task], cadence: Cadence, profile: Profile | None = None
+) -> list[Draft]:
+    """Drafts for many tasks at once (each lead, its tasks and notes read once)."""
+    profile = profile if profile is not None else load_profile()
+    cache: dict[str, tuple[Lead, list[Task], list[Note]]] = {}
+    out = []
+    for t in tasks:
+        if t.lead_id not in cache:
+            lead = store.get_lead(t.lead_id)
+            if lead is None:  # pragma: no cover - tasks belong to leads
+                continue
+            cache[t.lead_id] = (lead, store.tasks(t.lead_id), store.notes(t.lead_id))
+        lead, every, notes = cache[t.lead_id]
+        out.append(render_draft(store, t, lead, cadence, profile, notes, every))
+    return out

@@ -130,13 +130,18 @@ def field_views(lead: Lead) -> tuple[FieldView, ...]:
     """Every value of the lead with its confidence and origin, in form order."""
     out: list[FieldView] = []
 
+    scanned = any(s not in ("manual", "referral") for s in lead.sources)
+
     def view(field: str, value: str, **kw: object) -> FieldView:
-        info = lead.info(field, value) or lead.info(field)
-        if info is not None and info.value != value:
-            info = None  # recorded for another value: this one was not read with it
-        conf = info.confidence if info else None
+        info = lead.info(field, value)
+        if info is None and field in ("given_name", "family_name"):
+            origin = "derived"  # split from the name
+        elif info is None:
+            origin = "card" if scanned and not lead.field_info else "user"
+        else:
+            origin = info.origin
         return FieldView(
-            field, value, conf, info.origin if info else "user",
+            field, value, info.confidence if info else None, origin,
             bool(info and info.uncertain), **kw,  # type: ignore[arg-type]
         )
 

@@ -20,13 +20,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..errors import CardscanError
-from ..leads import Lead, Task, TaskStatus
+from ..leads import PENDING, Lead, Task, TaskStatus
 from ..store.ids import task_id
 from .cadence import REFERRAL_KEY, Cadence, Step
 from .calendar import Calendar, Clock
 from .templates import lead_values, render
-
-PENDING: frozenset[str] = frozenset({"open", "snoozed"})
 
 
 def plan(lead: Lead, met_on: dt.date, cadence: Cadence, clock: Clock) -> tuple[Task, ...]:
