@@ -254,8 +254,13 @@ def test_review_page_shows_the_card_and_highlights_weak_fields(
     assert row and "low" in row.group(1) and row.group(2) == "1.brandt@nordlicht-solar.de"
     email_input = re.search(r'<input[^>]*value="1\.brandt@nordlicht-solar\.de"[^>]*>', page)
     assert email_input and 'data-key="e"' in email_input.group(0)  # e goes to the weakest field
-    name_row = re.search(r'<div class="field-row ([a-z ]*)" data-field="name">', page)
-    assert name_row and "low" not in name_row.group(1)
+    with crm.open_store(db) as store:
+        detail = crm_review.lead_detail(store, lukas.id, cadence=crm.load_cadence(None))
+    sure = next(f for f in detail.fields if f.field == "phone" and not f.uncertain)
+    sure_row = re.search(r'<div class="field-row ([a-z ]*)" data-field="phone">\s*<label[^>]*>'
+                         rf'[^<]*(?:<small>[^<]*</small>)?</label>\s*<input[^>]*value="'
+                         rf'{re.escape(sure.value)}"', page)
+    assert sure_row and "low" not in sure_row.group(1)  # a sure reading is not highlighted
 
 
 def test_card_image_comes_from_the_store_by_lead_id(client: FlaskClient, db: Path) -> None:
