@@ -398,3 +398,20 @@ def test_mailto_of_an_edited_draft_is_built_by_the_library(client: FlaskClient, 
     assert resp.json == {"mailto": crm_review.mailto_url(
         "harriet.vance@ashgroveanalytics.co.uk", "Hi & bye", "line 1\nline 2")}
     assert "%0D%0A" in resp.json["mailto"]
+
+
+def test_today_says_when_drafts_have_no_sender(client: FlaskClient, db: Path) -> None:
+    # the test profile folder is empty: no name to sign with
+    assert "signed with no name yet" in client.get("/today", headers=HOST).get_data(as_text=True)
+
+
+def test_calls_get_a_tel_link(db: Path) -> None:
+    day = TODAY + dt.timedelta(days=7)  # the calls to invite for coffee are due by then
+    app = create_app(config(db, day))
+    with app.test_client() as c:
+        page = c.get("/today", headers=HOST).get_data(as_text=True)
+    with crm.open_store(db) as store:
+        grace = next(x for x in crm.list_leads(store) if x.name == "Grace Adeyemi")
+        call = next(t for t in store.tasks(grace.id) if t.channel == "call")
+    block = page.split(f'id="task-{call.id}"')[1].split("</article>")[0]
+    assert f'href="tel:{grace.phone()}"' in block

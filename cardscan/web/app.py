@@ -31,6 +31,7 @@ from .. import crm, crm_review
 from ..errors import CardscanError, InvalidValueError, StoreError
 from ..followup.cadence import Cadence
 from ..followup.calendar import Clock
+from ..profile import load_profile
 from ..store import Store
 from . import security, views
 
@@ -156,7 +157,10 @@ def _routes(app: Flask, cfg: WebConfig) -> None:
     @app.get("/today")
     def today_page() -> str:
         groups = views.today_groups(store(), cfg.cadence, cfg.clock)
-        return render_template("today.html", groups=groups, snooze_choices=SNOOZE_CHOICES)
+        unsigned = load_profile().is_empty() and not cfg.cadence.me.get("my_name")
+        return render_template(
+            "today.html", groups=groups, snooze_choices=SNOOZE_CHOICES, unsigned=unsigned
+        )
 
     @app.get("/task/<task_id>/mailto")
     def task_mailto(task_id: str) -> Any:
