@@ -254,8 +254,13 @@ def test_review_page_shows_the_card_and_highlights_weak_fields(
     assert row and "low" in row.group(1) and row.group(2) == "1.brandt@nordlicht-solar.de"
     email_input = re.search(r'<input[^>]*value="1\.brandt@nordlicht-solar\.de"[^>]*>', page)
     assert email_input and 'data-key="e"' in email_input.group(0)  # e goes to the weakest field
-    name_row = re.search(r'<div class="field-row ([a-z ]*)" data-field="name">', page)
-    assert name_row and "low" not in name_row.group(1)
+    with crm.open_store(db) as store:
+        detail = crm_review.lead_detail(store, lukas.id, cadence=crm.load_cadence(None))
+    sure = next(f for f in detail.fields if f.field == "phone" and not f.uncertain)
+    sure_row = re.search(r'<div class="field-row ([a-z ]*)" data-field="phone">\s*<label[^>]*>'
+                         rf'[^<]*(?:<small>[^<]*</small>)?</label>\s*<input[^>]*value="'
+                         rf'{re.escape(sure.value)}"', page)
+    assert sure_row and "low" not in sure_row.group(1)  # a sure reading is not highlighted
 
 
 def test_card_image_comes_from_the_store_by_lead_id(client: FlaskClient, db: Path) -> None:
@@ -393,3 +398,20 @@ def test_mailto_of_an_edited_draft_is_built_by_the_library(client: FlaskClient, 
     assert resp.json == {"mailto": crm_review.mailto_url(
         "harriet.vance@ashgroveanalytics.co.uk", "Hi & bye", "line 1\nline 2")}
     assert "%0D%0A" in resp.json["mailto"]
+
+
+def test_today_says_when_drafts_have_no_sender(client: FlaskClient, db: Path) -> None:
+    # the test profile folder is empty: no name to sign with
+    assert "signed with no name yet" in client.get("/today", headers=HOST).get_data(as_text=True)
+
+
+def test_calls_get_a_tel_link(db: Path) -> None:
+    day = TODAY + dt.timedelta(days=7)  # the calls to invite for coffee are due by then
+    app = create_app(config(db, day))
+    with app.test_client() as c:
+        page = c.get("/today", headers=HOST).get_data(as_text=True)
+    with crm.open_store(db) as store:
+        grace = next(x for x in crm.list_leads(store) if x.name == "Grace Adeyemi")
+        call = next(t for t in store.tasks(grace.id) if t.channel == "call")
+    block = page.split(f'id="task-{call.id}"')[1].split("</article>")[0]
+    assert f'href="tel:{grace.phone()}"' in block

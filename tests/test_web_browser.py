@@ -136,7 +136,7 @@ def test_review_fix_a_misread_email_and_approve(page: tuple[Any, Dialogs], db: P
     pg.wait_for_selector(".flash")
     assert "Saved: emails." in pg.locator(".flash").inner_text()
     pg.keyboard.press("a")
-    pg.wait_for_function(f"!location.pathname.endsWith('{lukas.id}')")
+    pg.wait_for_url(lambda u: not u.endswith(f"/review/{lukas.id}"))
     with crm.open_store(db) as store:
         fixed = crm.get_lead(store, lukas.id)
         history = store.history(lukas.id)
@@ -147,7 +147,7 @@ def test_review_fix_a_misread_email_and_approve(page: tuple[Any, Dialogs], db: P
 
 
 def test_review_keys_move_through_the_queue(page: tuple[Any, Dialogs], db: Path) -> None:
-    pg, _ = page
+    pg, dialogs = page
     with crm.open_store(db) as store:
         ids = [i.lead.id for i in crm_review.review_queue(store)]
     pg.goto(f"/review/{ids[0]}")
@@ -157,6 +157,20 @@ def test_review_keys_move_through_the_queue(page: tuple[Any, Dialogs], db: Path)
     pg.wait_for_url(re.compile(f"/review/{ids[2]}$"))
     pg.keyboard.press("k")
     pg.wait_for_url(re.compile(f"/review/{ids[1]}$"))
+    # Shift+Enter in a field: save and approve, and the next card comes up
+    pg.keyboard.press("e")
+    field = pg.locator("input[data-key=e]")
+    name = field.get_attribute("name")
+    pg.keyboard.type("Fixed by hand")
+    pg.keyboard.press("Shift+Enter")
+    pg.wait_for_url(re.compile(f"/review/{ids[2]}$"))
+    assert "Approved" in pg.locator(".flash").inner_text()
+    with crm.open_store(db) as store:
+        lead = crm.get_lead(store, ids[1])
+        assert lead.review_status == "approved"
+        assert ids[1] not in [i.lead.id for i in crm_review.review_queue(store)]
+    assert name and "Fixed by hand" in str(getattr(lead, name, None) or lead.contact_dict())
+    assert dialogs == []
 
 
 def test_review_merge_two_duplicates(page: tuple[Any, Dialogs], db: Path) -> None:

@@ -31,6 +31,7 @@ from .. import crm, crm_review
 from ..errors import CardscanError, InvalidValueError, StoreError
 from ..followup.cadence import Cadence
 from ..followup.calendar import Clock
+from ..profile import load_profile
 from ..store import Store
 from . import security, views
 
@@ -136,6 +137,13 @@ def _back(default: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else default
 
 
+def _to_next(next_id: str | None, done_id: str) -> Any:
+    """After an approval: the next card of the queue, or the queue when it is empty."""
+    if next_id and next_id != done_id:
+        return redirect(url_for("review_item", lead_id=next_id))
+    return redirect(url_for("review_page"))
+
+
 def _routes(app: Flask, cfg: WebConfig) -> None:
     def post(rule: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return app.route(rule, methods=["POST"])
@@ -149,7 +157,10 @@ def _routes(app: Flask, cfg: WebConfig) -> None:
     @app.get("/today")
     def today_page() -> str:
         groups = views.today_groups(store(), cfg.cadence, cfg.clock)
-        return render_template("today.html", groups=groups, snooze_choices=SNOOZE_CHOICES)
+        unsigned = load_profile().is_empty() and not cfg.cadence.me.get("my_name")
+        return render_template(
+            "today.html", groups=groups, snooze_choices=SNOOZE_CHOICES, unsigned=unsigned
+        )
 
     @app.get("/task/<task_id>/mailto")
     def task_mailto(task_id: str) -> Any:
@@ -261,8 +272,10 @@ def _routes(app: Flask, cfg: WebConfig) -> None:
 
     @post("/lead/<lead_id>/edit")
     def lead_edit(lead_id: str) -> Any:
+        """Save the form; with then=approve (Shift+Enter) approve it too and go on."""
         lead = crm.get_lead(store(), lead_id)
         form = request.form.to_dict(flat=False)
+        nxt = views.next_in_queue(store(), lead.id)
         try:
             result = crm_review.edit_lead(
                 store(), lead.id, cadence=cfg.cadence, clock=cfg.clock,
@@ -272,8 +285,13 @@ def _routes(app: Flask, cfg: WebConfig) -> None:
             page = views.review_page(store(), lead.id, cfg.cadence, submitted=form)
             return render_template("review.html", p=page, error=str(exc)), 422
         changed = ", ".join(f.replace("_", " ") for f in result.changed)
-        flash(f"Saved: {changed}." if changed else "Nothing changed.", "ok")
-        return redirect(url_for("review_item", lead_id=lead.id))
+        saved = f"Saved: {changed}." if changed else "Nothing changed."
+        if request.form.get("then") != "approve":
+            flash(saved, "ok")
+            return redirect(url_for("review_item", lead_id=lead.id))
+        crm_review.approve(store(), lead.id, clock=cfg.clock)
+        flash(f"{saved} Approved {lead.name or lead.id[:8]}.", "ok")
+        return _to_next(nxt, lead.id)
 
     @post("/lead/<lead_id>/approve")
     def lead_approve(lead_id: str) -> Any:
@@ -281,9 +299,7 @@ def _routes(app: Flask, cfg: WebConfig) -> None:
         nxt = views.next_in_queue(store(), lead.id)
         crm_review.approve(store(), lead.id, clock=cfg.clock)
         flash(f"Approved {lead.name or lead.id[:8]}.", "ok")
-        if nxt and nxt != lead.id:
-            return redirect(url_for("review_item", lead_id=nxt))
-        return redirect(url_for("review_page"))
+        return _to_next(nxt, lead.id)
 
     @post("/merge")
     def merge() -> Any:

@@ -18,15 +18,16 @@ from ..followup.calendar import Clock
 from ..leads import Lead, Task
 from ..store import Store
 
-# Form layout of the editable fields: (form name, label, multi-line).
-TEXT_FIELDS: tuple[tuple[str, str, bool], ...] = (
-    ("name", "Name", False),
-    ("given_name", "Given name", False),
-    ("family_name", "Family name", False),
-    ("title", "Title", False),
-    ("company", "Company", False),
-    ("department", "Department", False),
-    ("address", "Address", True),
+# Form layout of the editable fields: (form name, label).  The address is one
+# line, as the store keeps it ("27 Chandler Row, London EC1V 9QX"), so Enter saves.
+TEXT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "Name"),
+    ("given_name", "Given name"),
+    ("family_name", "Family name"),
+    ("title", "Title"),
+    ("company", "Company"),
+    ("department", "Department"),
+    ("address", "Address"),
 )
 LIST_FIELDS: tuple[tuple[str, str], ...] = (
     ("email", "Email"),
@@ -51,7 +52,6 @@ class FormField:
     confidence: float | None  # None: typed by a person, or not recorded
     origin: str | None
     uncertain: bool
-    multiline: bool = False
     note: str = ""  # e.g. "primary", "mobile"
     changed: bool = False  # a refused edit: the value typed differs from the stored one
 
@@ -145,14 +145,14 @@ def form_fields(
     for f in detail.fields:
         views.setdefault(f.field, []).append(f)
     out: list[FormField] = []
-    for name, label, multiline in TEXT_FIELDS:
+    for name, label in TEXT_FIELDS:
         fv = views.get(name, [None])[0]
         stored = getattr(detail.lead, name) or ""
         value = submitted[name][0] if submitted and submitted.get(name) else stored
         if submitted is not None and name in submitted and not submitted[name][0]:
             value = ""
         typed = submitted is not None and " ".join(value.split()) != " ".join(stored.split())
-        out.append(_form_field(name, label, value, fv, multiline, typed))
+        out.append(_form_field(name, label, value, fv, typed))
     for name, label in LIST_FIELDS:
         stored_views = views.get(name, [])
         if submitted is not None:
@@ -164,12 +164,12 @@ def form_fields(
         stored_values = {fv.value for fv in stored_views}
         for value, fv in [*pairs, ("", None)]:
             typed = submitted is not None and bool(value) and value not in stored_values
-            out.append(_form_field(name, label, value, fv, False, typed))
+            out.append(_form_field(name, label, value, fv, typed))
     return tuple(out)
 
 
 def _form_field(
-    name: str, label: str, value: str, fv: FieldView | None, multiline: bool, changed: bool
+    name: str, label: str, value: str, fv: FieldView | None, changed: bool
 ) -> FormField:
     if fv is not None and fv.value != value:
         fv = None  # a value typed over the reading: the reading's confidence is gone
@@ -185,7 +185,6 @@ def _form_field(
         confidence=fv.confidence if fv else None,
         origin=fv.origin if fv else None,
         uncertain=bool(fv and fv.uncertain),
-        multiline=multiline,
         note=note,
         changed=changed,
     )
@@ -237,7 +236,7 @@ def edit_arguments(lead: Lead, form: Mapping[str, Sequence[str]]) -> dict[str, o
     form did not touch are not re-validated (a number printed without its
     area code stays as it was read)."""
     args: dict[str, object] = {}
-    for name, _label, _multi in TEXT_FIELDS:
+    for name, _label in TEXT_FIELDS:
         if name in form:
             value = (form[name] or [""])[0]
             if " ".join(value.split()) != " ".join((getattr(lead, name) or "").split()):

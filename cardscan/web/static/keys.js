@@ -5,6 +5,8 @@
 //   j / ArrowRight  next          k / ArrowLeft  previous
 //   a  approve      e  edit       m  merge       d  done      ?  help
 //   Escape leaves a field (then the keys work again).
+//   Shift+Enter in a form's field clicks its [data-shift-enter] button
+//   (Review: save and approve).
 (function () {
   "use strict";
 
@@ -28,6 +30,15 @@
   }
 
   document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && ev.shiftKey && ev.target.form) {
+      var id = ev.target.form.id;
+      var button = id && document.querySelector('button[form="' + id + '"][data-shift-enter]');
+      if (button) {
+        ev.preventDefault();
+        button.click();
+        return;
+      }
+    }
     if (ev.key === "Escape" && typing(document.activeElement)) {
       document.activeElement.blur();
       return;
