@@ -98,8 +98,25 @@ _V1 = (
 # match two leads (two shops may print the same local number in different cities).
 _V2 = ("ALTER TABLE lead_phones ADD COLUMN local_only INTEGER NOT NULL DEFAULT 0",)
 
+# v3: what a scan read from a photo, keyed by the photo's bytes, the options that
+# change a reading and the cardscan version, so a rerun (after a crash, Ctrl-C or a
+# finished batch) reuses it instead of reading the photo again (`cardscan.scanjob`).
+_V3_SCAN_RESULTS = (
+    """CREATE TABLE scan_results (
+        image_sha256 TEXT NOT NULL,
+        read_key TEXT NOT NULL,
+        records TEXT NOT NULL,
+        read_at TEXT NOT NULL,
+        PRIMARY KEY (image_sha256, read_key)
+    )""",
+)
+
 # (version, statements); versions are consecutive from 1.
-MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((1, _V1), (2, _V2))
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (1, _V1),
+    (2, _V2),
+    (3, _V3_SCAN_RESULTS),
+)
 LATEST = MIGRATIONS[-1][0]
 
 
