@@ -108,7 +108,7 @@ def _identity(path: Path) -> tuple[int, int] | None:
 def _check_one(out: Output) -> None:
     p = out.path
     name = display_path(str(p))
-    if os.path.islink(p) and not os.path.exists(p):
+    if os.path.islink(p) and not Path(os.path.realpath(p)).parent.is_dir():
         raise OutputRefused(f"{name}: a link to nothing; refusing to write {out.flag} through it")
     folder = Path(os.path.realpath(p)).parent if os.path.islink(p) else p.absolute().parent
     if not folder.is_dir():
