@@ -37,6 +37,16 @@ def _workers(value: str) -> int:
     return n
 
 
+def _seconds(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        n = -1.0
+    if not n >= 0:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}")
+    return n
+
+
 def _engine(value: str) -> str:
     if value in ("auto", "rapidocr", "tesseract") or value.startswith("replay:"):
         return value
@@ -100,7 +110,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from .scanjob import ScanOutputs, run_scan
 
     options = ScanOptions(region=args.region, engine=args.engine, workers=args.workers,
-                          debug_dir=args.debug_dir)
+                          debug_dir=args.debug_dir, time_limit=args.time_limit)
     csv_path = args.csv or (None if args.jsonl else Path("leads.csv"))
     outputs = ScanOutputs(csv_path, args.jsonl, None if args.no_db else args.db)
     cadence = None if args.no_db else cadence_from_args(args)
@@ -211,6 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: the photo's EXIF date, else today)")
     s.add_argument("--no-db", action="store_true", help="do not store leads or plan tasks")
     s.add_argument("--debug-dir", help="write the flattened card crops here")
+    s.add_argument("--time-limit", type=_seconds, default=ScanOptions.time_limit,
+                   metavar="SECONDS", help="give up on one file after this long "
+                   f"(default: {ScanOptions.time_limit:g}; 0 = no limit)")
     s.add_argument("--reread", action="store_true",
                    help="read photos already in the database again (new --region, new release)")
     s.set_defaults(func=cmd_scan)

@@ -156,6 +156,8 @@ def read_key(options: ScanOptions) -> str:
 
 
 def _cached(store: Store | None, sha: str | None, key: str, source: str) -> list[CardRecord] | None:
+    """The records stored for these bytes read this way, named after `source`
+    (same bytes, maybe another name; a page keeps its ``#p2``)."""
     if store is None or sha is None:
         return None
     from .store.records import record_from_json
@@ -164,19 +166,28 @@ def _cached(store: Store | None, sha: str | None, key: str, source: str) -> list
     if text is None:
         return None
     try:
-        recs = [record_from_json(d) for d in json.loads(text)]
+        stored = json.loads(text)
+        was = stored["source"]
+        recs = [record_from_json(d) for d in stored["records"]]
     except (ValueError, KeyError, TypeError):
         log.debug("stored reading of %s unusable; reading again", source, exc_info=True)
         return None
-    return [replace(r, source=source) for r in recs]  # same bytes, maybe another name
+    return [replace(r, source=source + r.source[len(was):] if r.source.startswith(was)
+                    else source) for r in recs]
 
 
-def _cacheable(records: list[CardRecord]) -> str | None:
-    """The photo's SHA-256 when its records are a reading worth keeping."""
-    shas = {r.image_sha256 for r in records}
-    if len(shas) != 1 or any(r.status == "error" for r in records):
+def _kept(source: str, records: list[CardRecord]) -> str | None:
+    """The JSON text to store for one file's reading, or None: a failed reading
+    (it may pass next time) or one that is not JSON is read again on a rerun."""
+    if not records or any(r.status == "error" for r in records):
         return None
-    return shas.pop()
+    from .store.records import record_to_json
+
+    try:
+        return json.dumps({"source": source, "records": [record_to_json(r) for r in records]})
+    except (TypeError, ValueError):
+        log.warning("%s: reading not kept for reruns (not JSON)", source, exc_info=True)
+        return None
 
 
 class _Job:
@@ -202,19 +213,17 @@ class _Job:
             return self.cadence.calendar.today(self.clock)
         return self.clock().date()
 
-    def commit(self, records: list[CardRecord], reused: bool) -> list[dict[str, Any]]:
-        """Store one photo's cards (and its reading) in one transaction; its rows."""
+    def commit(self, source: str, sha: str | None, records: list[CardRecord],
+               reused: bool) -> list[dict[str, Any]]:
+        """Store one file's cards (and its reading) in one transaction; its rows."""
         today = self.today()
         shown = [plausible_taken_at(r, today) for r in records]
         tx = self.store.transaction() if self.store else contextlib.nullcontext()
         with tx:
             rows = [self._row(rec) for rec in shown]
-            sha = _cacheable(records)
-            if self.store is not None and sha and not reused:
-                from .store.records import record_to_json
-
-                raw = json.dumps([record_to_json(r) for r in records])
-                self.store.save_scan_results(sha, self.key, raw, self.clock())
+            kept = _kept(source, records) if self.store and sha and not reused else None
+            if self.store is not None and sha and kept is not None:
+                self.store.save_scan_results(sha, self.key, kept, self.clock())
         for rec in shown:
             self.counts[rec.status] += 1
             if rec.status == "error" and rec.error:
@@ -243,20 +252,21 @@ class _Job:
 
 def _answers(
     files: list[InputFile], job: _Job, reread: bool, engine: OcrEngine | None
-) -> Generator[tuple[InputFile, list[CardRecord], bool], None, None]:
-    """(input, records, reused) in input order: stored readings first looked up,
-    the rest read by the pipeline's pool."""
+) -> Generator[tuple[InputFile, str | None, list[CardRecord], bool], None, None]:
+    """(input, its SHA-256, records, reused) in input order: stored readings
+    looked up first, the rest read by the pipeline's pool."""
     from .pipeline import run_files
 
+    shas: dict[int, str | None] = {}
     known: dict[int, list[CardRecord]] = {}
     fresh: list[InputFile] = []
     for i, f in enumerate(files):
-        if f.error is None and not reread and job.store is not None:
+        if f.error is None and job.store is not None:
             try:
-                sha: str | None = file_sha256(f.path)
+                shas[i] = file_sha256(f.path)
             except OSError:
-                sha = None  # the pipeline reports why
-            got = _cached(job.store, sha, job.key, f.source)
+                shas[i] = None  # the pipeline says why
+            got = None if reread else _cached(job.store, shas[i], job.key, f.source)
             if got is not None:
                 known[i] = got
                 continue
@@ -265,10 +275,10 @@ def _answers(
     try:
         for i, f in enumerate(files):
             if i in known:
-                yield f, known[i], True
+                yield f, shas.get(i), known[i], True
             else:
                 _, recs = next(reading)
-                yield f, recs, False
+                yield f, shas.get(i), recs, False
     finally:
         reading.close()  # stops the worker pool now
 
@@ -310,9 +320,9 @@ def run_scan(
     try:
         answers = _answers(files, job, reread, engine)
         try:
-            for f, records, reused in answers:
+            for f, sha, records, reused in answers:
                 with hold_signals():
-                    rows = job.commit(records, reused)
+                    rows = job.commit(f.source, sha, records, reused)
                     if jsonl is not None:
                         jsonl.write(rows)
                 if progress is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import shutil
 import signal
@@ -202,3 +203,17 @@ def test_sigterm_is_ctrl_c_exit_143_what_was_read_is_written(tmp_path, shared_ph
     assert sum(state["csv"].values()) < sum(reference["csv"].values())
     assert scan(photos, work, REPLAY).returncode == 0
     assert batch_state(work) == reference
+
+
+def test_stored_reading_rebuilds_equal_records(replay_engine):
+    from cardscan.pipeline import run
+    from cardscan.store.records import record_from_json, record_to_json
+
+    recs = list(run([str(SAMPLES / n) for n in PHOTOS], ScanOptions(workers=1), replay_engine))
+    assert any(r.parsed and r.parsed.phones and r.parsed.name for r in recs)
+    for r in recs:
+        back = record_from_json(json.loads(json.dumps(record_to_json(r))))
+        assert back == r and back.extra == r.extra
+    thumb = dataclasses.replace(recs[0], extra={"thumb": b"\xff\xd8\x00"})
+    assert record_from_json(json.loads(json.dumps(record_to_json(thumb)))).extra == {
+        "thumb": b"\xff\xd8\x00"}
