@@ -251,6 +251,11 @@ def read_input(item: InputFile | str, options: ScanOptions, engine: OcrEngine) -
         return [CardRecord(item.source, status="error",
                            error=f"{item.source}: time limit exceeded "
                            f"({options.time_limit:g} s per file)")]
+    except Exception as e:  # a bug on one file must not end the batch either
+        log.debug("failed on %s", item.source, exc_info=True)
+        reason = str(e).splitlines()[0] if str(e) else ""
+        return [CardRecord(item.source, status="error", error=display_path(
+            f"{item.source}: internal error ({type(e).__name__}: {reason})"))]
     return [_shown(r) for r in records]
 
 

@@ -198,3 +198,16 @@ def test_disk_full_is_one_line_exit_6_previous_csv_kept_no_temp_left(
     assert err == f"cardscan: error: {out}: cannot write (disk full)\n"
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "leads.csv"]
+
+
+def test_an_unexpected_failure_on_one_file_is_its_error_record(replay_engine, monkeypatch):
+    from cardscan import pipeline
+
+    def broken(source, options, engine):
+        raise UnicodeEncodeError("utf-8", "caf\udce9", 3, 4, "surrogates not allowed")
+
+    monkeypatch.setattr(pipeline, "process_file", broken)
+    recs = list(pipeline.run([str(CARD)], ScanOptions(workers=1), replay_engine))
+    assert [(r.status, r.error) for r in recs] == [
+        ("error", f"{CARD}: internal error (UnicodeEncodeError: 'utf-8' codec can't encode "
+                  "character '\\udce9' in position 3: surrogates not allowed)")]
