@@ -66,14 +66,18 @@ class _Progress:
 
             self._bar = tqdm(total=total, unit="photo", file=sys.stderr, leave=False)
 
+    def _say(self, line: str) -> None:
+        if self._bar is not None:
+            self._bar.write(line, file=sys.stderr)
+        else:
+            print(line, file=sys.stderr)
+
     def __call__(self, res: FileResult) -> None:
         for rec in res.records:
             if rec.status == "error":
-                line = f"cardscan: error: {rec.error}"
-                if self._bar is not None:
-                    self._bar.write(line, file=sys.stderr)
-                else:
-                    print(line, file=sys.stderr)
+                self._say(f"cardscan: error: {rec.error}")
+        for change in res.changes:  # what a re-scan changed (a new event, a date)
+            self._say(f"cardscan: {res.source}: {change}")
         if self._bar is not None:
             self._bar.update(1)
 
@@ -235,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     pa.set_defaults(func=cmd_parse)
 
     register(sub)
+    from .cli_review import register as register_review
+
+    register_review(sub, db_parent(), cadence_parent())
     return p
 
 

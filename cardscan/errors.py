@@ -51,6 +51,13 @@ class StoreError(CardscanError):
     exit_code = ExitCode.store_error
 
 
+class InvalidValueError(CardscanError):
+    """A value typed for a lead (an e-mail, a phone, a name) is not valid; the
+    message is one sentence saying which value and why."""
+
+    exit_code = ExitCode.usage
+
+
 class OutputRefused(CardscanError):
     """An output path would destroy something (an input, the database, a file of
     another kind) or cannot be a file; nothing was written."""

@@ -84,6 +84,7 @@ class FileResult:
     source: str
     records: tuple[CardRecord, ...]
     reused: bool  # taken from the store, not read again
+    changes: tuple[str, ...]  # what storing it changed on known leads ("lead X: event: A -> B")
     done: int  # files answered so far
     total: int
 
@@ -214,30 +215,36 @@ class _Job:
         return self.clock().date()
 
     def commit(self, source: str, sha: str | None, records: list[CardRecord],
-               reused: bool) -> list[dict[str, Any]]:
-        """Store one file's cards (and its reading) in one transaction; its rows."""
+               reused: bool) -> tuple[list[dict[str, Any]], list[str]]:
+        """Store one file's cards (and its reading) in one transaction: its rows
+        and what storing them changed on leads already known."""
         today = self.today()
         shown = [plausible_taken_at(r, today) for r in records]
+        rows: list[dict[str, Any]] = []
+        changes: list[str] = []
         tx = self.store.transaction() if self.store else contextlib.nullcontext()
         with tx:
-            rows = [self._row(rec) for rec in shown]
+            for rec in shown:
+                row, changed = self._row(rec)
+                rows.append(row)
+                changes.extend(changed)
             kept = _kept(source, records) if self.store and sha and not reused else None
             if self.store is not None and sha and kept is not None:
                 self.store.save_scan_results(sha, self.key, kept, self.clock())
-        for rec in shown:
-            self.counts[rec.status] += 1
-            if rec.status == "error" and rec.error:
-                self.errors.append(rec.error)
+        for row in rows:
+            self.counts[row["status"]] += 1
+            if row["status"] == "error" and row["error"]:
+                self.errors.append(row["error"])
         self.reused += reused
         self.done += 1
         self.rows.extend(rows)
-        return rows
+        return rows, changes
 
-    def _row(self, rec: CardRecord) -> dict[str, Any]:
+    def _row(self, rec: CardRecord) -> tuple[dict[str, Any], list[str]]:
         row = rec.to_dict()
         row["event"] = self.event
         if self.store is None or self.cadence is None:
-            return row
+            return row, []
         from . import crm
         from .export.leads_csv import follow_up_fields
 
@@ -247,7 +254,15 @@ class _Job:
             row.update(follow_up_fields(crm.next_action(self.store, res.lead_id, self.clock),
                                         res.lead_id))
             row["possible_duplicate_of"] = res.possible_duplicate_of
-        return row
+        reasons = res.review_reasons
+        if res.skipped and res.lead_id and rec.status == "ok":  # a rerun: the lead's state now
+            lead = self.store.get_lead(res.lead_id)
+            if lead is not None and lead.review_status == "needs_review":
+                reasons = lead.review_reasons
+        if reasons and rec.status == "ok":  # the store's view, e.g. an uncertain e-mail
+            row["status"] = "review"
+            row["review_reasons"] = list(reasons)
+        return row, [f"lead {res.lead_id}: {c}" for c in res.changes]
 
 
 def _answers(
@@ -322,11 +337,12 @@ def run_scan(
         try:
             for f, sha, records, reused in answers:
                 with hold_signals():
-                    rows = job.commit(f.source, sha, records, reused)
+                    rows, changes = job.commit(f.source, sha, records, reused)
                     if jsonl is not None:
                         jsonl.write(rows)
                 if progress is not None:
-                    progress(FileResult(f.source, tuple(records), reused, job.done, len(files)))
+                    progress(FileResult(f.source, tuple(records), reused, tuple(changes),
+                                        job.done, len(files)))
         except KeyboardInterrupt as e:
             interrupted = e  # keep what was read: the outputs below are still written
         finally:

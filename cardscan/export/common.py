@@ -11,11 +11,10 @@ import re
 from collections.abc import Mapping, Sequence
 
 from cardscan.followup.cadence import REFERRAL_KEY
-from cardscan.leads import Lead, Task
+from cardscan.leads import PENDING, Lead, Task
 from cardscan.outputs import atomic_open as atomic_open  # every export writes through it
 
 # Statuses that still need doing: these become calendar events and open CRM tasks.
-PENDING = frozenset({"open", "snoozed"})
 
 CHANNEL_VERB: Mapping[str, str] = {
     "email": "Email",
