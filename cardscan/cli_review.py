@@ -147,6 +147,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     for f in detail.fields:
         conf = f"{f.confidence:.2f}" if f.confidence is not None else "-"
         extra = " primary" if f.primary else f" {f.kind}" if f.kind else ""
+        extra += ", not valid" if f.not_valid else ""
         mark = "?" if f.uncertain else " "
         print(f"  {mark} {f.field:<12} {f.value}  ({f.origin}, {conf}{extra})")
     print(f"Card image: {'stored' if detail.has_card_image else 'none'}")

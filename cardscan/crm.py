@@ -135,7 +135,9 @@ def lead_from_record(record: CardRecord, *, lead_id: str) -> Lead:
         department=p.department.value if p.department else None,
         address=p.address.value if p.address else None,
         emails=tuple(dict.fromkeys(e.value for e in p.emails)),
-        phones=tuple(PhoneNumber(ph.number, ph.type, ph.local_only) for ph in p.phones),
+        phones=tuple(PhoneNumber(ph.number, ph.type, ph.local_only,
+                                 ph.valid or ph.local_only, ph.raw)
+                     for ph in p.phones),
         websites=tuple(dict.fromkeys(w.value for w in p.websites)),
         status="review" if record.status == "review" or reasons else "ok",
         sources=(record.source,),

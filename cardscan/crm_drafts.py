@@ -8,6 +8,7 @@ Used by `cardscan.crm` (a done note re-renders the next steps) and
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import quote
@@ -49,9 +50,13 @@ def mailto_url(to: str, subject: str, body: str) -> str:
 
 def tel_url(phone: PhoneNumber) -> str:
     """A tel: URL (RFC 3966); a number printed without its area code gets its
-    country as phone-context."""
-    if not phone.local_only:
+    country as phone-context; a number phonenumbers does not call valid is never
+    dialled as +E.164: it gets the digits printed alone (a local number, no "+")."""
+    if phone.valid and not phone.local_only:
         return f"tel:{phone.number}"
+    if not phone.local_only:
+        digits = re.sub(r"\D", "", phone.dialable)
+        return f"tel:{digits or phone.dialable.lstrip('+')}"
     import phonenumbers
 
     try:
@@ -112,7 +117,8 @@ def render_draft(
     elif channel in ("call", "meeting"):
         phone = _callable(lead)
         if phone is not None:
-            recipient, tel = phone.number, tel_url(phone)
+            shown = phone.number if phone.valid or phone.local_only else phone.dialable
+            recipient, tel = shown, tel_url(phone)
     return Draft(task, lead, channel, summary, subject, body, recipient, lead.name, mailto, tel)
 
 

@@ -74,6 +74,7 @@ class FieldView:
     uncertain: bool  # confidence below UNCERTAIN_BELOW: highlight it
     primary: bool = False  # the first e-mail: the one drafts and exports use
     kind: str | None = None  # phones: mobile | work | fax | other
+    not_valid: bool = False  # phones: phonenumbers does not call it valid (shown as printed)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ def field_views(lead: Lead) -> tuple[FieldView, ...]:
         if value:
             out.append(view(key, value))
     out += [view("email", e, primary=i == 0) for i, e in enumerate(lead.emails)]
-    out += [view("phone", p.number, kind=p.type) for p in lead.phones]
+    out += [view("phone", p.number, kind=p.type) if p.valid or p.local_only
+            else view("phone", p.number, kind=p.type, not_valid=True) for p in lead.phones]
     out += [view("website", w) for w in lead.websites]
     return tuple(out)
 
@@ -445,6 +447,9 @@ def _still_true(lead: Lead) -> tuple[str, ...]:
         if reason == "name uncertain" and typed is not None and typed.origin == "user":
             continue
         if head == "phone without area code" and not any(p.local_only for p in lead.phones):
+            continue
+        if head.startswith("phone not valid") and all(p.valid or p.local_only
+                                                      for p in lead.phones):
             continue
         out.append(reason)
     return tuple(out)

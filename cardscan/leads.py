@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Channel = Literal["email", "call", "meeting", "note"]
@@ -66,23 +67,43 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class PhoneNumber:
-    number: str  # E.164
+    number: str  # E.164 when `valid`; otherwise only the reading in the card's region
     type: str  # mobile | work | fax | other
     local_only: bool = False  # printed without its area code: country code + digits as printed
+    # False only for a number printed with its area code that phonenumbers does not
+    # call valid (`cardscan.model.Phone.valid`; a `local_only` number has its own flag
+    # and keeps True).  Such a number never leaves as a dialable E.164: `raw` goes out.
+    valid: bool = True
+    # The text printed on the card, when read from one (not part of equality).
+    raw: str | None = field(default=None, compare=False)
 
     @property
     def dialable(self) -> str:
-        """What an address book or CRM should get: the E.164 number, or for a number
+        """What an address book or CRM should get: the E.164 number; for a number
         printed without its area code the local digits alone ("22949484"), since
-        "+55 22949484" cannot be dialled from anywhere."""
-        if not self.local_only:
+        "+55 22949484" cannot be dialled from anywhere; for a number phonenumbers
+        does not call valid the text printed ("+1 555 0100"), else (a number stored
+        before v5 recorded that text) its digits without the "+"."""
+        if self.valid and not self.local_only:
             return self.number
+        if not self.local_only and self.raw and self.raw.strip():
+            return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", self.raw).split())
         import phonenumbers
 
         try:
             return str(phonenumbers.parse(self.number, None).national_number)
         except phonenumbers.NumberParseException:
-            return self.number
+            return self.number.lstrip("+") if not self.local_only else self.number
+
+
+def phone_is_valid(number: str) -> bool:
+    """phonenumbers' verdict on a stored number (E.164 text); False when it does not parse."""
+    import phonenumbers
+
+    try:
+        return bool(phonenumbers.is_valid_number(phonenumbers.parse(number, None)))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 @dataclass(frozen=True)
@@ -135,7 +156,8 @@ class Lead:
             "address": self.address,
             "emails": list(self.emails),
             "phones": [
-                {"number": p.number, "type": p.type, "local_only": p.local_only}
+                {"number": p.number, "type": p.type, "local_only": p.local_only,
+                 "valid": p.valid, "raw": p.raw}
                 for p in self.phones
             ],
             "websites": list(self.websites),

@@ -111,7 +111,8 @@ def contact_lines(lead: Lead, referrer: Lead | None = None) -> list[str]:
     lines += [f"Email: {clean_text(e)}" for e in lead.emails]
     lines += [
         f"{PHONE_LABEL.get(p.type, 'Phone')}: {p.dialable}"
-        + (" (no area code on the card)" if p.local_only else "")
+        + (" (no area code on the card)" if p.local_only
+           else "" if p.valid else " (not a valid number: as printed on the card)")
         for p in lead.phones
     ]
     lines += [f"Web: {clean_text(w)}" for w in lead.websites]

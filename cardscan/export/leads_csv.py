@@ -16,7 +16,9 @@ Flattening rules:
   ``email_2``, joined with `` ; `` so none is lost.
 * phones go to ``phone_mobile`` / ``phone_work`` / ``phone_fax`` /
   ``phone_other`` by type, in E.164; several of one type are joined with
-  `` ; ``.  Websites and QR payloads are joined the same way.
+  `` ; ``.  A number phonenumbers does not call valid is written as the text
+  printed on the card (never as +E.164); ``review_reason`` says it is not
+  valid.  Websites and QR payloads are joined the same way.
 * ``confidence`` is one number for the whole lead: the name's confidence or
   the best contact channel's (email or phone), whichever is lower, rounded to
   two decimals.  A lead is only as usable as the weaker of "who" and "how to
@@ -33,7 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cardscan.leads import Lead, Task
+from cardscan.leads import Lead, PhoneNumber, Task
 
 from .safecsv import write_csv
 
@@ -126,9 +128,17 @@ def lead_confidence(confidence: Any) -> float | None:
 
 
 def _phone(entry: Any) -> tuple[str, str]:
-    """(type, number) from a `Phone.to_dict()` mapping or a `PhoneNumber`."""
+    """(type, number) from a `Phone.to_dict()` mapping or a `PhoneNumber`; a number
+    phonenumbers does not call valid is the text printed, never a +E.164."""
+    if isinstance(entry, PhoneNumber):
+        return entry.type, entry.number if entry.local_only else entry.dialable
     if isinstance(entry, Mapping):
-        return str(entry.get("type") or "other"), str(entry.get("number") or "")
+        kind = str(entry.get("type") or "other")
+        if entry.get("valid") is False and not entry.get("local_only"):
+            as_phone = PhoneNumber(str(entry.get("number") or ""), kind, valid=False,
+                                   raw=entry.get("raw") or None)
+            return kind, as_phone.dialable
+        return kind, str(entry.get("number") or "")
     return str(getattr(entry, "type", "other")), str(getattr(entry, "number", entry))
 
 

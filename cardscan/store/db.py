@@ -355,9 +355,9 @@ class Store:
             if p.number not in seen:
                 seen.add(p.number)
                 self._x(
-                    "INSERT INTO lead_phones (lead_id, number, type, position, local_only)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (lead.id, p.number, p.type, i, int(p.local_only)),
+                    "INSERT INTO lead_phones (lead_id, number, type, position, local_only,"
+                    " valid, raw) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (lead.id, p.number, p.type, i, int(p.local_only), int(p.valid), p.raw),
                 )
         for i, url in enumerate(dict.fromkeys(lead.websites)):
             self._x("INSERT INTO lead_websites VALUES (?, ?, ?)", (lead.id, url, i))
@@ -386,7 +386,8 @@ class Store:
 
     def leads_by_phone(self, numbers: Iterable[str]) -> list[Lead]:
         return self._leads_where("SELECT DISTINCT lead_id FROM lead_phones WHERE number IN "
-                                 "({marks}) AND type != 'fax' AND local_only = 0", set(numbers))
+                                 "({marks}) AND type != 'fax' AND local_only = 0 AND valid = 1",
+                                 set(numbers))
 
     def _leads_where(self, sql: str, keys: set[str]) -> list[Lead]:
         """The leads whose ids `sql` (with an IN ({marks}) over `keys`) selects."""
@@ -422,7 +423,9 @@ class Store:
             return []
         ids = [r["id"] for r in rows]
         emails = self._children("SELECT lead_id, email FROM lead_emails", ids)
-        phones = self._children("SELECT lead_id, number, type, local_only FROM lead_phones", ids)
+        phones = self._children(
+            "SELECT lead_id, number, type, local_only, valid, raw FROM lead_phones", ids
+        )
         sites = self._children("SELECT lead_id, url FROM lead_websites", ids)
         srcs = self._children("SELECT lead_id, path FROM sources", ids, order="imported_at, key")
         infos = self._children(
@@ -440,7 +443,8 @@ class Store:
                 department=r["department"],
                 address=r["address"],
                 emails=tuple(x["email"] for x in emails.get(r["id"], ())),
-                phones=tuple(PhoneNumber(x["number"], x["type"], bool(x["local_only"]))
+                phones=tuple(PhoneNumber(x["number"], x["type"], bool(x["local_only"]),
+                                         bool(x["valid"]), x["raw"])
                              for x in phones.get(r["id"], ())),
                 websites=tuple(x["url"] for x in sites.get(r["id"], ())),
                 event=r["event_name"],

@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from ..leads import Lead, PhoneNumber, ReviewStatus
+from ..leads import Lead, ReviewStatus
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +154,9 @@ def decide(
 
 
 def callable_numbers(lead: Lead) -> list[str]:
-    """Numbers that identify a person: not fax, not a local number without its area code."""
-    return [p.number for p in lead.phones if p.type != "fax" and not p.local_only]
+    """Numbers that identify a person: not fax, not a local number without its area
+    code, not a number phonenumbers does not call valid (a misreading may be anyone's)."""
+    return [p.number for p in lead.phones if p.type != "fax" and not p.local_only and p.valid]
 
 
 def merge_leads(existing: Lead, incoming: Lead) -> Lead:
@@ -174,7 +175,7 @@ def merge_leads(existing: Lead, incoming: Lead) -> Lead:
             phones.append(p)
         elif phones[index[p.number]].type == "other" and p.type != "other":
             # a label read this time
-            phones[index[p.number]] = PhoneNumber(p.number, p.type, p.local_only)
+            phones[index[p.number]] = p
     websites = list(existing.websites)
     websites += [w for w in incoming.websites if w not in websites]
     sources = list(existing.sources)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from ..leads import phone_is_valid
+
 _V1 = (
     """CREATE TABLE events (
         id INTEGER PRIMARY KEY,
@@ -158,12 +160,24 @@ _V4_SCAN_RESULTS = (
     )""",
 )
 
+# v5 (phonestore): whether phonenumbers calls a lead's number valid, and the text
+# printed, so an invalid number never leaves as a dialable E.164 (issue 7).  Rows
+# stored before are re-checked in the same transaction through the SQL function
+# `cardscan_phone_valid` that `migrate` registers (phonenumbers, in Python); a
+# number without its area code keeps 1 (its `local_only` flag already says it).
+_V5_PHONE_VALID = (
+    "ALTER TABLE lead_phones ADD COLUMN valid INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE lead_phones ADD COLUMN raw TEXT",
+    "UPDATE lead_phones SET valid = cardscan_phone_valid(number) WHERE local_only = 0",
+)
+
 # (version, statements); versions are consecutive from 1.
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (1, _V1),
     (2, _V2),
     (3, _V3_REVIEW),
     (4, _V4_SCAN_RESULTS),
+    (5, _V5_PHONE_VALID),
 )
 LATEST = MIGRATIONS[-1][0]
 
@@ -180,6 +194,7 @@ def migrate(
     The caller checks that the database is not newer than this code.
     """
     version = current_version(conn)
+    conn.create_function("cardscan_phone_valid", 1, _phone_valid, deterministic=True)
     for target, statements in migrations:
         if target <= version:
             continue
@@ -199,3 +214,8 @@ def migrate(
             raise
         version = target
     return version
+
+
+def _phone_valid(number: object) -> int:
+    """SQL function for v5: 1 when phonenumbers calls the stored number valid."""
+    return int(isinstance(number, str) and phone_is_valid(number))
