@@ -149,7 +149,8 @@ def test_leads_table_csv_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert row["met_on"] == "2024-03-01" and row["event"] == "Chamber breakfast"
     code, out = run(capsys, "leads", "--format", "json")
     (lead,) = json.loads(out)
-    assert lead["phones"] == [{"number": "+442071234567", "type": "work", "local_only": False}]
+    assert lead["phones"] == [{"number": "+442071234567", "type": "work", "local_only": False,
+                               "valid": True, "raw": None}]
     assert lead["title"] == "=cmd|' /C calc'!A0"  # JSON is data, not a spreadsheet
     assert lead["next_action"] == {
         "id": task_id(ANN, "intro-email"),
