@@ -14,7 +14,7 @@ import multiprocessing as mp
 import re
 from collections.abc import Generator, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,9 +23,14 @@ from .model import CardRecord, Field, ParsedCard, Phone
 from .ocr import OcrEngine, get_engine
 from .options import ScanOptions
 
+if TYPE_CHECKING:
+    from .load import LoadedImage
+
 log = logging.getLogger(__name__)
 
 MIN_LINES_FOR_CARD = 2  # a photo whose OCR finds fewer text lines holds no card
+CARD_JPEG_WIDTH = 800  # px: the card image kept for review
+CARD_JPEG_MAX_BYTES = 60_000
 
 
 def _site_key(url: str) -> str:
@@ -119,15 +124,31 @@ def _is_card(p: ParsedCard, lines: int, outlined: bool) -> bool:
 
 
 def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
-    """Every card found in one input file, or one no_card / error record."""
+    """Every card found in one input file, or one no_card / error record per
+    picture in it (a PDF page or TIFF frame is a picture of its own)."""
+    from .load import load_pages
+
+    out: list[CardRecord] = []
+    pages = load_pages(source, max_pixels=options.max_pixels, work_side=options.work_side)
+    while True:
+        try:
+            img: LoadedImage | None = next(pages, None)
+        except InputFileError as e:
+            out.append(CardRecord(source, status="error", error=str(e)))
+            break
+        if img is None:
+            break
+        out.extend(process_image(img, options, engine))
+    return out
+
+
+def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
+    """Every card found in one decoded picture, or one no_card / error record."""
     from .detect import find_cards, warp
     from .extract import review_reasons
-    from .load import load_image
 
-    try:
-        img = load_image(source, max_pixels=options.max_pixels, work_side=options.work_side)
-    except InputFileError as e:
-        return [CardRecord(source, status="error", error=str(e))]
+    source = img.source
+    crops: list[np.ndarray] = []
     try:
         regions = find_cards(img.rgb, options.max_cards)
         crops = [warp(img.rgb, r.quad) for r in regions]
@@ -146,19 +167,42 @@ def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[C
     if options.debug_dir:
         _save_debug(options.debug_dir, img.sha256, source, crops or [img.rgb])
     out: list[CardRecord] = []
-    for i, (parsed, text, qr, nlines) in enumerate(
-        r for r in results if _is_card(r[0], r[3], outlined)
+    images = crops if outlined else [img.rgb]
+    for i, ((parsed, text, qr, nlines), rgb) in enumerate(
+        (r, im) for r, im in zip(results, images, strict=True) if _is_card(r[0], r[3], outlined)
     ):
         review = review_reasons(parsed)
         out.append(CardRecord(
             source, i, "review" if review else "ok", None, parsed, text, img.sha256,
             img.taken_at, engine.name, qr, {"lines": nlines, "outlined": outlined}, review,
+            card_jpeg(rgb) if options.card_images else None,
         ))
     if not out:
         return [CardRecord(source, status="no_card", image_sha256=img.sha256,
                            taken_at=img.taken_at, engine=engine.name,
                            text=results[0][1] if results else "")]
     return out
+
+
+def card_jpeg(rgb: np.ndarray) -> bytes | None:
+    """The flattened card as a JPEG at most CARD_JPEG_WIDTH wide and about
+    CARD_JPEG_MAX_BYTES (quality lowered until it fits); None if it cannot be encoded."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    if w > CARD_JPEG_WIDTH:
+        rgb = cv2.resize(rgb, (CARD_JPEG_WIDTH, max(1, round(h * CARD_JPEG_WIDTH / w))),
+                         interpolation=cv2.INTER_AREA)
+    bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR) if rgb.ndim == 3 else rgb
+    data = b""
+    for quality in (80, 65, 50, 35):
+        ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        if not ok:
+            return None
+        data = buf.tobytes()
+        if len(data) <= CARD_JPEG_MAX_BYTES:
+            break
+    return data
 
 
 def _save_debug(folder: str, sha: str, source: str, crops: list[np.ndarray]) -> None:
