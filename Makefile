@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng fonts-dejavu-core fonts-urw-base35 fonts-liberation2 chromium
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng fonts-dejavu-core fonts-urw-base35 fonts-liberation2 chromium fonts-ipaexfont-gothic
 
 .PHONY: demo test check lint bench system deps clean
 

@@ -66,7 +66,10 @@ FONTS: dict[str, tuple[str, str]] = {
     "p052-italic": ("P052-Italic.otf", "fonts-urw-base35"),
     "bookman": ("URWBookman-Light.otf", "fonts-urw-base35"),
     "bookman-demi": ("URWBookman-Demi.otf", "fonts-urw-base35"),
+    "ipaex-gothic": ("ipaexg.ttf", "fonts-ipaexfont-gothic"),
 }
+# Fonts another generator (samples/stress.py) adds with register_fonts; not needed here.
+_EXTRA_FONTS: dict[str, tuple[str, str]] = {}
 
 RGB = tuple[int, int, int]
 
@@ -84,13 +87,18 @@ def _font_index() -> dict[str, Path]:
     for root in FONT_DIRS:
         if root.is_dir():
             for p in sorted(root.rglob("*")):
-                if p.suffix.lower() in (".ttf", ".otf"):
+                if p.suffix.lower() in (".ttf", ".otf", ".ttc"):
                     index.setdefault(p.name, p)
     return index
 
 
+def register_fonts(fonts: dict[str, tuple[str, str]]) -> None:
+    """Make more fonts (key -> (file name, Debian package)) drawable by Canvas."""
+    _EXTRA_FONTS.update(fonts)
+
+
 def font_path(key: str) -> Path:
-    name, pkg = FONTS[key]
+    name, pkg = FONTS[key] if key in FONTS else _EXTRA_FONTS[key]
     path = _font_index().get(name)
     if path is None:
         raise FontMissingError(f"font {name} not found: apt-get install {pkg}")
@@ -115,11 +123,12 @@ class PhoneSpec:
     label: str | None  # as printed before the number, None when unlabelled
     number: str  # as printed
     type: str | None  # gold type: mobile | work | fax | other | None (no label)
+    local_only: bool = False  # printed without its area code: gold e164 is null
 
 
 @dataclass(frozen=True)
 class Style:
-    layout: str  # left | centered | two_column | dark_panel | qr
+    layout: str  # left | centered | two_column | dark_panel | qr | shop
     size: str = "us"  # us: 88.9 x 50.8 mm, eu: 85 x 55 mm
     name_font: str = "dejavu-sans-bold"
     body_font: str = "dejavu-sans"
@@ -178,6 +187,17 @@ def e164(number: str, region: str) -> str:
     if not phonenumbers.is_valid_number(parsed):
         raise AssertionError(f"gold number {number!r} ({region}) is not valid for phonenumbers")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def gold_e164(phone: PhoneSpec, region: str) -> str | None:
+    """The gold E.164; None for a number printed without its area code (it must then be
+    invalid as printed, or it is not what the label says)."""
+    if phone.local_only:
+        parsed = phonenumbers.parse(phone.number, region)
+        if phonenumbers.is_valid_number(parsed):
+            raise AssertionError(f"{phone.number!r} is valid in {region}: not local-only")
+        return None
+    return e164(phone.number, region)
 
 
 def qr_payload(card: CardSpec) -> str:
@@ -321,6 +341,12 @@ def _contact_rows(c: CardSpec, fill: RGB, pt: float) -> list[TextRow]:
     return [(t, key, pt, fill) for t in (*c.phone_lines(), *c.email_lines(), *c.web_lines())]
 
 
+def _company_rows(c: CardSpec, pt: float) -> list[TextRow]:
+    """The company as printed: " / " marks where it breaks over lines."""
+    st = c.style
+    return [(t, st.company_font, pt, st.accent) for t in (c.company or "").split(" / ") if t]
+
+
 def _identity_rows(c: CardSpec, name_pt: float, fg: RGB, muted: RGB) -> list[TextRow]:
     st = c.style
     rows: list[TextRow] = [(c.name, st.name_font, name_pt, fg)]
@@ -340,7 +366,7 @@ def layout_left(cv: Canvas, c: CardSpec) -> None:
         head_x = m + cv.logo(m, m, 9, st) + 3
     addr = [(a, st.body_font, 6.6, st.muted) for a in c.printed_address()]
     contacts = _contact_rows(c, st.fg, 7.4)
-    comp_w = cv.width(c.company or "", st.company_font, 9.5)
+    comp_w = max((cv.width(r[0], r[1], r[2]) for r in _company_rows(c, 9.5)), default=0)
     addr_w = max((cv.width(a[0], a[1], a[2]) for a in addr), default=0)
     cont_w = max((cv.width(r[0], r[1], r[2]) for r in contacts), default=0)
     # Address top right if it clears the company, else bottom right beside the contacts,
@@ -354,7 +380,7 @@ def layout_left(cv: Canvas, c: CardSpec) -> None:
     else:
         contacts += addr
     if c.company:
-        cv.block([(c.company, st.company_font, 9.5, st.accent)], head_x, m, m + 9,
+        cv.block(_company_rows(c, 9.5), head_x, m, m + 9,
                  cv.w - head_x - m, valign="center")
     cv.block(_identity_rows(c, 14, st.fg, st.muted), x, m + 11, cv.h * 0.55, cv.w - x - m,
              valign="center")
@@ -372,7 +398,7 @@ def layout_centered(cv: Canvas, c: CardSpec) -> None:
         cv.logo(mid - w / 2, y, size, st)
         y += size + 1
     if c.company:
-        cv.block([(c.company, st.company_font, 9.0, st.accent)], mid, y, cv.h * 0.3,
+        cv.block(_company_rows(c, 9.0), mid, y, cv.h * 0.3,
                  cv.w - 2 * m, "m", "center")
     cv.block(_identity_rows(c, 15, st.fg, st.muted), mid, cv.h * 0.31, cv.h * 0.56,
              cv.w - 2 * m, "m", "center")
@@ -388,7 +414,7 @@ def _side_identity(cv: Canvas, c: CardSpec, split: float, m: float) -> None:
         cv.logo(m, m, 10, st)
         y = m + 11
     if c.company:
-        cv.block([(c.company, st.company_font, 8.2, st.accent)], m, y + 0.5, y + 6,
+        cv.block(_company_rows(c, 8.2), m, y + 0.5, y + 6,
                  split - m - 2, valign="top")
     cv.block(_identity_rows(c, 11.5, st.fg, st.muted), m, cv.h * 0.5, cv.h - m,
              split - m - 3, valign="bottom")
@@ -442,7 +468,7 @@ def layout_qr(cv: Canvas, c: CardSpec) -> None:
     if st.logo_shape:
         head_x = m + cv.logo(m, m, 7, st) + 2.5
     if c.company:
-        cv.block([(c.company, st.company_font, 9, st.accent)], head_x, m, m + 7,
+        cv.block(_company_rows(c, 9), head_x, m, m + 7,
                  cv.w - head_x - m, valign="center")
     cv.block(_identity_rows(c, 13, st.fg, st.muted), m, m + 10, cv.h * 0.55, text_w,
              valign="center")
@@ -451,7 +477,19 @@ def layout_qr(cv: Canvas, c: CardSpec) -> None:
     cv.block(rows, m, cv.h * 0.58, cv.h - m + 0.5, text_w, valign="bottom")
 
 
+def layout_shop(cv: Canvas, c: CardSpec) -> None:
+    """A shop's card: the shop's name is the largest text, the person a small line under it."""
+    st, m, mid = c.style, 5.0, cv.w / 2
+    cv.block(_company_rows(c, 17), mid, m, cv.h * 0.4, cv.w - 2 * m, "m", "center", 1.2)
+    cv.block(_identity_rows(c, 9.5, st.fg, st.muted), mid, cv.h * 0.42, cv.h * 0.58,
+             cv.w - 2 * m, "m", "center")
+    rows = _contact_rows(c, st.fg, 7.4)
+    rows += [(a, st.body_font, 6.6, st.muted) for a in c.printed_address()]
+    cv.block(rows, mid, cv.h * 0.6, cv.h - m + 1, cv.w - 2 * m, "m", "bottom", 1.26)
+
+
 LAYOUTS: dict[str, Callable[[Canvas, CardSpec], None]] = {
+    "shop": layout_shop,
     "left": layout_left,
     "centered": layout_centered,
     "two_column": layout_two_column,
@@ -646,6 +684,52 @@ CARDS: tuple[CardSpec, ...] = (
               company_font="liberation-sans-bold", accent=(0, 140, 170), qr="mecard"),
         note="QR code encodes a MECARD of the same person",
     ),
+    CardSpec(
+        "sandra_moreira_casadasmolas", "Sandra Moreira", "Atendimento",
+        "Casa das Molas / Peças e Acessórios", None,
+        ("Rua Voluntários da Pátria, 2870 - Santana", "São Paulo"),
+        ("vendas@casadasmolas.com.br",),
+        (P("Tel.:", "(11) 2468-1357", "work"), P(None, "2468-1358", None, local_only=True),
+         P("WhatsApp", "(11) 97531-2468", "mobile")),
+        ("www.casadasmolas.com.br",), "pt", "BR",
+        Style("shop", name_font="nimbus-sans-bold", body_font="nimbus-sans",
+              company_font="urw-gothic-demi", accent=(196, 40, 36), phone_join="  /  "),
+        note="São Paulo shop card: no country code, one number without its area code, "
+        "no CEP or state; the shop's name is the largest text",
+    ),
+    CardSpec(
+        "rakesh_patel_navrang", "Rakesh Patel", "Proprietor",
+        "Navrang Electricals", None,
+        ("14, Sardar Market, Relief Road", "Ahmedabad - 380001"),
+        ("navrangelectricals@navrang.in",),
+        (P("Mob.", "98250 12345", "mobile"), P("Ph.", "079 2656 1234", "work")),
+        (), "en", "IN",
+        Style("shop", name_font="dejavu-sans-bold", body_font="dejavu-sans",
+              company_font="dejavu-serif-bold", accent=(20, 60, 150)),
+        note="Indian shop card: 10-digit mobile and PIN code, no +91; shop name largest",
+    ),
+    CardSpec(
+        "takahashi_misaki_aobaseiki", "高橋 美咲", "課長",
+        "株式会社青葉精機", "営業部",
+        ("〒150-0043 東京都渋谷区道玄坂1-2-3", "青葉ビル5F"),
+        ("m.takahashi@aoba-seiki.co.jp",),
+        (P("TEL", "03-6812-3456", "work"), P("FAX", "03-6812-3457", "fax")),
+        ("www.aoba-seiki.co.jp",), "ja", "JP",
+        Style("left", size="eu", name_font="ipaex-gothic", body_font="ipaex-gothic",
+              company_font="ipaex-gothic", accent=(30, 80, 140), logo_shape="bar"),
+        note="Japanese card: family name first, 株式会社, 〒 postcode, department",
+    ),
+    CardSpec(
+        "jonas_weber_brueckner", "Jonas Weber", "Technischer Vertrieb",
+        "Brückner & Hesse / Feinwerktechnik GmbH", None,
+        ("Industriestraße 27", "70565 Stuttgart"),
+        ("j.weber@brueckner-hesse.de",),
+        (P("Tel.", "0711 9876543", "work"), P("Mobil", "0151 23456789", "mobile")),
+        ("www.brueckner-hesse.de",), "de", "DE",
+        Style("left", size="eu", name_font="liberation-sans-bold", body_font="liberation-sans",
+              company_font="liberation-sans-bold", accent=(60, 60, 66)),
+        note="company printed over two lines",
+    ),
 )
 CARD_BY_ID = {c.id: c for c in CARDS}
 
@@ -660,7 +744,7 @@ def card_label(c: CardSpec) -> dict[str, object]:
         "department": c.department,
         "emails": list(c.emails),
         "phones": [
-            {"type": p.type, "number": p.number, "e164": e164(p.number, c.region)}
+            {"type": p.type, "number": p.number, "e164": gold_e164(p, c.region)}
             for p in c.phones
         ],
         "websites": list(c.websites),
@@ -1001,6 +1085,23 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("16_crop_app.jpg", "crop",
            ("app-crop", "qr-mecard", "no-address", "uneven-light"),
            (Place("mei_lin_cartwright_brightwater", 0, 0, 0),), blur=0.8, noise=2.0, quality=88),
+    Sample("18_photo_shop_sao_paulo.jpg", "photo",
+           ("phone-photo", "shop-card", "local-numbers", "no-area-code", "portuguese",
+            "two-line-company", "phones-on-one-line"),
+           (Place("sandra_moreira_casadasmolas", 0.5, 0.5, 0.74, angle=4, tilt=0.07),),
+           desk="fabric", quality=80),
+    Sample("19_crop_shop_india.jpg", "crop",
+           ("app-crop", "shop-card", "local-numbers", "pin-code", "indian-mobile"),
+           (Place("rakesh_patel_navrang", 0, 0, 0),), blur=0.7, noise=2.0, quality=88),
+    Sample("20_scan_japanese.jpg", "scan",
+           ("flat-scan", "japanese", "family-name-first", "kabushiki-kaisha", "postcode-mark",
+            "department", "local-numbers"),
+           (Place("takahashi_misaki_aobaseiki", 0, 0, 0),), margin=0, blur=0.5, noise=1.5,
+           quality=90),
+    Sample("21_scan_german_split_company.jpg", "scan",
+           ("flat-scan", "german", "two-line-company", "local-numbers"),
+           (Place("jonas_weber_brueckner", 0, 0, 0),), margin=0, blur=0.5, noise=1.5,
+           quality=90),
     Sample("17_negative_desk.jpg", "negative",
            ("negative", "no-card", "blank-sticky-note", "pen"),
            desk="oak", note="desk with a pen, a coffee ring and a blank sticky note; no card"),

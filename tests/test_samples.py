@@ -50,7 +50,7 @@ def _load_generator() -> ModuleType:
 def test_top_level_shape(labels: dict[str, Any]) -> None:
     assert set(labels) == {"version", "cards", "images", "negatives"}
     assert labels["version"] == 1
-    assert 14 <= len(labels["images"]) + len(labels["negatives"]) <= 18
+    assert 14 <= len(labels["images"]) + len(labels["negatives"]) <= 24
     assert labels["negatives"], "at least one negative"
 
 
@@ -70,10 +70,14 @@ def test_card_is_well_formed(labels: dict[str, Any], card_id: str) -> None:
     for phone in card["phones"]:
         assert set(phone) == {"type", "number", "e164"}
         assert phone["type"] in PHONE_TYPES
-        assert E164.match(phone["e164"])
-        # The gold E.164 must be what phonenumbers makes of the printed number.
         region = None if phone["number"].startswith("+") else card["region"]
         parsed = phonenumbers.parse(phone["number"], region)
+        if phone["e164"] is None:
+            # Printed without its area code ("2294-9484"): incomplete, so not valid.
+            assert not phonenumbers.is_valid_number(parsed), phone
+            continue
+        assert E164.match(phone["e164"])
+        # The gold E.164 must be what phonenumbers makes of the printed number.
         assert phonenumbers.is_valid_number(parsed), phone
         e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
         assert e164 == phone["e164"]
@@ -132,7 +136,7 @@ def test_folder_holds_only_listed_images_and_stays_small(labels: dict[str, Any])
     on_disk = {p.name for p in SAMPLES.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES}
     assert on_disk == set(labels["images"]) | set(labels["negatives"])
     total = sum(p.stat().st_size for p in SAMPLES.rglob("*") if p.is_file())
-    assert total < 6 * 1024 * 1024
+    assert total < 7 * 1024 * 1024
 
 
 def test_hard_cases_are_covered(labels: dict[str, Any]) -> None:
@@ -140,7 +144,9 @@ def test_hard_cases_are_covered(labels: dict[str, Any]) -> None:
     covers += [c for e in labels["images"].values() for c in [e["kind"]]]
     for needed in ("flat-scan", "perspective", "rotation-90", "rotation-180", "rotation-270",
                    "exif-orientation-6", "multi-card-2", "multi-card-3", "light-on-dark",
-                   "dark-panel", "qr-vcard", "noise", "low-contrast"):
+                   "dark-panel", "qr-vcard", "noise", "low-contrast", "shop-card",
+                   "local-numbers", "no-area-code", "two-line-company", "japanese",
+                   "pin-code"):
         assert needed in covers, needed
     sizes = {len(e["cards"]) for e in labels["images"].values()}
     assert {1, 2, 3} <= sizes
@@ -163,3 +169,57 @@ def test_generator_is_deterministic() -> None:
     photo = next(s for s in gen.SAMPLES if s.file == "08_photo_dark_card.jpg")
     assert gen.render_sample(photo) == gen.render_sample(photo)
     assert gen.render_sample(photo, seed=1) != gen.render_sample(photo)
+
+
+# --------------------------------------------------------------------------- read field by field
+
+# Fields the pipeline reads exactly right today on the newer samples (scored with the
+# cards-dev rules, benchmarks/scoring.py).  What it still misses is listed in
+# docs/notes/stress.md and deliberately not asserted.
+READ_RIGHT = {
+    "18_photo_shop_sao_paulo.jpg": ("emails", "websites", "address"),
+    "19_crop_shop_india.jpg": ("emails", "phones", "address"),
+    "20_scan_japanese.jpg": ("emails", "websites", "phones", "company"),
+    "21_scan_german_split_company.jpg": (
+        "name", "title", "company", "address", "emails", "phones", "websites",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def read_back(replay_engine: Any) -> dict[str, list[dict[str, Any]]]:
+    from cardscan import scan
+    from cardscan.options import ScanOptions
+
+    paths = [SAMPLES / name for name in READ_RIGHT]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for rec in scan(paths, ScanOptions(workers=1), engine=replay_engine):
+        d = rec.to_dict()
+        out.setdefault(Path(d["source"]).name, []).append(d)
+    return out
+
+
+@pytest.mark.parametrize("image", sorted(READ_RIGHT))
+def test_newer_samples_read_field_by_field(
+    labels: dict[str, Any], read_back: dict[str, list[dict[str, Any]]], image: str
+) -> None:
+    from benchmarks.scoring import score_card
+
+    [card_id] = labels["images"][image]["cards"]
+    [record] = read_back[image]
+    scores = score_card(labels["cards"][card_id], record)
+    for fname in READ_RIGHT[image]:
+        assert scores[fname] == 1.0, (fname, record.get(fname))
+
+
+def test_sao_paulo_shop_numbers_without_country_or_area_code(
+    labels: dict[str, Any], read_back: dict[str, list[dict[str, Any]]]
+) -> None:
+    card = labels["cards"]["sandra_moreira_casadasmolas"]
+    [record] = read_back["18_photo_shop_sao_paulo.jpg"]
+    got = {p["number"] for p in record["phones"] if not p["local_only"]}
+    assert got == {p["e164"] for p in card["phones"] if p["e164"]}
+    local = [p for p in record["phones"] if p["local_only"]]
+    assert [p["raw"] for p in local] == ["2468-1358"]
+    assert record["status"] == "review"
+    assert any("2468-1358" in r for r in record["review_reasons"])
