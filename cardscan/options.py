@@ -9,7 +9,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class ScanOptions:
     region: str | None = None  # default region for numbers printed without +CC
-    engine: str = "auto"  # "auto" | "rapidocr" | "tesseract"
+    engine: str = "auto"  # a name from cardscan.ocr.registry.ENGINES, or "auto"
     lang: str = "eng"  # Tesseract language(s)
     workers: int = 0  # 0 = all cores
     max_pixels: int = 80_000_000  # decompression-bomb limit
@@ -17,6 +17,7 @@ class ScanOptions:
     max_cards: int = 8  # per photo
     debug_dir: str | None = None  # write crops/masks here when set
     second_reading: bool = True  # re-read email lines, validators choose (ocr/combine.py)
+    scripts: bool = True  # re-read Japanese/Korean/Traditional Chinese lines (ocr/scripts.py)
 
     def resolved_workers(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)

@@ -380,7 +380,8 @@ def _pick_name(
 
 
 def _same_words(a: str, b: str) -> bool:
-    return re.sub(r"[^a-z0-9]", "", fold(a)) == re.sub(r"[^a-z0-9]", "", fold(b))
+    # Letters of any script: two CJK lines are not "the same" for having no a-z.
+    return re.sub(r"[\W_]", "", fold(a)) == re.sub(r"[\W_]", "", fold(b))
 
 
 def _romanised(

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from cardscan.model import Field
 
+from .cjk import address_score as cjk_address_score
 from .layout import Column, columns
 from .person import company_marks
 from .phones import region_for_text
@@ -109,6 +110,8 @@ def strip_label(text: str) -> tuple[str, bool]:
 
 def address_score(text: str) -> float:
     """How much a line looks like part of a postal address (0 = not at all)."""
+    if (cjk := cjk_address_score(text)) is not None:  # no spaces between words: see cjk.py
+        return cjk
     if "@" in text or not text.strip():
         return 0.0
     text, labelled = strip_label(text)
