@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from . import crm
+from .crm_drafts import render_drafts
 from .errors import CardscanError, StoreError
+from .export.leads_csv import LEAD_COLUMNS
 from .followup.cadence import Cadence
 from .followup.calendar import Clock
 from .leads import Lead, Task
@@ -235,42 +237,22 @@ def _print_import(store: Store, result: crm.ImportResult, *, verb: str, suffix: 
         print(f"Merged into lead {lid} {_who(lead)} (same person){suffix}.")
     else:
         print(f"{verb} lead {lid} {_who(lead)}{suffix}.")
+    for change in result.changes:
+        print(f"Updated lead {lid}: {change}.")
     if result.possible_duplicate_of:
         other = store.get_lead(result.possible_duplicate_of)
         oid = lead_ids.get(result.possible_duplicate_of, result.possible_duplicate_of)
-        print(f"Possible duplicate of lead {oid} {_who(other)}: review before following up.")
+        print(
+            f"Possible duplicate of lead {oid} {_who(other)}: "
+            f"cardscan merge {oid} {lid} if it is the same person, else cardscan approve {lid}."
+        )
     pending = [t for t in result.tasks if t.status in crm.PENDING]
     if pending and not result.skipped:
         print(_task_table(pending, _all_task_ids(store)))
 
 
-LEAD_CSV_COLUMNS = (
-    "lead_id",
-    "name",
-    "given_name",
-    "family_name",
-    "title",
-    "company",
-    "department",
-    "address",
-    "email",
-    "other_emails",
-    "mobile",
-    "work_phone",
-    "fax",
-    "other_phone",
-    "website",
-    "event",
-    "met_on",
-    "status",
-    "possible_duplicate_of",
-    "referred_by",
-    "sources",
-    "next_action",
-    "next_action_due",
-    "next_action_channel",
-    "next_action_id",
-)
+# One column set for every leads CSV: the scan's (cardscan.export.leads_csv).
+LEAD_CSV_COLUMNS = LEAD_COLUMNS
 
 
 def cmd_leads(args: argparse.Namespace) -> int:
@@ -339,11 +321,14 @@ TASK_COLUMNS = (
     "summary",
     "status",
     "overdue",
+    "recipient",
     "subject",
     "body",
     "step",
     "done_on",
     "note",
+    "mailto",
+    "tel",
 )
 _EMPTY = {
     "today": "Nothing due today.",
@@ -361,7 +346,21 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         tasks = crm.list_tasks(store, due=args.due, cadence=cadence, clock=clock)
         leads = {x.id: x for x in store.leads()}
         ids = _all_task_ids(store)
-    rows = [crm.task_row(t, leads.get(t.lead_id), today) for t in tasks]
+        drafts = render_drafts(store, tasks, cadence)
+    # Drafts are rendered now: the profile, notes and corrections of today.
+    rows = [
+        {
+            **crm.task_row(t, leads.get(t.lead_id), today),
+            "summary": d.summary,
+            "channel": d.channel,
+            "subject": d.subject,
+            "body": d.body,
+            "recipient": d.recipient,
+            "mailto": d.mailto,
+            "tel": d.tel,
+        }
+        for t, d in zip(tasks, drafts, strict=True)
+    ]
     if args.format == "csv":
         _write_csv(rows, TASK_COLUMNS)
     elif args.format == "json":
@@ -371,15 +370,16 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     else:
         print(
             _table(
-                ["ID", "DUE", "CHANNEL", "STATUS", "LEAD", "SUMMARY"],
+                ["ID", "DUE", "CHANNEL", "STATUS", "LEAD", "TO", "SUMMARY"],
                 [
                     [
                         ids[t.id],
                         t.due,
-                        t.channel,
+                        r["channel"],
                         "overdue" if r["overdue"] else t.status,
                         _who(leads.get(t.lead_id)),
-                        t.summary,
+                        r["recipient"] or "-",
+                        r["summary"],
                     ]
                     for t, r in zip(tasks, rows, strict=True)
                 ],

@@ -25,6 +25,8 @@ from .options import ScanOptions
 
 log = logging.getLogger(__name__)
 
+CARD_JPEG_WIDTH = 800  # px: the card image kept for review
+CARD_JPEG_MAX_BYTES = 60_000
 
 
 def _site_key(url: str) -> str:
@@ -149,19 +151,43 @@ def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[C
     if options.debug_dir:
         _save_debug(options.debug_dir, img.sha256, source, crops or [img.rgb])
     out: list[CardRecord] = []
-    for i, (parsed, text, qr, nlines) in enumerate(
-        r for r, aspect in zip(results, aspects, strict=True) if _is_card(r[0], r[3], aspect)
+    images = crops if outlined else [img.rgb]
+    for i, ((parsed, text, qr, nlines), rgb) in enumerate(
+        (r, im) for r, im, aspect in zip(results, images, aspects, strict=True)
+        if _is_card(r[0], r[3], aspect)
     ):
         review = review_reasons(parsed)
         out.append(CardRecord(
             source, i, "review" if review else "ok", None, parsed, text, img.sha256,
             img.taken_at, engine.name, qr, {"lines": nlines, "outlined": outlined}, review,
+            card_jpeg(rgb) if options.card_images else None,
         ))
     if not out:
         return [CardRecord(source, status="no_card", image_sha256=img.sha256,
                            taken_at=img.taken_at, engine=engine.name,
                            text=results[0][1] if results else "")]
     return out
+
+
+def card_jpeg(rgb: np.ndarray) -> bytes | None:
+    """The flattened card as a JPEG at most CARD_JPEG_WIDTH wide and about
+    CARD_JPEG_MAX_BYTES (quality lowered until it fits); None if it cannot be encoded."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    if w > CARD_JPEG_WIDTH:
+        rgb = cv2.resize(rgb, (CARD_JPEG_WIDTH, max(1, round(h * CARD_JPEG_WIDTH / w))),
+                         interpolation=cv2.INTER_AREA)
+    bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR) if rgb.ndim == 3 else rgb
+    data = b""
+    for quality in (80, 65, 50, 35):
+        ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        if not ok:
+            return None
+        data = buf.tobytes()
+        if len(data) <= CARD_JPEG_MAX_BYTES:
+            break
+    return data
 
 
 def _save_debug(folder: str, sha: str, source: str, crops: list[np.ndarray]) -> None:
