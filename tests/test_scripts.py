@@ -151,3 +151,43 @@ def test_tesseract_reads_hangul() -> None:
         pytest.skip("fonts-noto-cjk or tesseract-ocr-kor missing")
     r = scripts.read_hangul(_line("서울특별시 강남구", 1))
     assert r.text.replace(" ", "") == "서울특별시강남구"
+
+
+def test_router_rereads_hangul_debris_not_latin_words(monkeypatch) -> None:
+    router = scripts.ScriptRouter()
+    router._kor_ok = True
+    seen: list[int] = []
+
+    def fake_kor(crop: np.ndarray) -> Reading:
+        seen.append(int(crop[0, 0, 0]))
+        return Reading("대표이사" if crop[0, 0, 0] == 1 else "", 0.9, "fake")
+
+    monkeypatch.setattr(scripts, "read_hangul", fake_kor)
+    card = [_r("xo", 0.6), _r("Kim Minjun"), _r("TEL +82 2 555 0100"),
+            _r("minjun@nuri.example")]
+    crops = [np.full((10, 40, 3), k, np.uint8) for k in (1, 2, 3, 4)]
+    out = router.reroute(card, crops, 0.5, frozenset())
+    assert out[0].text == "대표이사"
+    assert out[1:] == card[1:]  # the phone line was tried and kept: no Hangul in it
+    assert seen == [1, 3]
+
+
+def test_postal_mark_lookalike() -> None:
+    assert scripts.postal_mark("亍107-0052 東京都港区") == "〒107-0052 東京都港区"
+    assert scripts.postal_mark("丁目") == "丁目"
+
+
+def test_unknown_card_is_probed_on_unread_lines_only(monkeypatch) -> None:
+    router = scripts.ScriptRouter()
+    router._kor_ok = True
+    seen: list[int] = []
+
+    def fake_kor(crop: np.ndarray) -> Reading:
+        seen.append(int(crop[0, 0, 0]))
+        return Reading("", 0.0, "fake")  # nothing Hangul on this card
+
+    monkeypatch.setattr(scripts, "read_hangul", fake_kor)
+    card = [_r("", 0.1), _r("", 0.2), _r("Ana Ruiz"), _r("2h", 0.9), _r("0161 496 0000")]
+    crops = [np.full((10, 40, 3), k, np.uint8) for k in range(5)]
+    assert router.reroute(card, crops, 0.5, frozenset()) == card
+    assert seen == [0, 1]  # the two unreadable lines; no Hangul there, so no more

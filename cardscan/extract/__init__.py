@@ -17,7 +17,7 @@ from typing import Literal
 
 from cardscan.model import Field, Page, ParsedCard
 
-from . import learned
+from . import cjk, learned
 from .address import find_address
 from .company import find_company, leftover_company
 from .emails import EmailHit, scan_emails
@@ -141,12 +141,16 @@ def _name(w: CardWork) -> None:
     if name is None or cand is None:
         return
     name, cand, w.native = romanised(name, cand, cands)
+    japanese = cjk.japanese_card([tl.text for tl in w.lines], w.region)
+    if japanese:  # "山田 太郎": family name first, and the printed space OCR lost
+        name = cjk.spaced_name(name)
     name, cand = join_split_surname(name, cand, w.chunks, w.local_parts)
     w.given, w.family = split_name(name.value)
     w.name, w.name_cand = name, cand
     w.claimed |= set(cand.ids)
     if w.native:
         w.claimed |= {k for k, ch in enumerate(w.chunks) if ch.text.strip() == w.native}
+        w.native = cjk.space_family_name(w.native) if japanese else w.native
     if cand.text != clean(cand.chunk.text):
         w.title = title_beside_name(cand)
 

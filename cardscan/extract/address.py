@@ -11,6 +11,7 @@ from functools import lru_cache
 from cardscan.model import Field
 
 from .cjk import address_score as cjk_address_score
+from .cjk import second_postcode as cjk_second_postcode
 from .layout import Column, columns
 from .person import company_marks
 from .phones import region_for_text
@@ -237,6 +238,8 @@ def find_address(
             continue
         run = [i]
         while (j := nxt(run[-1])) is not None and j not in placed and j not in run:
+            if cjk_second_postcode([by_index[k].text for k in run], by_index[j].text):
+                break  # one address, one postcode: the next office's address starts here
             run.append(j)
         # Weak lines (a building name, a lone city) at either end.
         up = col.above.get(run[0])

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from functools import cache
 
-from ..unicode_scripts import is_cjk
+from ..model import Field
+from ..unicode_scripts import has_han, has_kana, is_cjk
 from .text import fold, vocab_entries
 
 MAX_TITLE_CHARS = 14  # a title line longer than this holds more than a title
-_ZIP_JP = re.compile(r"〒\s*\d{3}-?\d{4}|\b\d{3}-\d{4}\b")
+_ZIP_JP = re.compile(r"〒\s*\d{3}-?\d{4}|(?<!\d)\d{3}-\d{4}(?!\d)")
 _COMPANY = ("株式会社", "有限会社", "合同会社", "(株)", "㈱", "주식회사", "㈜", "有限公司", "公司")
 
 
@@ -86,3 +88,40 @@ def address_score(text: str) -> float | None:
     if any(s in text for s in _COMPANY):
         score = min(score, 0.2)
     return score
+
+
+def second_postcode(run: list[str], line: str) -> bool:
+    """`line` starts another address: it has a Japanese postcode (〒123-4567) and
+    the run of address lines before it has one already."""
+    return bool(_ZIP_JP.search(line)) and any(_ZIP_JP.search(t) for t in run)
+
+
+# --- Japanese names -------------------------------------------------------------------
+
+
+@cache
+def _surnames() -> tuple[str, ...]:
+    names = {_nfc(w) for e in vocab_entries("ja_surnames.txt") for w in e.split()}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def japanese_card(texts: list[str], region: str | None) -> bool:
+    """Kana anywhere on the card, or a card placed in Japan."""
+    return region == "JP" or any(has_kana(t) for t in texts)
+
+
+def space_family_name(name: str) -> str:
+    """"山田太郎" -> "山田 太郎": the space between family and given name, which
+    Japanese cards print and OCR loses.  A known family name at the start decides;
+    else a four-kanji name splits 2+2, the commonest shape; else it is kept."""
+    if " " in name or not 3 <= len(name) <= 5 or not all(has_han(c) for c in name):
+        return name
+    fam = next((s for s in _surnames() if name.startswith(s) and len(name) - len(s) >= 1), None)
+    if fam is None and len(name) == 4:
+        fam = name[:2]
+    return f"{fam} {name[len(fam):]}" if fam else name
+
+
+def spaced_name(name: Field) -> Field:
+    value = space_family_name(name.value)
+    return name if value == name.value else replace(name, value=value)

