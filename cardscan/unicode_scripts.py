@@ -4,8 +4,9 @@ ranges ("Blocks.txt"): Han, the kana, Hangul.  Shared by OCR routing
 
 from __future__ import annotations
 
-# Unicode blocks (The Unicode Standard, "Blocks.txt").
-_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
+# Unicode blocks (The Unicode Standard, "Blocks.txt"); 々〆〇 (U+3005-3007, Script=Han)
+# sit in the CJK punctuation block.
+_HAN = ((0x3005, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
 _KANA = ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9F))
 _HANGUL = ((0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F))
 

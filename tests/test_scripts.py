@@ -191,3 +191,26 @@ def test_unknown_card_is_probed_on_unread_lines_only(monkeypatch) -> None:
     crops = [np.full((10, 40, 3), k, np.uint8) for k in range(5)]
     assert router.reroute(card, crops, 0.5, frozenset()) == card
     assert seen == [0, 1]  # the two unreadable lines; no Hangul there, so no more
+
+
+@pytest.mark.parametrize(("raw", "spaced"), [
+    ("山田太郎", "山田 太郎"),  # a common family name decides
+    ("佐々木健", "佐々木 健"),
+    ("林美由紀", "林 美由紀"),
+    ("栗原勇気", "栗原 勇気"),  # unknown: four kanji split 2+2
+    ("王明", "王明"),  # too short to tell
+    ("山田 太郎", "山田 太郎"),
+])
+def test_japanese_family_name_spacing(raw: str, spaced: str) -> None:
+    assert cjk.space_family_name(raw) == spaced
+
+
+def test_japanese_card_name_and_first_office_address() -> None:
+    p = parse_text("株式会社ひかり設計\n営業部長\n山田太郎\n"
+                   "〒100-0001 東京都千代田区丸の内1-2-3\nTEL 03-5550-1234\n"
+                   "〒530-0001 大阪府大阪市北区梅田4-5-6\nTEL 06-5550-5678")
+    assert p.name is not None and p.name.value == "山田 太郎"
+    assert p.address is not None and p.address.value == "〒100-0001 東京都千代田区丸の内1-2-3"
+    # No kana and no Japanese region: a Chinese name is left as printed.
+    q = parse_text("鼎新有限公司\n經理\n陳志明\n電話 (02) 5550-8927")
+    assert q.name is None or q.name.value != "陳 志明"

@@ -250,7 +250,8 @@ def find_address(
         ):
             run.insert(0, up)
         down = col.below.get(run[-1])
-        if down is not None and down in by_index and down not in placed and scores[down] >= WEAK:
+        if down is not None and down in by_index and down not in placed and scores[down] >= WEAK \
+                and not cjk_second_postcode([by_index[k].text for k in run], by_index[down].text):
             run.append(down)
         placed |= set(run)
         runs.append(run)

@@ -82,7 +82,7 @@ def address_score(text: str) -> float | None:
     folded = _nfc(fold(text))  # as the vocabulary is
     found = {u for u in units if re.search(rf"[^\W\d_]{re.escape(u)}", folded)}
     if found:
-        score += min(0.9, 0.3 * len(found))
+        score += min(0.6, 0.3 * len(found))  # two units make a place; more add nothing
     if re.search(r"\d", text) and found:
         score += 0.3
     if any(s in text for s in _COMPANY):
