@@ -6,14 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor fonts-dejavu-core fonts-urw-base35 fonts-liberation2 fonts-noto-cjk
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor fonts-dejavu-core fonts-urw-base35 fonts-liberation2 fonts-noto-cjk chromium
 
 .PHONY: demo test check lint bench system deps clean
 
 demo: deps
 	$(BIN)/cardscan scan samples/ --event "cardscan demo" --csv leads.csv --jsonl leads.jsonl
 	@echo "Leads written to $(CURDIR)/leads.csv (and leads.jsonl); stored in $(CURDIR)/cardscan.db."
-	@echo "Next: $(BIN)/cardscan tasks --due week"
+	@echo "Next: $(BIN)/cardscan serve   (then open http://127.0.0.1:8765/ for Review and Today; Ctrl-C stops it)"
 
 test: deps
 	$(BIN)/python -m pytest -q
@@ -45,7 +45,7 @@ system:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[rapidocr,cjk,dev]'
+	$(BIN)/pip install -q -e '.[rapidocr,cjk,heic,dev]'
 	@# rapidocr pulls in opencv-python, whose cv2 needs libGL; put the headless
 	@# build's files back on top (same version), so no GUI library is needed.
 	$(BIN)/pip install -q --force-reinstall --no-deps \

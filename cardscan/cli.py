@@ -239,8 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     register(sub)
     from .cli_review import register as register_review
+    from .web.cli import register as register_web
 
     register_review(sub, db_parent(), cadence_parent())
+    register_web(sub)
     return p
 
 

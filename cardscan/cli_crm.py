@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import crm
-from .crm_drafts import render_drafts
+from .crm_drafts import render_drafts, rendered_tasks
 from .errors import CardscanError, StoreError
 from .export.leads_csv import LEAD_COLUMNS
 from .followup.cadence import Cadence
@@ -299,6 +299,9 @@ def _lead_json(lead: Lead, nxt: Task | None) -> dict[str, Any]:
         "event": lead.event,
         "met_on": lead.met_on,
         "status": lead.status,
+        "review_status": lead.review_status,
+        "review_reasons": list(lead.review_reasons),
+        "tags": list(lead.tags),
         "possible_duplicate_of": lead.possible_duplicate_of,
         "referred_by": lead.referred_by,
         "sources": list(lead.sources),
@@ -454,9 +457,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .export import write_export
 
     clock = clock_from_env()
+    cadence = cadence_from_args(args)
     with _open(args) as store:
         leads = crm.list_leads(store)
-        tasks = store.tasks()
+        tasks = rendered_tasks(store, store.tasks(), cadence)  # drafts as they would be sent now
     paths = write_export(args.format, leads, tasks, Path(args.out), todo=args.todo, now=clock())
     for p in paths:
         print(f"Wrote {p}")
@@ -549,7 +553,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser(
         "export",
-        parents=[db],
+        parents=[db, cad],
         help="export leads and tasks for a calendar or CRM",
         description="Export leads and open tasks: ics (calendar), vcf (contacts), "
         "google / outlook (contacts CSV), hubspot / salesforce (CRM CSVs).",

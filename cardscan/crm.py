@@ -440,7 +440,7 @@ def _manual_lead(
         raise InvalidValueError("a lead needs a name: the name given is empty")
     mails = tuple(dict.fromkeys(normalize_email(e) for e in emails))
     nums = tuple({p.number: p for p in (normalize_phone(x, region) for x in phones)}.values())
-    given, family = _split_name(full)
+    given, family = split_name(full)
     company = _clean(company)
     return Lead(
         id=lead_id_for_manual(full, mails, [p.number for p in nums], company),
@@ -454,7 +454,7 @@ def _manual_lead(
     )
 
 
-def _split_name(full: str) -> tuple[str | None, str | None]:
+def split_name(full: str) -> tuple[str | None, str | None]:
     try:
         from nameparser import HumanName
     except ImportError:  # pragma: no cover - nameparser is a dependency

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from .followup.cadence import REFERRAL_KEY, Cadence
 from .followup.planner import PENDING, next_step_id
 from .followup.templates import lead_values, promise_in, render
-from .leads import Lead, Note, PhoneNumber, Task
+from .leads import Channel, Lead, Note, PhoneNumber, Task
 from .profile import Profile, load_profile
 from .store import Store
 
@@ -26,7 +26,7 @@ class Draft:
 
     task: Task
     lead: Lead
-    channel: str
+    channel: Channel
     summary: str
     subject: str
     body: str
@@ -130,7 +130,8 @@ def refresh_drafts(
         if t.status not in PENDING:
             continue
         d = render_draft(store, t, lead, cadence, profile, notes, tasks)
-        fresh = replace(t, channel=d.channel, summary=d.summary, subject=d.subject, body=d.body)  # type: ignore[arg-type]
+        fresh = replace(t, channel=d.channel, summary=d.summary,
+                        subject=d.subject, body=d.body)
         if fresh != t:
             changed.append(fresh)
     store.save_tasks(changed, now)
@@ -153,4 +154,20 @@ def render_drafts(
             cache[t.lead_id] = (lead, store.tasks(t.lead_id), store.notes(t.lead_id))
         lead, every, notes = cache[t.lead_id]
         out.append(render_draft(store, t, lead, cadence, profile, notes, every))
+    return out
+
+
+def rendered_tasks(
+    store: Store, tasks: Sequence[Task], cadence: Cadence, profile: Profile | None = None
+) -> list[Task]:
+    """`tasks` with each pending one's texts as they would be sent now (exports)."""
+    drafts = render_drafts(store, tasks, cadence, profile)
+    by_id = {d.task.id: d for d in drafts}
+    out = []
+    for t in tasks:
+        d = by_id.get(t.id)
+        if d is not None and t.status in PENDING:
+            t = replace(t, channel=d.channel, summary=d.summary,
+                        subject=d.subject, body=d.body)
+        out.append(t)
     return out

@@ -42,14 +42,16 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from .crm import PENDING, DueFilter, _split_name, list_tasks, normalize_email, normalize_phone
+from .crm import PENDING, DueFilter, list_tasks, normalize_email, normalize_phone, split_name
 from .crm_drafts import Draft, mailto_url, refresh_drafts, render_draft, tel_url
 from .errors import InvalidValueError, StoreError
+from .followup import planner
 from .followup.cadence import Cadence
 from .followup.calendar import Clock
 from .leads import FieldInfo, HistoryEntry, Lead, Note, PhoneNumber, Task
 from .profile import Profile, load_profile
 from .store import Store
+from .store.ids import task_id
 from .store.merge import merge_leads as _merge_fields
 
 # Fields a person may correct, in the order a form shows them.
@@ -176,7 +178,7 @@ def review_queue(store: Store, *, include_new: bool = True) -> list[ReviewItem]:
         if not reasons and not include_new:
             continue
         uncertain = tuple(f for f in field_views(lead) if f.uncertain)
-        items.append(ReviewItem(lead, reasons, uncertain, store.card_image(lead.id) is not None))
+        items.append(ReviewItem(lead, reasons, uncertain, store.has_card_image(lead.id)))
     return sorted(items, key=lambda i: (not i.reasons, not i.lead.possible_duplicate_of))
 
 
@@ -201,7 +203,7 @@ def lead_detail(
         drafts=tuple(render_draft(store, t, lead, cadence, profile, notes, tasks) for t in tasks),
         notes=tuple(notes),
         history=tuple(store.history(lead.id)),
-        has_card_image=store.card_image(lead.id) is not None,
+        has_card_image=store.has_card_image(lead.id),
         possible_duplicate=dup if dup is not None and dup.deleted_at is None else None,
     )
 
@@ -380,7 +382,7 @@ def edit_lead(
                 raise InvalidValueError("a lead needs a name: the name given is empty")
             new["name"] = full
             if full != lead.name and given_name is None and family_name is None:
-                new["given_name"], new["family_name"] = _split_name(full)
+                new["given_name"], new["family_name"] = split_name(full)
         for key, value in (("given_name", given_name), ("family_name", family_name),
                            ("title", title), ("company", company),
                            ("department", department)):
@@ -412,6 +414,7 @@ def edit_lead(
             return Edit(lead, ())
         infos = _user_infos(lead, new, changed)
         updated = replace(lead, field_info=infos, **{k: new[k] for k in changed})  # type: ignore[arg-type]
+        updated = replace(updated, review_reasons=_still_true(updated))
         updated = _flag_duplicate(store, updated)
         store.save_lead(updated, now)
         for key in changed:
@@ -422,6 +425,29 @@ def edit_lead(
 
 
 _INFO_KEY = {"emails": "email", "phones": "phone", "websites": "website"}
+
+
+def _still_true(lead: Lead) -> tuple[str, ...]:
+    """The lead's review reasons an edit has not made moot (an uncertain value
+    no longer on the lead, a missing name or contact now given)."""
+    values = {f.value for f in lead.field_info} | set(lead.emails)
+    values |= {p.number for p in lead.phones}
+    out = []
+    for reason in lead.review_reasons:
+        head, _, rest = reason.partition(": ")
+        if head.endswith(" uncertain") and rest and rest.rsplit(" (", 1)[0] not in values:
+            continue
+        if reason == "no name found" and lead.name:
+            continue
+        if reason == "no email or phone found" and (lead.emails or lead.phones):
+            continue
+        typed = lead.info("name")
+        if reason == "name uncertain" and typed is not None and typed.origin == "user":
+            continue
+        if head == "phone without area code" and not any(p.local_only for p in lead.phones):
+            continue
+        out.append(reason)
+    return tuple(out)
 
 
 def _user_infos(lead: Lead, new: dict[str, object], changed: list[str]) -> tuple[FieldInfo, ...]:
@@ -518,7 +544,10 @@ def merge_leads(
     """Merge lead `other_id` into `keep_id`: the kept lead's fields win, the
     other's e-mails, phones, websites, tags, sources (card images), notes and
     history move over; the other's pending tasks are cancelled (skipped, with
-    a note) and it is kept, hidden, as merged.  The kept lead's plan goes on."""
+    a note) and it is kept, hidden, as merged.  The kept lead's plan goes on,
+    with the other's progress carried over: a step done (or skipped, or
+    snoozed) on the other is done on the kept one too, and what follows it is
+    re-dated as `done` would; a step only the other had (a referral) moves."""
     now = clock()
     with store.transaction():
         keep = _lead(store, keep_id)
@@ -534,6 +563,10 @@ def merge_leads(
         store.save_lead(merged, now)
         store.move_sources(other.id, keep.id)
         store.relink(other.id, keep.id)
+        store.save_tasks(
+            _carry_progress(store.tasks(keep.id), store.tasks(other.id), keep.id, cadence, clock),
+            now,
+        )
         cancelled = [
             replace(t, status="skipped", done_on=clock().date(),
                     note=f"cancelled: merged into lead {keep.id[:8]}")
@@ -550,6 +583,32 @@ def merge_leads(
         saved = store.get_lead(keep.id)
         assert saved is not None
         return saved
+
+
+def _carry_progress(
+    keep: Sequence[Task], other: Sequence[Task], keep_id: str, cadence: Cadence, clock: Clock
+) -> list[Task]:
+    """The kept lead's tasks with the other lead's progress applied (see merge_leads)."""
+    ids = {o.id: task_id(keep_id, o.step) for o in other}
+    mine = {t.step: t for t in keep}
+    tasks = list(keep)
+    finished: list[Task] = []
+    for o in sorted(other, key=lambda t: t.seq):
+        k = mine.get(o.step)
+        if k is None:
+            if o.status in PENDING:
+                dep = ids.get(o.depends_on or "")
+                tasks.append(replace(o, id=ids[o.id], lead_id=keep_id, depends_on=dep))
+        elif o.status in ("done", "skipped") and k.status in PENDING and o.done_on:
+            finished.append(replace(k, status=o.status, done_on=o.done_on, note=o.note or k.note))
+        elif o.status == "snoozed" and k.status == "open":
+            tasks = [replace(t, status="snoozed", due=o.due) if t.id == k.id else t
+                     for t in tasks]
+    for f in finished:  # re-date what follows, as `done` does
+        tasks = list(planner.complete(tasks, f.id, on=f.done_on or cadence.calendar.today(clock),
+                                      cadence=cadence, clock=clock, note=f.note,
+                                      status="skipped" if f.status == "skipped" else "done"))
+    return tasks
 
 
 # ------------------------------------------------------------------ notes, tags

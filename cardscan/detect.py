@@ -20,11 +20,16 @@ import numpy as np
 DETECT_SIDE = 640  # px: long side of the copy segmentation runs on
 MIN_AREA = 0.03  # of the frame: smaller regions are logos, not cards
 MAX_AREA = 0.92  # larger: the photo is the card (scan/crop)
+INTERIOR_GROW = 3.5  # px at DETECT_SIDE: half the dilated edge width, added back to interiors
+SPLIT_RATIO = 1.6  # an outline this much larger than an interior may hold several cards
 MIN_ASPECT, MAX_ASPECT = 1.2, 2.4  # long/short side; cards are 1.4-1.9 before perspective
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CardRegion:
+    """Compared by identity: the quad is an array, and `==` on arrays is
+    elementwise (list.index on regions raised "truth value ... ambiguous")."""
+
     quad: np.ndarray  # 4x2 float32, tl, tr, br, bl in source-image pixels
     score: float
     area: float  # fraction of the frame
@@ -38,6 +43,11 @@ def order_quad(pts: np.ndarray) -> np.ndarray:
     c = pts.mean(axis=0)
     pts = pts[np.argsort(np.arctan2(pts[:, 1] - c[1], pts[:, 0] - c[0]))]
     return np.roll(pts, -int(np.argmin(pts.sum(axis=1))), axis=0)
+
+
+def _open_kernel(shape: tuple[int, ...]) -> np.ndarray:
+    side = max(5, (min(shape[:2]) // 60) | 1)  # ~11 px at 640: wider than a gap in an edge
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
 
 
 def _masks(small: np.ndarray) -> list[tuple[str, np.ndarray]]:
@@ -54,6 +64,12 @@ def _masks(small: np.ndarray) -> list[tuple[str, np.ndarray]]:
     faint = cv2.Canny(blur, 8, 24)
     faint = cv2.dilate(faint, np.ones((3, 3), np.uint8), iterations=2)
     out.append(("edges-faint", faint))
+    # Interiors: what the edges enclose.  Two cards that touch share a broken
+    # edge, so their contours merge; the regions inside them are joined only
+    # through the gaps, which an opening wider than a gap cuts.
+    for name, e in (("interior", edges), ("interior-faint", faint)):
+        inside = cv2.morphologyEx(255 - e, cv2.MORPH_OPEN, _open_kernel(small.shape[:2]))
+        out.append((name, inside))
 
     # Distance from the desk colour sampled along the border.
     lab = cv2.cvtColor(cv2.GaussianBlur(small, (7, 7), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
@@ -79,8 +95,12 @@ def _candidates(name: str, mask: np.ndarray) -> list[CardRegion]:
     h, w = mask.shape[:2]
     frame = float(h * w)
     k = np.ones((5, 5), np.uint8)
+    grow = 0.0
     if name.startswith("edges"):
         cnts, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    elif name.startswith("interior"):  # inside the desk's region: nested, so every level
+        cnts, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+        grow = INTERIOR_GROW
     else:
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, k, iterations=2)
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, k, iterations=1)
@@ -107,6 +127,11 @@ def _candidates(name: str, mask: np.ndarray) -> list[CardRegion]:
             quad = order_quad(approx)
         else:
             quad = order_quad(cv2.boxPoints(rect))
+        if grow:  # back out to the card edge the edge mask ate into
+            centre = quad.mean(axis=0)
+            out = quad - centre
+            quad = centre + out * (1 + grow / np.linalg.norm(out, axis=1, keepdims=True))
+            area = cv2.contourArea(quad)
         # Touching the frame edge usually means a cut-off desk region, not a card.
         touches = (
             (quad[:, 0] <= 1).sum() + (quad[:, 0] >= w - 2).sum()
@@ -131,6 +156,51 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> float:
     return float(inter / small) if small > 0 else 0.0
 
 
+def _splitting_interiors(cands: list[CardRegion]) -> list[CardRegion]:
+    """Interiors only where they split an outline: two or more regions of
+    similar size side by side inside one larger card-shaped outline (cards
+    touching, read as one).  A region found by interiors alone (a crop's
+    printed border, a photo on the card) is left out."""
+    outlines = [c for c in cands if not c.method.startswith("interior")]
+    interiors = [c for c in cands if c.method.startswith("interior")]
+
+    def inside(c: CardRegion, o: CardRegion) -> bool:
+        return o.area >= SPLIT_RATIO * c.area and _overlap(c.quad, o.quad) > 0.9
+
+    def splits(c: CardRegion) -> bool:
+        return any(
+            inside(c, o) and any(
+                d is not c and inside(d, o) and 0.5 <= d.area / c.area <= 2.0
+                and _overlap(c.quad, d.quad) < 0.3
+                for d in interiors
+            )
+            for o in outlines
+        )
+
+    return outlines + [c for c in interiors if splits(c)]
+
+
+def _select(cands: list[CardRegion], max_cards: int) -> list[CardRegion]:
+    """Best-scoring candidates that do not overlap, at most `max_cards`."""
+    chosen: list[CardRegion] = []
+    for c in sorted(cands, key=lambda c: (c.score, c.area), reverse=True):
+        if c.score < 0.55:
+            continue
+        clash = [i for i, o in enumerate(chosen) if _overlap(o.quad, c.quad) > 0.3]
+        if clash:
+            # A card-shaped outline that contains a chosen one is the card and
+            # the chosen one its coloured panel or logo box: keep the card.
+            inner = chosen[clash[0]]
+            if (len(clash) == 1 and c.score >= 0.7 and c.area > 1.3 * inner.area
+                    and _overlap(inner.quad, c.quad) > 0.85):
+                chosen[clash[0]] = c
+            continue
+        chosen.append(c)
+        if len(chosen) >= max_cards:
+            break
+    return chosen
+
+
 def find_cards(rgb: np.ndarray, max_cards: int = 8) -> list[CardRegion]:
     """Card regions in the photo, largest first, or [] when the image is the card."""
     h, w = rgb.shape[:2]
@@ -141,33 +211,30 @@ def find_cards(rgb: np.ndarray, max_cards: int = 8) -> list[CardRegion]:
     cands: list[CardRegion] = []
     for name, mask in _masks(small):
         cands.extend(_candidates(name, mask))
-    cands.sort(key=lambda c: (c.score, c.area), reverse=True)
-    chosen: list[CardRegion] = []
-    for c in cands:
-        if c.score < 0.55:
-            continue
-        clash = [o for o in chosen if _overlap(o.quad, c.quad) > 0.3]
-        if clash:
-            # A card-shaped outline that contains a chosen one is the card and
-            # the chosen one its coloured panel or logo box: keep the card.
-            inner = clash[0]
-            if (len(clash) == 1 and c.score >= 0.7 and c.area > 1.3 * inner.area
-                    and _overlap(inner.quad, c.quad) > 0.85):
-                chosen[chosen.index(inner)] = c
-            continue
-        chosen.append(c)
-        if len(chosen) >= max_cards:
-            break
+    chosen = _select(_splitting_interiors(cands), max_cards)
     if not chosen:
         return []
     # Several cards in a photo have similar sizes; a much smaller region beside a
     # big one is a panel or logo on the card.
     biggest = max(c.area for c in chosen)
     chosen = [c for c in chosen if c.area >= 0.3 * biggest]
-    return [
-        CardRegion(c.quad / k, c.score, c.area, c.method)
-        for c in sorted(chosen, key=lambda c: (c.quad[:, 1].min(), c.quad[:, 0].min()))
-    ]
+    return [CardRegion(c.quad / k, c.score, c.area, c.method) for c in reading_order(chosen)]
+
+
+def reading_order(regions: list[CardRegion]) -> list[CardRegion]:
+    """Rows top to bottom, each row left to right.  A region joins the row
+    whose first card's vertical extent holds its centre, so two cards side by
+    side at different angles (one top corner higher) stay one row."""
+    rows: list[list[CardRegion]] = []
+    for r in sorted(regions, key=lambda r: float(r.quad[:, 1].mean())):
+        cy = float(r.quad[:, 1].mean())
+        if rows:
+            top, bottom = rows[-1][0].quad[:, 1].min(), rows[-1][0].quad[:, 1].max()
+            if top <= cy <= bottom:
+                rows[-1].append(r)
+                continue
+        rows.append([r])
+    return [r for row in rows for r in sorted(row, key=lambda r: float(r.quad[:, 0].mean()))]
 
 
 def warp(rgb: np.ndarray, quad: np.ndarray, max_side: int = 1800) -> np.ndarray:

@@ -14,7 +14,7 @@ import multiprocessing as mp
 import re
 from collections.abc import Generator, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from .errors import InputFileError
 from .model import CardRecord, Field, ParsedCard, Phone
 from .ocr import OcrEngine, get_engine
 from .options import ScanOptions
+
+if TYPE_CHECKING:
+    from .load import LoadedImage
 
 log = logging.getLogger(__name__)
 
@@ -121,15 +124,31 @@ def _is_card(p: ParsedCard, lines: int, aspect: float | None) -> bool:
 
 
 def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
-    """Every card found in one input file, or one no_card / error record."""
+    """Every card found in one input file, or one no_card / error record per
+    picture in it (a PDF page or TIFF frame is a picture of its own)."""
+    from .load import load_pages
+
+    out: list[CardRecord] = []
+    pages = load_pages(source, max_pixels=options.max_pixels, work_side=options.work_side)
+    while True:
+        try:
+            img: LoadedImage | None = next(pages, None)
+        except InputFileError as e:
+            out.append(CardRecord(source, status="error", error=str(e)))
+            break
+        if img is None:
+            break
+        out.extend(process_image(img, options, engine))
+    return out
+
+
+def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
+    """Every card found in one decoded picture, or one no_card / error record."""
     from .detect import find_cards, warp
     from .extract import review_reasons
-    from .load import load_image
 
-    try:
-        img = load_image(source, max_pixels=options.max_pixels, work_side=options.work_side)
-    except InputFileError as e:
-        return [CardRecord(source, status="error", error=str(e))]
+    source = img.source
+    crops: list[np.ndarray] = []
     try:
         regions = find_cards(img.rgb, options.max_cards)
         crops = [warp(img.rgb, r.quad) for r in regions]

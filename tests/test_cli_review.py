@@ -136,3 +136,14 @@ def test_rescan_with_a_new_event_says_so(capsys: pytest.CaptureFixture[str]) -> 
     assert f"lead {item['id']}: event: Expo -> Fair" in err
     code, out, _ = cli(capsys, "leads", "--format", "json")
     assert json.loads(out)[0]["event"] == "Fair"
+
+
+def test_export_sends_the_drafts_as_they_read_now(
+    capsys: pytest.CaptureFixture[str], workdir: Path
+) -> None:
+    add_ann(capsys)
+    cli(capsys, "profile", "--name", "Sam Doe")  # set after the lead was planned
+    code, _, _ = cli(capsys, "export", "--format", "ics", "--out", "plan.ics")
+    assert code == 0
+    text = (workdir / "plan.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+    assert "Best regards\\,\\nSam Doe" in text  # iCalendar escapes the comma

@@ -90,3 +90,71 @@ def test_a_card_at_any_angle_is_one_region_with_its_area(angle):
     area = cv2.contourArea(order_quad(regions[0].quad))
     assert abs(area - w * h) / (w * h) < 0.08
     assert _max_corner_error(regions[0].quad, truth) < 20
+
+
+def _box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+
+
+def test_outline_around_a_later_chosen_panel_replaces_it_without_crashing():
+    """Regression (issue 7): with two regions already chosen, a card outline
+    around the second one made `chosen.index(inner)` compare numpy quads and
+    raise "truth value of an array ... is ambiguous"."""
+    from cardscan.detect import CardRegion, _select
+
+    first = CardRegion(_box(10, 10, 180, 110), 0.95, 0.10, "edges")
+    panel = CardRegion(_box(300, 40, 380, 90), 0.90, 0.02, "dark")
+    card = CardRegion(_box(250, 10, 420, 110), 0.80, 0.10, "edges")
+    chosen = _select([card, panel, first], max_cards=8)
+    assert [c.method for c in chosen] == ["edges", "edges"]
+    assert chosen[0] is first and chosen[1] is card
+
+
+def test_reading_order_is_rows_top_to_bottom_then_left_to_right():
+    """The right card of a row sits a little higher (its top corner first),
+    yet the left one is read first; the next row comes after both."""
+    from cardscan.detect import CardRegion, reading_order
+
+    left = CardRegion(_box(10, 40, 180, 140), 0.9, 0.1, "left")
+    right = CardRegion(_box(200, 20, 370, 120), 0.9, 0.1, "right")
+    below = CardRegion(_box(5, 160, 175, 260), 0.9, 0.1, "below")
+    got = reading_order([below, right, left])
+    assert [r.method for r in got] == ["left", "right", "below"]
+
+
+def test_four_touching_cards_rotated_differently_come_in_reading_order():
+    w, h = 500, 300
+    cards = []
+    for row, col, angle in [(0, 0, 4), (0, 1, -4), (1, 0, -5), (1, 1, 3)]:
+        c = np.array([290 + 522 * col, 320 + 338 * row], np.float32)  # touching, not covered
+        a = np.deg2rad(angle)
+        rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]], np.float32)
+        corners = np.array([[-w, -h], [w, -h], [w, h], [-w, h]], np.float32) / 2
+        cards.append(corners @ rot.T + c)
+    photo = _photo([(_card(), q) for q in cards], size=(1120, 1020))
+    regions = find_cards(photo)
+    assert len(regions) == 4
+    for r, truth in zip(regions, cards, strict=True):
+        assert _max_corner_error(r.quad, truth) < 20
+
+
+def test_overlapping_white_cards_with_no_edge_between_them_are_split():
+    """White cards lying over each other's corners on a dark desk: the edge
+    between two of them vanishes (white on white), so their outlines merge;
+    the regions inside the remaining edges still tell the four cards apart."""
+    w, h = 500, 300
+    cards = []
+    for row, col, angle in [(0, 0, 4), (0, 1, -4), (1, 0, -5), (1, 1, 3)]:
+        c = np.array([290 + 520 * col, 320 + 320 * row], np.float32)  # overlapping
+        a = np.deg2rad(angle)
+        rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]], np.float32)
+        corners = np.array([[-w, -h], [w, -h], [w, h], [-w, h]], np.float32) / 2
+        cards.append(corners @ rot.T + c)
+    photo = _photo([(_card(), q) for q in cards], size=(1100, 1000))
+    regions = find_cards(photo)
+    assert len(regions) == 4
+    for r, truth in zip(regions, cards, strict=True):
+        centre = tuple(float(v) for v in r.quad.mean(axis=0))
+        assert cv2.pointPolygonTest(truth.reshape(-1, 1, 2), centre, False) > 0
+        area = cv2.contourArea(order_quad(r.quad))
+        assert 0.8 < area / (w * h) < 1.08  # a card, not two

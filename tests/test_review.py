@@ -265,3 +265,27 @@ def test_migration_keeps_old_review_status(tmp_path: Path) -> None:
     with crm.open_store(db) as s:
         assert [(x.id, x.review_status) for x in s.leads()] == [
             ("x1", "needs_review"), ("x2", "new")]
+
+
+def test_merge_carries_the_other_plan_progress(store: Store, cadence: Cadence) -> None:
+    keep = imp(store, card("aa", "Jane Doe", (("jane@acme.com", 0.99),), company="Acme Ltd"),
+               cadence)
+    other = imp(store, card("bb", "Jane Q Doe", (("jdoe@gmail.com", 0.99),),
+                           company="Acme Limited"), cadence)
+    intro = next(t for t in store.tasks(other) if t.step == "intro-email")
+    crm.done(store, intro.id, cadence=cadence, clock=clock_at(D(2024, 3, 4)))
+    rv.merge_leads(store, keep, other, cadence=cadence, clock=clock_at(D(2024, 3, 4)))
+    kept = {t.step: t for t in store.tasks(keep)}
+    assert (kept["intro-email"].status, kept["intro-email"].done_on) == ("done", D(2024, 3, 4))
+    assert kept["coffee-call"].due == D(2024, 3, 6)  # two business days after the real intro
+    (person,) = rv.due_drafts(store, due="all", cadence=cadence, clock=CLOCK, profile=Profile())
+    assert person.lead.id == keep
+    assert [d.task.step for d in person.drafts] == ["coffee-call", "coffee", "thank-you",
+                                                    "reminder"]
+
+
+def test_an_edit_drops_the_reasons_it_made_moot(store: Store, cadence: Cadence) -> None:
+    lid = imp(store, card("bb", "Lukas Brandt", (("1.brandt@solar.de", 0.705),)), cadence)
+    edit = rv.edit_lead(store, lid, emails=["l.brandt@solar.de"], cadence=cadence, clock=CLOCK)
+    assert edit.lead.review_reasons == ()
+    assert edit.lead.review_status == "needs_review"  # until a person approves it

@@ -224,6 +224,11 @@ class Store:
         ).fetchone()
         return bytes(row["card_jpeg"]) if row else None
 
+    def has_card_image(self, lead_id: str) -> bool:
+        return bool(self._x(
+            "SELECT 1 FROM sources WHERE lead_id = ? AND card_jpeg IS NOT NULL LIMIT 1", (lead_id,)
+        ).fetchone())
+
     def move_sources(self, from_lead: str, to_lead: str) -> None:
         """Sources, notes and history of `from_lead` now belong to `to_lead`."""
         self._require_tx()
