@@ -150,7 +150,6 @@ def _name(w: CardWork) -> None:
     w.claimed |= set(cand.ids)
     if w.native:
         w.claimed |= {k for k, ch in enumerate(w.chunks) if ch.text.strip() == w.native}
-        w.native = cjk.space_family_name(w.native) if japanese else w.native
     if cand.text != clean(cand.chunk.text):
         w.title = title_beside_name(cand)
 
