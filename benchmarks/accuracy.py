@@ -1,6 +1,6 @@
 """Field accuracy of cardscan on labelled card photos, optionally beside the naive baseline.
 
-    python benchmarks/accuracy.py LABELS.json IMAGES_DIR [--engine auto|rapidocr|tesseract]
+    python benchmarks/accuracy.py LABELS.json IMAGES_DIR [--engine NAME (see --help)]
         [--region CC] [--baseline | --baseline-only] [--show] [--json OUT] [--workers N]
         [--limit N] [--records FILE.jsonl] [--save-records FILE.jsonl]
         [--loso [--text-cases CASES.jsonl] [--pages-cache FILE]]

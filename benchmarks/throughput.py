@@ -1,7 +1,7 @@
 """Cards per second of `cardscan scan` against the naive baseline, with memory over the run.
 
     python benchmarks/throughput.py IMAGES_DIR [--workers N] [--limit N] [--repeat K]
-        [--min-mp X] [--modes cli,library,naive] [--engine auto|rapidocr|tesseract] [--json OUT]
+        [--min-mp X] [--modes cli,library,naive] [--engine NAME] [--json OUT]
 
 Every mode runs in its own child process over the same image list, one after the other:
 
