@@ -4,9 +4,11 @@ poster or a book page has text, often a name, but nobody to follow up.
 A card needs evidence that generalizes, not words from cards seen:
 
 * a contact channel that validates: an e-mail address (the extractor keeps only
-  addresses `email-validator` accepts), a phone number `phonenumbers` calls
-  valid (or one printed without its area code whose length the numbering plan
-  gives to local numbers), a web address whose top-level domain exists;
+  addresses `email-validator` accepts), a web address whose top-level domain
+  exists, a phone number printed with its country code that `phonenumbers`
+  calls valid; a number printed without one (valid in the region inferred, or
+  local-only by the numbering plan's lengths) counts only beside a name or a
+  company: digits on a game card can validate too;
 * or, without one, a name or a company (the logo side, or a card whose contact
   lines did not read) on an outline of a business card's proportions (the frame
   itself when no outline was found: an app crop, a scan): ISO/IEC 7810 ID-1
@@ -45,6 +47,12 @@ def _valid_phone(p: Phone) -> bool:
         return False
 
 
+def _international(p: Phone) -> bool:
+    """Printed with its country code: a number that validates as printed, not
+    digits that happen to validate under a region we inferred ("DEF 60641/250")."""
+    return p.raw.lstrip(" (").startswith(("+", "00")) and _valid_phone(p)
+
+
 def _real_tld(url: str) -> bool:
     from .extract.text import vocab_words
     from .extract.websites import host_of
@@ -59,10 +67,22 @@ def has_channel(p: ParsedCard) -> bool:
         _real_tld(w.value) for w in p.websites)
 
 
+def _strong_channel(p: ParsedCard) -> bool:
+    """A channel that alone makes a card: an e-mail, a web address, a number with
+    its country code."""
+    return bool(p.emails) or any(_international(ph) for ph in p.phones) or any(
+        _real_tld(w.value) for w in p.websites)
+
+
 def is_card(p: ParsedCard, lines: int, aspect: float | None) -> bool:
     """`aspect`: width/height of the outline the text was read in (None: unknown)."""
     if lines < MIN_LINES_FOR_CARD:
         return False
-    if has_channel(p):
+    if _strong_channel(p):
         return True
-    return (p.name or p.company) is not None and card_shaped(aspect)
+    named = (p.name or p.company) is not None
+    # A national number alone may be digits of anything (a game card's stats, on a
+    # panel of card proportions): it needs a name or a company beside it.
+    if has_channel(p) and named:
+        return True
+    return named and card_shaped(aspect)

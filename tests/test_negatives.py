@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -38,6 +39,15 @@ def test_contact_channels_must_validate() -> None:
     assert not has_channel(ParsedCard(phones=(Phone("+11126847988", "work", "(11) 2684", 0.9),)))
     assert has_channel(ParsedCard(websites=(_f("www.brightlane.co.uk"),)))
     assert not has_channel(ParsedCard(websites=(_f("chapter.thirteen"),)))
+
+
+def test_a_national_number_alone_needs_a_name_or_company() -> None:
+    stats = ParsedCard(phones=(Phone("+3260641250", "work", "60641/250", 0.9),))
+    assert not is_card(stats, 6, 63 / 88)  # "DEF 60641/250" on a game card
+    assert not is_card(stats, 6, 1.52)  # ... even on its card-proportioned text panel
+    assert is_card(dataclasses.replace(stats, company=_f("Boa Massa")), 6, None)
+    intl = ParsedCard(phones=(Phone("+442079460123", "work", "+44 20 7946 0123", 0.9),))
+    assert is_card(intl, 2, None)
 
 
 def test_a_name_needs_a_card_shaped_outline() -> None:
