@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng fonts-dejavu-core fonts-urw-base35 fonts-liberation2 chromium fonts-ipaexfont-gothic
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor fonts-dejavu-core fonts-urw-base35 fonts-liberation2 fonts-noto-cjk chromium fonts-ipaexfont-gothic
 
 .PHONY: demo test check lint bench system deps clean
 
@@ -45,7 +45,7 @@ system:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[rapidocr,heic,dev]'
+	$(BIN)/pip install -q -e '.[rapidocr,cjk,heic,dev]'
 	@# rapidocr pulls in opencv-python, whose cv2 needs libGL; put the headless
 	@# build's files back on top (same version), so no GUI library is needed.
 	$(BIN)/pip install -q --force-reinstall --no-deps \

@@ -1,6 +1,6 @@
 """Field accuracy of cardscan on labelled card photos, optionally beside the naive baseline.
 
-    python benchmarks/accuracy.py LABELS.json IMAGES_DIR [--engine auto|rapidocr|tesseract]
+    python benchmarks/accuracy.py LABELS.json IMAGES_DIR [--engine NAME (see --help)]
         [--region CC] [--baseline | --baseline-only] [--show] [--json OUT] [--workers N]
         [--limit N] [--records FILE.jsonl] [--save-records FILE.jsonl]
         [--loso [--text-cases CASES.jsonl] [--pages-cache FILE]]
@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import scoring
 from benchmarks.scoring import Labels, Report
+from cardscan.ocr.registry import check_name, engine_help
 
 
 def _progress(
@@ -56,18 +57,19 @@ def _progress(
 
 
 def _engine_name(value: str) -> str:
-    if value in ("auto", "rapidocr", "tesseract") or value.startswith("replay:"):
-        return value
-    raise argparse.ArgumentTypeError(f"unknown engine {value!r}")
+    try:
+        return check_name(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def run_pipeline(
-    paths: list[str], engine: str, workers: int, region: str | None
+    paths: list[str], engine: str, workers: int, region: str | None, scripts: bool = True
 ) -> Iterator[dict[str, Any]]:
     from cardscan import scan
     from cardscan.options import ScanOptions
 
-    options = ScanOptions(engine=engine, workers=workers, region=region)
+    options = ScanOptions(engine=engine, workers=workers, region=region, scripts=scripts)
     for record in scan(paths, options=options):
         yield record.to_dict()
 
@@ -190,9 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("labels", type=Path, help="labels.json (cards-dev format)")
     ap.add_argument("images", type=Path, help="folder the label image keys are relative to")
     ap.add_argument("--engine", default="auto", type=_engine_name,
-                    help="auto, rapidocr, tesseract, or replay:FILE.jsonl (recorded OCR, "
-                    "benchmarks/record_ocr.py: re-scores field extraction in seconds)")
+                    help=engine_help() + ". replay re-scores field extraction in seconds")
     ap.add_argument("--region", default=None, help="default region passed to cardscan")
+    ap.add_argument("--no-scripts", action="store_true",
+                    help="do not re-read Japanese/Korean/Chinese lines (cardscan/ocr/scripts.py)")
     ap.add_argument("--baseline", action="store_true", help="also run the naive baseline")
     ap.add_argument("--baseline-only", action="store_true", help="run only the naive baseline")
     ap.add_argument("--show", action="store_true", help="per-image differences")
@@ -271,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         add(
             f"cardscan[{args.engine}]",
-            lambda: run_pipeline(paths, args.engine, args.workers, args.region),
+            lambda: run_pipeline(paths, args.engine, args.workers, args.region,
+                                 not args.no_scripts),
             args.save_records,
         )
     if args.baseline or args.baseline_only:

@@ -29,8 +29,10 @@ def main() -> None:
     ap.add_argument("paths", nargs="+")
     ap.add_argument("--out", required=True)
     ap.add_argument("--engine", default="auto")
+    ap.add_argument("--no-scripts", action="store_true",
+                    help="do not re-read Japanese/Korean/Chinese lines (cardscan/ocr/scripts.py)")
     a = ap.parse_args()
-    eng = RecordingEngine(get_engine(a.engine))
+    eng = RecordingEngine(get_engine(a.engine, scripts=not a.no_scripts))
     n = sum(1 for _ in scan(a.paths, ScanOptions(workers=1), engine=eng))
     with open(a.out, "w", encoding="utf-8") as f:
         for thumb, page in eng.recorded:

@@ -1,7 +1,7 @@
 """Cards per second of `cardscan scan` against the naive baseline, with memory over the run.
 
     python benchmarks/throughput.py IMAGES_DIR [--workers N] [--limit N] [--repeat K]
-        [--min-mp X] [--modes cli,library,naive] [--engine auto|rapidocr|tesseract] [--json OUT]
+        [--min-mp X] [--modes cli,library,naive] [--engine NAME] [--json OUT]
 
 Every mode runs in its own child process over the same image list, one after the other:
 
@@ -41,6 +41,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from cardscan.ocr.registry import check_name, engine_help  # noqa: E402
 
 IMAGE_EXTS = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"})
 MODES = ("cli", "library", "naive")
@@ -231,6 +233,13 @@ def megapixels(images: list[Path]) -> list[float]:
 # --------------------------------------------------------------------------- child runs
 
 
+def _engine_name(value: str) -> str:
+    try:
+        return check_name(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def _child_run(mode: str, paths_file: Path, workers: int, engine: str) -> None:
     """In the child: run one mode over the listed paths, print one JSON line of counts."""
     paths = paths_file.read_text(encoding="utf-8").splitlines()
@@ -380,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         "--min-mp", type=float, default=0.0, help="only photos of at least this many megapixels"
     )
     ap.add_argument("--modes", default=",".join(MODES), help="comma list of cli,library,naive")
-    ap.add_argument("--engine", default="auto", choices=["auto", "rapidocr", "tesseract"])
+    ap.add_argument("--engine", default="auto", type=_engine_name, help=engine_help())
     ap.add_argument("--json", type=Path, metavar="OUT", help="write the results as JSON")
     ap.add_argument("--child", choices=["library", "naive"], help=argparse.SUPPRESS)
     ap.add_argument("--paths-file", type=Path, help=argparse.SUPPRESS)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import CardscanError, ExitCode, Terminated
 from .inputs import display_path
+from .ocr.registry import engine_help
 from .options import ScanOptions
 
 if TYPE_CHECKING:
@@ -48,9 +49,12 @@ def _seconds(value: str) -> float:
 
 
 def _engine(value: str) -> str:
-    if value in ("auto", "rapidocr", "tesseract") or value.startswith("replay:"):
-        return value
-    raise argparse.ArgumentTypeError(f"unknown engine {value!r} (auto, rapidocr, tesseract)")
+    from .ocr.registry import check_name
+
+    try:
+        return check_name(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 # --- scan -----------------------------------------------------------------------
@@ -217,9 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--jsonl", type=Path, help="also write one JSON record per card")
     s.add_argument("--region", type=_region, help="country for numbers without +CC (e.g. US)")
     s.add_argument("--workers", type=_workers, default=0, help="processes (default: all cores)")
-    s.add_argument("--engine", type=_engine, default="auto",
-                   help="auto (default: rapidocr if installed, else tesseract), rapidocr, "
-                   "tesseract, or replay:FILE.jsonl (recorded OCR, for tests)")
+    s.add_argument("--engine", type=_engine, default="auto", help=engine_help())
     s.add_argument("--event", help="where you met them, e.g. 'Chamber breakfast'")
     s.add_argument("--met-on", type=_iso_date, help="meeting date YYYY-MM-DD "
                    "(default: the photo's EXIF date, else today)")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class ScanOptions:
     region: str | None = None  # default region for numbers printed without +CC
-    engine: str = "auto"  # "auto" | "rapidocr" | "tesseract"
+    engine: str = "auto"  # a name from cardscan.ocr.registry.ENGINES, or "auto"
     lang: str = "eng"  # Tesseract language(s)
     workers: int = 0  # 0 = all cores
     max_pixels: int = 80_000_000  # decompression-bomb limit
@@ -17,6 +17,7 @@ class ScanOptions:
     max_cards: int = 8  # per photo
     debug_dir: str | None = None  # write crops/masks here when set
     second_reading: bool = True  # re-read email lines, validators choose (ocr/combine.py)
+    scripts: bool = True  # re-read Japanese/Korean/Traditional Chinese lines (ocr/scripts.py)
     card_images: bool = True  # keep a small JPEG of each flattened card (CardRecord.card_jpeg)
     max_bytes: int = 200_000_000  # larger files are refused from stat, never read
     time_limit: float = 120.0  # seconds per input file; 0 = none

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MIN_LINES_FOR_CARD = 2  # a photo whose OCR finds fewer text lines holds no card
 CARD_JPEG_WIDTH = 800  # px: the card image kept for review
 CARD_JPEG_MAX_BYTES = 60_000
 
@@ -109,16 +108,17 @@ def read_card(
 
 
 def _has_contact(p: ParsedCard) -> bool:
+    """Whether an outline's crops read anything worth keeping (else the whole photo is read)."""
     return bool(p.emails or p.phones or p.websites or p.name)
 
 
-def _is_card(p: ParsedCard, lines: int, outlined: bool) -> bool:
-    """A card-shaped outline with text on it is a card even if it names nobody
-    (a company-only card goes to review, not away); without an outline, text
-    must look like a card's before we believe there is one."""
-    if lines < MIN_LINES_FOR_CARD:
-        return False
-    return outlined or _has_contact(p) or p.company is not None
+def _is_card(p: ParsedCard, lines: int, aspect: float | None) -> bool:
+    """A validated contact channel, or a name or company on a card-shaped
+    outline (`cardness.is_card`): a trading card, a ticket or a
+    page of prose is not a card."""
+    from .cardness import is_card
+
+    return is_card(p, lines, aspect)
 
 
 def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
@@ -154,8 +154,11 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
         # A wrong outline (a panel, a shadow) loses text: if the crops read
         # nothing useful, read the whole photo instead.
         outlined = bool(results) and any(_has_contact(r[0]) for r in results)
+        aspects: list[float | None] = [c.shape[1] / max(1, c.shape[0]) for c in crops]
         if not outlined:
             results = [read_card(img.rgb, engine, options)]
+            # Read whole: the frame is the outline (an app crop or a scan of one card).
+            aspects = [img.rgb.shape[1] / max(1, img.rgb.shape[0])]
     except Exception as e:  # one bad photo must not end the batch
         log.debug("failed on %s", source, exc_info=True)
         reason = str(e).splitlines()[0] if str(e) else ""
@@ -167,7 +170,8 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
     out: list[CardRecord] = []
     images = crops if outlined else [img.rgb]
     for i, ((parsed, text, qr, nlines), rgb) in enumerate(
-        (r, im) for r, im in zip(results, images, strict=True) if _is_card(r[0], r[3], outlined)
+        (r, im) for r, im, aspect in zip(results, images, aspects, strict=True)
+        if _is_card(r[0], r[3], aspect)
     ):
         review = review_reasons(parsed)
         out.append(CardRecord(
@@ -224,7 +228,7 @@ def load_engine(options: ScanOptions, threads: int = 0) -> OcrEngine:
 
     try:
         return get_engine(options.engine, lang=options.lang, threads=threads,
-                          second_reading=options.second_reading)
+                          second_reading=options.second_reading, scripts=options.scripts)
     except CardscanError:
         raise
     except Exception as e:  # ImportError, OSError from native libraries, bad models

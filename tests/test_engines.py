@@ -66,7 +66,7 @@ def test_tesseract_reads_a_scan():
     assert d["name"] == gold["name"]
 
 
-# -- the spacing decoder (cardscan/ocr/rapid.py) on hand-made CTC outputs ------------
+# -- the spacing decoder (cardscan/ocr/ctc.py) on hand-made CTC outputs ------------
 
 _CHARS = ["blank", *"abcdefghijklmnopqrstuvwxyzMAENJRHLOWSYDIVCP@.", " "]
 
@@ -111,7 +111,7 @@ def _word(text: str) -> list[tuple[str, float]]:
     ],
 )
 def test_spacing_decoder(steps: list[tuple[str, float]], text: str) -> None:
-    from cardscan.ocr.rapid import _SpacingDecoder
+    from cardscan.ocr.ctc import SpacingDecoder as _SpacingDecoder
 
     [(got, conf)] = _SpacingDecoder(_CHARS)(_preds(steps))
     assert got == text
@@ -123,11 +123,11 @@ def test_spacing_decoder_matches_rapidocr_when_no_gap_qualifies(monkeypatch) -> 
     pytest.importorskip("rapidocr_onnxruntime")
     from rapidocr_onnxruntime import RapidOCR
 
-    import cardscan.ocr.rapid as rapid
+    import cardscan.ocr.ctc as ctc
 
     theirs = RapidOCR().text_rec.postprocess_op
-    ours = rapid._SpacingDecoder(list(theirs.character))
-    monkeypatch.setattr(rapid, "SPACE_P", 2.0)
+    ours = ctc.SpacingDecoder(list(theirs.character))
+    monkeypatch.setattr(ctc, "SPACE_P", 2.0)
     rng = np.random.default_rng(7)
     logits = rng.normal(size=(3, 40, len(theirs.character))).astype(np.float32)
     logits[:, ::2, 0] += 4  # mostly blanks, as in real output
@@ -139,7 +139,7 @@ def test_spacing_decoder_matches_rapidocr_when_no_gap_qualifies(monkeypatch) -> 
 
 
 def test_spacing_decoder_leaves_word_boxes_to_rapidocr() -> None:
-    from cardscan.ocr.rapid import _SpacingDecoder
+    from cardscan.ocr.ctc import SpacingDecoder as _SpacingDecoder
 
     calls = []
 
@@ -154,3 +154,43 @@ def test_spacing_decoder_leaves_word_boxes_to_rapidocr() -> None:
     assert dec(preds) == [("ab", pytest.approx(0.9))]
     with pytest.raises(ValueError, match="word boxes"):
         _SpacingDecoder(_CHARS)(preds, True)
+
+
+# -- the engine registry (cardscan/ocr/registry.py) ----------------------------------
+
+
+def test_registry_names_what_the_cli_accepts() -> None:
+    from cardscan.cli import build_parser
+    from cardscan.ocr.registry import ENGINES, check_name, engine_help, engine_names
+
+    names = engine_names()
+    assert names[0] == "auto"
+    assert {n.split(":")[0] for n in names[1:]} == {e.name for e in ENGINES}
+    for e in ENGINES:
+        assert e.name in engine_help() and e.description in engine_help()
+        assert check_name(f"{e.name}:x" if e.argument else e.name)
+    for bad in ("replay", "rapidocr:x", "paddle"):
+        with pytest.raises(ValueError, match="unknown engine"):
+            check_name(bad)
+    scan = build_parser().parse_args(["scan", "x.jpg", "--engine", "replay:f.jsonl"])
+    assert scan.engine == "replay:f.jsonl"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["scan", "x.jpg", "--engine", "paddle"])
+
+
+def test_get_engine_from_the_registry(tmp_path) -> None:
+    from cardscan.errors import MissingDependencyError
+    from cardscan.model import Page
+    from cardscan.ocr import ReplayEngine, get_engine, page_to_dict, thumbprint
+
+    rec = tmp_path / "pages.jsonl"
+    page = Page.from_text("Ana Ruiz\nana@brightlane.example", engine="rapidocr")
+    rgb = np.zeros((20, 30, 3), np.uint8)
+    rec.write_text(json.dumps({"thumb": thumbprint(rgb).tolist(), "page": page_to_dict(page)}))
+    eng = get_engine(f"replay:{rec}")
+    assert isinstance(eng, ReplayEngine)
+    assert eng.read(rgb).text == page.text
+    with pytest.raises(MissingDependencyError, match="unknown OCR engine"):
+        get_engine("paddle")
+    with pytest.raises(MissingDependencyError, match="cannot load OCR recordings"):
+        get_engine(f"replay:{tmp_path / 'missing.jsonl'}")

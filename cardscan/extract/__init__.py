@@ -18,7 +18,7 @@ from typing import Literal
 
 from cardscan.model import Field, Page, ParsedCard
 
-from . import learned
+from . import cjk, learned
 from . import weights as W
 from .address import find_address
 from .company import find_company, leftover_company
@@ -170,6 +170,8 @@ def _name(w: CardWork) -> None:
         return
     name, cand, w.native = romanised(name, cand, cands)
     w.native = w.native or native_beside(cand, cands, w.roles)
+    if cjk.japanese_card([tl.text for tl in w.lines], w.region):
+        name = cjk.spaced_name(name)  # "山田 太郎": family first, the space OCR lost put back
     name, cand = join_split_surname(name, cand, w.chunks, w.local_parts)
     w.given, w.family = split_name(name.value)
     w.name, w.name_cand = name, cand
@@ -421,7 +423,8 @@ def _title_company_split(text: str) -> list[str]:
 
 
 def _same_words(a: str, b: str) -> bool:
-    return re.sub(r"[^a-z0-9]", "", fold(a)) == re.sub(r"[^a-z0-9]", "", fold(b))
+    # Letters of any script: two CJK lines are not "the same" for having no a-z.
+    return re.sub(r"[\W_]", "", fold(a)) == re.sub(r"[\W_]", "", fold(b))
 
 
 def _unglue_label(emails: Sequence[EmailHit], name: str) -> list[EmailHit]:

@@ -10,6 +10,8 @@ from functools import lru_cache
 
 from cardscan.model import Field
 
+from .cjk import address_score as cjk_address_score
+from .cjk import second_postcode as cjk_second_postcode
 from .layout import Column, columns
 from .person import company_marks
 from .phones import region_for_text
@@ -109,6 +111,8 @@ def strip_label(text: str) -> tuple[str, bool]:
 
 def address_score(text: str) -> float:
     """How much a line looks like part of a postal address (0 = not at all)."""
+    if (cjk := cjk_address_score(text)) is not None:  # no spaces between words: see cjk.py
+        return cjk
     if "@" in text or not text.strip():
         return 0.0
     text, labelled = strip_label(text)
@@ -234,6 +238,8 @@ def find_address(
             continue
         run = [i]
         while (j := nxt(run[-1])) is not None and j not in placed and j not in run:
+            if cjk_second_postcode([by_index[k].text for k in run], by_index[j].text):
+                break  # one address, one postcode: the next office's address starts here
             run.append(j)
         # Weak lines (a building name, a lone city) at either end.
         up = col.above.get(run[0])
@@ -244,7 +250,8 @@ def find_address(
         ):
             run.insert(0, up)
         down = col.below.get(run[-1])
-        if down is not None and down in by_index and down not in placed and scores[down] >= WEAK:
+        if down is not None and down in by_index and down not in placed and scores[down] >= WEAK \
+                and not cjk_second_postcode([by_index[k].text for k in run], by_index[down].text):
             run.append(down)
         placed |= set(run)
         runs.append(run)

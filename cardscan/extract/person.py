@@ -23,6 +23,7 @@ from nameparser.config import CONSTANTS
 from cardscan.model import Field
 
 from . import weights as W
+from .cjk import title_score as cjk_title_score
 from .text import Chunk, Roles, clamp, fold, tokens, vocab_set, vocab_words
 
 CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -351,6 +352,8 @@ _ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th|º|ª|e|er|ème)(?![^\W\d_])", re.
 
 
 def title_score(text: str) -> float:
+    if (cjk := cjk_title_score(text)) is not None:  # no spaces between words: see cjk.py
+        return cjk
     # Digits say "not a title", except in ordinals ("5th - 6th Grade Teacher").
     if not text or "@" in text or any(c.isdigit() for c in _ORDINAL.sub("", text)):
         return 0.0

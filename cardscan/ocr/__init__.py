@@ -1,14 +1,12 @@
 """Stage 4: OCR behind a small interface.
 
-An engine turns one flattened card image (RGB uint8) into a `Page`.  Engines:
-``rapidocr`` (PP-OCRv4 via ONNX Runtime, models shipped in the wheel; the
-default when installed), ``tesseract`` (pytesseract + Debian's tesseract-ocr)
-and ``replay`` (recorded pages, so most tests run without any engine).
+An engine turns one flattened card image (RGB uint8) into a `Page`.  The
+engines (``rapidocr``, the default; ``tesseract``; ``replay`` of recorded pages,
+so most tests run without any engine) are listed once, in `registry.ENGINES`.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any, Protocol
 
 import numpy as np
@@ -25,38 +23,22 @@ class OcrEngine(Protocol):
         ...
 
 
-def available_engines() -> list[str]:
-    out = []
-    if importlib.util.find_spec("rapidocr_onnxruntime"):
-        out.append("rapidocr")
-    import shutil
-
-    if shutil.which("tesseract"):
-        out.append("tesseract")
-    return out
-
-
 def get_engine(
-    name: str = "auto", *, lang: str = "eng", threads: int = 0, second_reading: bool = True
+    name: str = "auto", *, lang: str = "eng", threads: int = 0, second_reading: bool = True,
+    scripts: bool = True,
 ) -> OcrEngine:
-    if name == "auto":
-        avail = available_engines()
-        if not avail:
-            raise MissingDependencyError(
-                "no OCR engine: install Debian's tesseract-ocr or `pip install cardscan[rapidocr]`"
-            )
-        name = avail[0]
-    if name.startswith("replay:"):
-        return load_replay(name.split(":", 1)[1])
-    if name == "rapidocr":
-        from .rapid import RapidEngine
+    """The engine called `name` in the registry (`registry.ENGINES`)."""
+    from .registry import EngineSettings
+    from .registry import get_engine as _get
 
-        return RapidEngine(threads=threads, second_reader=second_reading)
-    if name == "tesseract":
-        from .tesseract import TesseractEngine
+    return _get(name, EngineSettings(lang=lang, threads=threads,
+                                     second_reading=second_reading, scripts=scripts))
 
-        return TesseractEngine(lang=lang)
-    raise MissingDependencyError(f"unknown OCR engine {name!r} (rapidocr, tesseract)")
+
+def available_engines() -> list[str]:
+    from .registry import available_engines as _avail
+
+    return _avail()
 
 
 # --- recorded pages -----------------------------------------------------------

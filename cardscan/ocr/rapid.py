@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from ..model import Block, Box, Line, Page, Word
+from .ctc import SpacingDecoder
+from .scripts import Reading
 
 _DOMAIN_HINT = re.compile(r"@|\w\.\w")
 
@@ -26,10 +28,6 @@ log = logging.getLogger(__name__)
 DET_SIDE = 1120
 MIN_SIDE = 1000  # small crops are upscaled to this before detection
 MIN_SCORE = 0.5  # recognition score below which a line is dropped
-# PP-OCR often drops the space between words ("MAENJARRAR"), but its output still
-# gives the space class weight in the blank steps between the two words.  A gap
-# whose best P(space) reaches this gets its space back (see _SpacingDecoder).
-SPACE_P = 0.25
 
 
 _Read = tuple[np.ndarray, np.ndarray, str, float]  # quad, line crop, text, score
@@ -38,8 +36,10 @@ _Read = tuple[np.ndarray, np.ndarray, str, float]  # quad, line crop, text, scor
 class RapidEngine:
     name = "rapidocr"
 
-    def __init__(self, threads: int = 0, second_reader: bool = True):
+    def __init__(self, threads: int = 0, second_reader: bool = True, scripts: bool = True):
         from rapidocr_onnxruntime import RapidOCR
+
+        from .scripts import ScriptRouter, charset_of
 
         # Email lines are read twice and validators choose (see combine.py).
         self.second_reading = second_reader
@@ -57,9 +57,12 @@ class RapidEngine:
         # 0.50 -> 0.32 CPU-s of recognition per card).
         self._ocr.text_rec.rec_batch_num = 1
         decoder = getattr(self._ocr.text_rec, "postprocess_op", None)
+        # Japanese, Korean and Traditional Chinese lines are read again (scripts.py).
+        self._router = ScriptRouter(threads) if scripts else None
+        self._charset = charset_of(decoder)
         chars = getattr(decoder, "character", None)
         if chars and chars[0] == "blank" and chars[-1] == " ":
-            self._ocr.text_rec.postprocess_op = _SpacingDecoder(list(chars), decoder)
+            self._ocr.text_rec.postprocess_op = SpacingDecoder(list(chars), decoder)
         else:  # a rapidocr whose decoder we do not know: keep its own
             log.debug("rapidocr decoder not recognised; lost spaces are not restored")
 
@@ -124,9 +127,12 @@ class RapidEngine:
             crops = self._ocr.get_crop_img_list(bgr, boxes)
             crops, _, _ = self._ocr.text_cls(crops)
         rec, _ = self._ocr.text_rec(crops, False)
-        read = [(q, c, str(t).strip(), float(s))
-                for q, c, (t, s, *_r) in zip(boxes, crops, rec, strict=False)
-                if str(t).strip() and float(s) >= MIN_SCORE]
+        readings = [Reading(str(t).strip(), float(s)) for t, s, *_r in rec]
+        if self._router is not None:
+            readings = self._router.reroute(readings, crops, MIN_SCORE, self._charset)
+        read = [(q, c, r.text, r.score)
+                for q, c, r in zip(boxes, crops, readings, strict=False)
+                if r.text and r.score >= MIN_SCORE]
         if self.second_reading and any(_DOMAIN_HINT.search(t) for _, _, t, _ in read):
             read = self._second_reading(bgr, read)
         lines = [_line(text, score, quad) for quad, _, text, score in read]
@@ -154,71 +160,6 @@ class RapidEngine:
                 text = choose(text, alts, domains)
             out.append((quad, crop, text, score))
         return out
-
-
-_GAP = "\x00"  # a restored space, until we know whether its token may hold one
-
-
-class _SpacingDecoder:
-    """CTC greedy decoding as rapidocr does it (argmax per step, repeats merged,
-    blanks dropped, confidence the mean of the kept steps), plus one thing: a gap
-    of blank steps between two characters in which the space class reached
-    SPACE_P becomes a space.  Never inside an e-mail or web address, where a
-    wide gap (around "@") is not a word break."""
-
-    def __init__(self, characters: list[str], original: Any = None):
-        self.character = characters
-        self.space = len(characters) - 1
-        self.original = original  # rapidocr's own, for callers that want word boxes
-
-    def __call__(self, preds: np.ndarray, return_word_box: bool = False,
-                 **kw: Any) -> list[Any]:
-        if return_word_box:
-            if self.original is None:
-                raise ValueError("word boxes need rapidocr's own decoder")
-            return list(self.original(preds, return_word_box, **kw))
-        idx = preds.argmax(axis=2)
-        prob = preds.max(axis=2)
-        return [self._one(idx[b], prob[b], preds[b, :, self.space]) for b in range(len(idx))]
-
-    def _one(self, idx: np.ndarray, prob: np.ndarray, p_space: np.ndarray) -> tuple[str, float]:
-        out: list[str] = []
-        confs: list[float] = []
-        prev = -1
-        gap = 0.0
-        for t, i in enumerate(idx.tolist()):
-            if i == 0:
-                gap = max(gap, float(p_space[t]))
-            elif i != prev:
-                if out and gap >= SPACE_P and out[-1] != " " and i != self.space:
-                    out.append(_GAP)
-                out.append(self.character[i])
-                confs.append(float(prob[t]))
-                gap = 0.0
-            prev = i
-        text = "".join(out)
-        if _GAP in text:
-            text = " ".join(
-                tok.replace(_GAP, "") if _addressish(tok.replace(_GAP, ""))
-                else tok.replace(_GAP, " ")
-                for tok in text.split(" ")
-            )
-        return text, float(np.mean(confs)) if confs else 0.0
-
-
-def _addressish(token: str) -> bool:
-    """An e-mail or web address: "@", "www", a scheme, or a dot before a top-level
-    domain ("acme.info", "ACME.SHOP"; not "St.Louis", "D.MALVIN" or "Dr.med.")."""
-    from ..extract.text import vocab_words
-
-    if _ADDRESS_MARK.search(token):
-        return True
-    tlds = vocab_words("tlds.txt")
-    return any(len(t) == 2 or t.lower() in tlds for t in _AFTER_DOT.findall(token))
-
-
-_ADDRESS_MARK = re.compile(r"@|www|://", re.IGNORECASE)
-_AFTER_DOT = re.compile(r"(?<=\w\w\.)([A-Za-z]{2,})\b")
 
 
 def _widen(quad: np.ndarray, shape: tuple[int, ...], k: float) -> np.ndarray:

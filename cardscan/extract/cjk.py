@@ -1,0 +1,127 @@
+"""Titles and addresses printed in Japanese, Korean or Chinese.
+
+These scripts print no spaces between words, so the word-based scorers of
+person.py and address.py see one token per line.  Here the vocabularies
+(`vocab/cjk_titles.txt`, `vocab/cjk_address.txt`) are matched inside the line,
+and Unicode's script blocks (`unicode_scripts`) say which lines are CJK.  The
+scorers call these first: `None` means "not a CJK line, score it as usual".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from functools import cache
+
+from ..model import Field
+from ..unicode_scripts import has_han, has_kana, is_cjk
+from .text import fold, vocab_entries
+
+MAX_TITLE_CHARS = 14  # a title line longer than this holds more than a title
+_ZIP_JP = re.compile(r"〒\s*\d{3}-?\d{4}|(?<!\d)\d{3}-\d{4}(?!\d)")
+_COMPANY = ("株式会社", "有限会社", "合同会社", "(株)", "㈱", "주식회사", "㈜", "有限公司", "公司")
+
+
+@cache
+def _titles() -> tuple[str, ...]:
+    words = {_nfc(w) for e in vocab_entries("cjk_titles.txt") for w in e.split()}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
+def _units() -> frozenset[str]:
+    return frozenset(_nfc(w) for e in vocab_entries("cjk_address.txt") for w in e.split())
+
+
+def _nfc(text: str) -> str:
+    """Folded text with its Hangul syllables composed again (folding decomposes them)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def cjk_share(text: str) -> float:
+    """Share of the line's letters that are Han, kana or Hangul."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(1 for c in letters if is_cjk(c)) / len(letters) if letters else 0.0
+
+
+def _is_cjk_line(text: str) -> bool:
+    return cjk_share(text) >= 0.5
+
+
+def title_score(text: str) -> float | None:
+    """None for a line that is not CJK; else how much it reads as a job title."""
+    if not _is_cjk_line(text):
+        return None
+    t = _nfc(fold(text)).replace(" ", "")
+    if not t or len(t) > MAX_TITLE_CHARS or any(c.isdigit() for c in t):
+        return 0.0
+    if any(_nfc(fold(s)).replace(" ", "") in t for s in _COMPANY):
+        return 0.0
+    covered = 0
+    rest = t
+    for w in _titles():
+        if w in rest:
+            covered += len(w) * rest.count(w)
+            rest = rest.replace(w, " ")
+    if not covered:
+        return 0.0
+    return 0.45 + 0.5 * covered / len(t)
+
+
+def address_score(text: str) -> float | None:
+    """None for a line that is not CJK; else how much it reads as an address line:
+    a postcode, administrative units after place names, house numbers."""
+    if not _is_cjk_line(text):
+        return None
+    score = 0.0
+    if _ZIP_JP.search(text):
+        score += 0.8
+    units = _units()
+    # A unit counts after at least one other CJK character ("東京都", "강남구").
+    folded = _nfc(fold(text))  # as the vocabulary is
+    found = {u for u in units if re.search(rf"[^\W\d_]{re.escape(u)}", folded)}
+    if found:
+        score += min(0.6, 0.3 * len(found))  # two units make a place; more add nothing
+    if re.search(r"\d", text) and found:
+        score += 0.3
+    if any(s in text for s in _COMPANY):
+        score = min(score, 0.2)
+    return score
+
+
+def second_postcode(run: list[str], line: str) -> bool:
+    """`line` starts another address: it has a Japanese postcode (〒123-4567) and
+    the run of address lines before it has one already."""
+    return bool(_ZIP_JP.search(line)) and any(_ZIP_JP.search(t) for t in run)
+
+
+# --- Japanese names -------------------------------------------------------------------
+
+
+@cache
+def _surnames() -> tuple[str, ...]:
+    names = {_nfc(w) for e in vocab_entries("ja_surnames.txt") for w in e.split()}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def japanese_card(texts: list[str], region: str | None) -> bool:
+    """Kana anywhere on the card, or a card placed in Japan."""
+    return region == "JP" or any(has_kana(t) for t in texts)
+
+
+def space_family_name(name: str) -> str:
+    """"山田太郎" -> "山田 太郎": the space between family and given name, which
+    Japanese cards print and OCR loses.  A known family name at the start decides;
+    else a four-kanji name splits 2+2, the commonest shape; else it is kept."""
+    if " " in name or not 3 <= len(name) <= 5 or not all(has_han(c) for c in name):
+        return name
+    fam = next((s for s in _surnames() if name.startswith(s) and len(name) - len(s) >= 1), None)
+    if fam is None and len(name) == 4:
+        fam = name[:2]
+    return f"{fam} {name[len(fam):]}" if fam else name
+
+
+def spaced_name(name: Field) -> Field:
+    value = space_family_name(name.value)
+    return name if value == name.value else replace(name, value=value)
