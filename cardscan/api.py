@@ -24,15 +24,20 @@ def scan(
     """Yield one record per card found in the given files and folders.
 
     Folders are searched recursively in sorted order.  Bad files yield an
-    `error` record; photos without a card yield a `no_card` record.  Closing
+    `error` record; photos without a card yield a `no_card` record.  The two
+    sides of one card photographed one after the other become one record
+    (`cardscan.sides`; off with `ScanOptions(join_sides=False)`).  Closing
     the generator early (``.close()``) stops the worker processes at once.
     """
     from .load import iter_inputs
     from .pipeline import run
+    from .sides import merge_sides
 
     if isinstance(paths, str | Path):
         paths = [paths]
-    return run(iter_inputs(paths), options or ScanOptions(), engine)
+    options = options or ScanOptions()
+    records = run(iter_inputs(paths), options, engine)
+    return merge_sides(records) if options.join_sides else records
 
 
 def parse_text(text: str, region: str | None = None, *, source: str = "-") -> CardRecord:

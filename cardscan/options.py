@@ -14,9 +14,10 @@ class ScanOptions:
     workers: int = 0  # 0 = all cores
     max_pixels: int = 80_000_000  # decompression-bomb limit
     work_side: int = 2000  # photos are decoded no smaller than this long side (px)
-    max_cards: int = 8  # per photo
+    max_cards: int = 10  # per photo; more (a sheet of cards) is refused, not read as one
     debug_dir: str | None = None  # write crops/masks here when set
     second_reading: bool = True  # re-read email lines, validators choose (ocr/combine.py)
+    join_sides: bool = True  # two sides of one card in consecutive photos: one lead (sides.py)
 
     def resolved_workers(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
