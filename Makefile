@@ -6,14 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng fonts-dejavu-core fonts-urw-base35 fonts-liberation2
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng fonts-dejavu-core fonts-urw-base35 fonts-liberation2 chromium
 
 .PHONY: demo test check lint bench system deps clean
 
 demo: deps
 	$(BIN)/cardscan scan samples/ --event "cardscan demo" --csv leads.csv --jsonl leads.jsonl
 	@echo "Leads written to $(CURDIR)/leads.csv (and leads.jsonl); stored in $(CURDIR)/cardscan.db."
-	@echo "Next: $(BIN)/cardscan tasks --due week"
+	@echo "Next: $(BIN)/cardscan serve   (then open http://127.0.0.1:8765/ for Review and Today; Ctrl-C stops it)"
 
 test: deps
 	$(BIN)/python -m pytest -q

@@ -3,12 +3,19 @@
     python benchmarks/accuracy.py LABELS.json IMAGES_DIR [--engine auto|rapidocr|tesseract]
         [--region CC] [--baseline | --baseline-only] [--show] [--json OUT] [--workers N]
         [--limit N] [--records FILE.jsonl] [--save-records FILE.jsonl]
+        [--loso [--text-cases CASES.jsonl] [--pages-cache FILE]]
 
 LABELS.json uses the format of ../shared/cards-dev/README.md (image keys are paths relative
 to IMAGES_DIR); scoring follows that README's rules exactly (see benchmarks/scoring.py for
 the few decisions it leaves open).  ``--records`` scores a JSONL file written earlier by
 ``cardscan scan --jsonl`` instead of running the pipeline; its ``source`` paths are matched
 to label keys by their path relative to IMAGES_DIR, or by suffix.
+
+``--loso`` (leave-one-source-out): for each source (top folder of the image keys), the
+line-role model is retrained (benchmarks/train_fields.py) on everything but that
+source's images (the text cases and samples/ stay in), and that source is scored with
+it; the hand-weighted pickers (no model) are scored beside it.  Runs in one process;
+use ``--engine replay:FILE`` so only field extraction is re-run.
 """
 
 from __future__ import annotations
@@ -114,6 +121,66 @@ def collect(
     return scoring.score(labels, by_image, only=only), seconds, len(records)
 
 
+_TEXT_CASES = Path(__file__).resolve().parents[2] / "shared" / "text-cases" / "cases.jsonl"
+
+
+def _source(key: str) -> str:
+    return key.split("/", 1)[0] if "/" in key else "."
+
+
+def loso(args: argparse.Namespace, labels: Labels) -> int:
+    """Leave-one-source-out figures: per source and overall, learned against hand."""
+    import tempfile
+
+    from benchmarks import train_fields
+    from cardscan.extract import learned
+
+    keys = [k for k in labels.all_images if (args.images / k).is_file()]
+    sources = sorted({_source(k) for k in keys})
+    base: list[train_fields.Example] = []
+    if args.text_cases and args.text_cases.is_file():
+        base += train_fields.text_case_examples(args.text_cases)
+    base += train_fields.image_examples(
+        train_fields.ROOT / "samples" / "labels.json", train_fields.ROOT / "samples",
+        f"replay:{train_fields.SAMPLES_REPLAY}", source_of="samples")
+    dev = list(train_fields.image_examples(args.labels, args.images, args.engine,
+                                           cache=args.pages_cache))
+
+    def records(paths: list[str]) -> list[dict[str, Any]]:
+        return list(run_pipeline(paths, args.engine, 1, args.region))
+
+    all_keys = [k for k in labels.all_images]
+    with learned.use_model(None):
+        hand = records([str(args.images / k) for k in keys])
+    learned_recs: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for src in sources:
+            model = Path(tmp) / f"{src}.crfsuite"
+            n = train_fields.train([*base, *(e for e in dev if e.source != src)], model)
+            mine = [k for k in keys if _source(k) == src]
+            with learned.use_model(model):
+                recs = records([str(args.images / k) for k in mine])
+            learned_recs += recs
+            reports = {}
+            for name, rs in (("hand", hand), ("learned", recs)):
+                by_image, _ = scoring.group_records(rs, labels, args.images)
+                only = [k for k in all_keys if _source(k) == src]
+                reports[name] = scoring.score(labels, by_image, only=only)
+            print(f"\n## {src}: {len(mine)} images, model trained on {n} sequences")
+            print(scoring.format_table(reports, floors=False))
+    reports = {}
+    for name, rs in (("hand", hand), ("learned (loso)", learned_recs)):
+        by_image, _ = scoring.group_records(rs, labels, args.images)
+        reports[name] = scoring.score(labels, by_image, only=all_keys)
+    print(f"\n## all sources, each scored by a model trained without it ({len(keys)} images)")
+    print(scoring.format_table(reports, floors=False))
+    if args.json is not None:
+        data = scoring.report_json(reports, labels=str(args.labels), images=str(args.images),
+                                   engine=args.engine, loso=True)
+        args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description="Score cardscan (and the naive baseline) on labelled card images.",
@@ -150,9 +217,18 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FILE.jsonl",
         help="write the naive baseline's records here",
     )
+    ap.add_argument("--loso", action="store_true",
+                    help="leave-one-source-out: retrain the line-role model without each "
+                    "source and score that source (hand weights beside it)")
+    ap.add_argument("--text-cases", type=Path, default=_TEXT_CASES,
+                    help="text cases the --loso models also train on")
+    ap.add_argument("--pages-cache", type=Path, metavar="FILE.jsonl",
+                    help="--loso: keep the OCR pages of each image here (outside the repo)")
     args = ap.parse_args(argv)
 
     labels = scoring.load_labels(args.labels)
+    if args.loso:
+        return loso(args, labels)
     keys = labels.all_images
     if args.limit > 0:
         keys = keys[: args.limit]

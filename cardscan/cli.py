@@ -110,6 +110,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
                         row.update(follow_up_fields(crm.next_action(store, res.lead_id, clock),
                                                     res.lead_id))
                         row["possible_duplicate_of"] = res.possible_duplicate_of
+                    if res.review_reasons and rec.status == "ok":  # e.g. an uncertain e-mail
+                        counts["ok"] -= 1
+                        counts["review"] += 1
+                        row["status"] = "review"
+                        row["review_reasons"] = list(res.review_reasons)
+                    for change in res.changes:
+                        print(f"cardscan: {rec.source}: lead {res.lead_id}: {change}",
+                              file=sys.stderr)
                 if jsonl:
                     jsonl.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
                     jsonl.flush()
@@ -228,6 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
     pa.set_defaults(func=cmd_parse)
 
     register(sub)
+    from .cli_review import register as register_review
+    from .web.cli import register as register_web
+
+    register_review(sub, db_parent(), cadence_parent())
+    register_web(sub)
     return p
 
 

@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from . import crm
+from .crm_drafts import render_drafts, rendered_tasks
 from .errors import CardscanError, StoreError
+from .export.leads_csv import LEAD_COLUMNS
 from .followup.cadence import Cadence
 from .followup.calendar import Clock
 from .leads import Lead, Task
@@ -235,42 +237,22 @@ def _print_import(store: Store, result: crm.ImportResult, *, verb: str, suffix: 
         print(f"Merged into lead {lid} {_who(lead)} (same person){suffix}.")
     else:
         print(f"{verb} lead {lid} {_who(lead)}{suffix}.")
+    for change in result.changes:
+        print(f"Updated lead {lid}: {change}.")
     if result.possible_duplicate_of:
         other = store.get_lead(result.possible_duplicate_of)
         oid = lead_ids.get(result.possible_duplicate_of, result.possible_duplicate_of)
-        print(f"Possible duplicate of lead {oid} {_who(other)}: review before following up.")
+        print(
+            f"Possible duplicate of lead {oid} {_who(other)}: "
+            f"cardscan merge {oid} {lid} if it is the same person, else cardscan approve {lid}."
+        )
     pending = [t for t in result.tasks if t.status in crm.PENDING]
     if pending and not result.skipped:
         print(_task_table(pending, _all_task_ids(store)))
 
 
-LEAD_CSV_COLUMNS = (
-    "lead_id",
-    "name",
-    "given_name",
-    "family_name",
-    "title",
-    "company",
-    "department",
-    "address",
-    "email",
-    "other_emails",
-    "mobile",
-    "work_phone",
-    "fax",
-    "other_phone",
-    "website",
-    "event",
-    "met_on",
-    "status",
-    "possible_duplicate_of",
-    "referred_by",
-    "sources",
-    "next_action",
-    "next_action_due",
-    "next_action_channel",
-    "next_action_id",
-)
+# One column set for every leads CSV: the scan's (cardscan.export.leads_csv).
+LEAD_CSV_COLUMNS = LEAD_COLUMNS
 
 
 def cmd_leads(args: argparse.Namespace) -> int:
@@ -317,6 +299,9 @@ def _lead_json(lead: Lead, nxt: Task | None) -> dict[str, Any]:
         "event": lead.event,
         "met_on": lead.met_on,
         "status": lead.status,
+        "review_status": lead.review_status,
+        "review_reasons": list(lead.review_reasons),
+        "tags": list(lead.tags),
         "possible_duplicate_of": lead.possible_duplicate_of,
         "referred_by": lead.referred_by,
         "sources": list(lead.sources),
@@ -339,11 +324,14 @@ TASK_COLUMNS = (
     "summary",
     "status",
     "overdue",
+    "recipient",
     "subject",
     "body",
     "step",
     "done_on",
     "note",
+    "mailto",
+    "tel",
 )
 _EMPTY = {
     "today": "Nothing due today.",
@@ -361,7 +349,21 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         tasks = crm.list_tasks(store, due=args.due, cadence=cadence, clock=clock)
         leads = {x.id: x for x in store.leads()}
         ids = _all_task_ids(store)
-    rows = [crm.task_row(t, leads.get(t.lead_id), today) for t in tasks]
+        drafts = render_drafts(store, tasks, cadence)
+    # Drafts are rendered now: the profile, notes and corrections of today.
+    rows = [
+        {
+            **crm.task_row(t, leads.get(t.lead_id), today),
+            "summary": d.summary,
+            "channel": d.channel,
+            "subject": d.subject,
+            "body": d.body,
+            "recipient": d.recipient,
+            "mailto": d.mailto,
+            "tel": d.tel,
+        }
+        for t, d in zip(tasks, drafts, strict=True)
+    ]
     if args.format == "csv":
         _write_csv(rows, TASK_COLUMNS)
     elif args.format == "json":
@@ -371,15 +373,16 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     else:
         print(
             _table(
-                ["ID", "DUE", "CHANNEL", "STATUS", "LEAD", "SUMMARY"],
+                ["ID", "DUE", "CHANNEL", "STATUS", "LEAD", "TO", "SUMMARY"],
                 [
                     [
                         ids[t.id],
                         t.due,
-                        t.channel,
+                        r["channel"],
                         "overdue" if r["overdue"] else t.status,
                         _who(leads.get(t.lead_id)),
-                        t.summary,
+                        r["recipient"] or "-",
+                        r["summary"],
                     ]
                     for t, r in zip(tasks, rows, strict=True)
                 ],
@@ -454,9 +457,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .export import write_export
 
     clock = clock_from_env()
+    cadence = cadence_from_args(args)
     with _open(args) as store:
         leads = crm.list_leads(store)
-        tasks = store.tasks()
+        tasks = rendered_tasks(store, store.tasks(), cadence)  # drafts as they would be sent now
     paths = write_export(args.format, leads, tasks, Path(args.out), todo=args.todo, now=clock())
     for p in paths:
         print(f"Wrote {p}")
@@ -549,7 +553,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser(
         "export",
-        parents=[db],
+        parents=[db, cad],
         help="export leads and tasks for a calendar or CRM",
         description="Export leads and open tasks: ics (calendar), vcf (contacts), "
         "google / outlook (contacts CSV), hubspot / salesforce (CRM CSVs).",

@@ -14,16 +14,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import CardscanError, StoreError
+from .crm_drafts import refresh_drafts
+from .errors import InvalidValueError, StoreError
 from .followup import planner
 from .followup.cadence import REFERRAL_KEY, Cadence
 from .followup.cadence import load_cadence as _load_cadence
 from .followup.calendar import Clock
-from .leads import Lead, PhoneNumber, Task
+from .leads import FieldInfo, Lead, PhoneNumber, Task
 from .model import CardRecord, ParsedCard
 from .store import Store
 from .store.ids import lead_id_for_manual, lead_id_for_source, source_key
 from .store.merge import callable_numbers, decide, merge_leads
+from .validate import normalize_email, normalize_phone
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,6 +43,10 @@ class ImportResult:
     possible_duplicate_of: str | None  # flagged for review, not merged
     tasks: tuple[Task, ...]  # the lead's tasks after the import, by due date
     skipped: bool  # this image (content hash + card index) was imported before
+    # What a re-import changed on the stored lead, in words ("event: Expo -> Fair").
+    changes: tuple[str, ...] = ()
+    # Why this card's lead needs a look (this card's reasons, a possible duplicate).
+    review_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,42 @@ def meeting_date(
     return met_on or _taken_on(record.taken_at, cadence) or cadence.calendar.today(clock)
 
 
+def field_info(parsed: ParsedCard) -> tuple[FieldInfo, ...]:
+    """Confidence and origin of every value read off a card."""
+    out: list[FieldInfo] = []
+    for key in ("name", "title", "company", "department", "address"):
+        f = getattr(parsed, key)
+        if f is not None:
+            out.append(FieldInfo(key, f.value, round(f.confidence, 3), f.origin))
+    out += [FieldInfo("email", e.value, round(e.confidence, 3), e.origin) for e in parsed.emails]
+    out += [FieldInfo("phone", ph.number, round(ph.confidence, 3), "card") for ph in parsed.phones]
+    out += [FieldInfo("website", w.value, round(w.confidence, 3), w.origin)
+            for w in parsed.websites]
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for f in out:
+        if (f.field, f.value) not in seen:
+            seen.add((f.field, f.value))
+            unique.append(f)
+    return tuple(unique)
+
+
+def uncertain_contacts(infos: Iterable[FieldInfo]) -> tuple[str, ...]:
+    """A review reason for each e-mail read with low confidence: a wrong address
+    means every follow-up to it is lost.  (Phones are only highlighted: on the
+    dev set their confidence did not single out a misread number.)"""
+    return tuple(
+        f"{f.field} uncertain: {f.value} ({f.confidence:.2f})"
+        for f in infos
+        if f.field == "email" and f.uncertain
+    )
+
+
 def lead_from_record(record: CardRecord, *, lead_id: str) -> Lead:
     """The lead a card record describes (no event, date or id decisions)."""
     p = record.parsed or ParsedCard()
+    infos = field_info(p)
+    reasons = tuple(dict.fromkeys(record.review + uncertain_contacts(infos)))
     return Lead(
         id=lead_id,
         name=p.name.value if p.name else None,
@@ -98,8 +137,11 @@ def lead_from_record(record: CardRecord, *, lead_id: str) -> Lead:
         emails=tuple(dict.fromkeys(e.value for e in p.emails)),
         phones=tuple(PhoneNumber(ph.number, ph.type, ph.local_only) for ph in p.phones),
         websites=tuple(dict.fromkeys(w.value for w in p.websites)),
-        status="review" if record.status == "review" else "ok",
+        status="review" if record.status == "review" or reasons else "ok",
         sources=(record.source,),
+        field_info=infos,
+        review_reasons=reasons,
+        review_status="needs_review" if reasons else "new",
     )
 
 
@@ -119,6 +161,10 @@ def import_card(
     """
     key = source_key(record.image_sha256, record.card, record.source)
     event = _clean(event)
+    seen = store.source(key)
+    if seen and seen.lead_id and record.status in ("ok", "review"):
+        return _refile(store, seen.lead_id, event=event, met_on=met_on, cadence=cadence,
+                       clock=clock)
     if record.status not in ("ok", "review"):
         now = clock()
         with store.transaction():
@@ -147,6 +193,64 @@ def import_card(
         card=record.card,
         cadence=cadence,
         clock=clock,
+        card_jpeg=record.card_jpeg,
+    )
+
+
+def _refile(
+    store: Store,
+    lead_id: str,
+    *,
+    event: str | None,
+    met_on: dt.date | None,
+    cadence: Cadence,
+    clock: Clock,
+) -> ImportResult:
+    """A card imported before, scanned again: a new --event or --met-on given
+    this time updates the stored lead (and re-dates a plan nobody has started),
+    and the result says what changed.  Anything else changes nothing."""
+    now = clock()
+    changes: list[str] = []
+    with store.transaction():
+        lead = store.get_lead(lead_id)
+        while lead is not None and lead.merged_into:  # follow a merge to the lead kept
+            lead = store.get_lead(lead.merged_into)
+        if lead is None:
+            return ImportResult(None, False, None, None, (), True)
+        event_changed = bool(event) and (lead.event or "").casefold() != (event or "").casefold()
+        date_changed = met_on is not None and met_on != lead.met_on
+        if not event_changed and not date_changed:
+            return _skipped(store, lead.id)
+        event_id = store.event_id(event, now) if event_changed and event else None
+        if event_id is None and lead.event:
+            event_id = store.event_id(lead.event, now)
+        new_date = met_on if date_changed else lead.met_on
+        store.set_event(lead.id, event_id, new_date, now)
+        if event_changed and event_id is not None:
+            store.link_event(lead.id, event_id, new_date)
+            store.add_history(lead.id, now, "event", "event", lead.event, event)
+            changes.append(f"event: {lead.event or '(none)'} -> {event}")
+        if date_changed and new_date is not None:
+            store.add_history(lead.id, now, "event", "met_on",
+                              lead.met_on.isoformat() if lead.met_on else None,
+                              new_date.isoformat())
+            changes.append(f"met on: {lead.met_on or '(none)'} -> {new_date}")
+            _redate_unstarted(store, replace(lead, met_on=new_date), new_date, cadence, clock,
+                              now)
+        tasks = tuple(store.tasks(lead.id))
+    return ImportResult(lead.id, False, None, None, tasks, True, tuple(changes))
+
+
+def _redate_unstarted(
+    store: Store, lead: Lead, met_on: dt.date, cadence: Cadence, clock: Clock, now: dt.datetime
+) -> None:
+    """Re-date a plan from a corrected meeting date, unless a step is already done."""
+    old = store.tasks(lead.id)
+    if any(t.status in ("done", "skipped") for t in old):
+        return
+    fresh = {t.id: t.due for t in planner.plan(lead, met_on, cadence, clock)}
+    store.save_tasks(
+        [replace(t, due=fresh[t.id]) for t in old if t.id in fresh and t.status == "open"], now
     )
 
 
@@ -226,6 +330,7 @@ def _ingest(
     image_sha256: str | None = None,
     card: int = 0,
     referrer: Lead | None = None,
+    card_jpeg: bytes | None = None,
 ) -> ImportResult:
     now = clock()
     with store.transaction():
@@ -247,11 +352,17 @@ def _ingest(
             lead = merge_leads(existing, incoming)
             old = store.tasks(lead.id)
         else:
+            dup = decision.possible_duplicate_of
             lead = replace(
-                incoming, possible_duplicate_of=decision.possible_duplicate_of, created_at=now
+                incoming,
+                possible_duplicate_of=dup,
+                created_at=now,
+                review_status="needs_review" if dup else incoming.review_status,
             )
             old = []
         store.save_lead(lead, now, event_id=event_id)
+        store.add_history(lead.id, now, "scanned" if image_sha256 else "added", None, None,
+                          _reading(incoming, path))
         referred_by = referrer.name if referrer else _referrer_name(store, lead)
         tasks = list(planner.rerender(old, lead, cadence, referred_by=referred_by))
         have = {t.id for t in tasks}
@@ -275,6 +386,7 @@ def _ingest(
             card=card,
             lead_id=lead.id,
             event_id=event_id,
+            card_jpeg=card_jpeg,
         )
         saved = tuple(store.tasks(lead.id))
     return ImportResult(
@@ -284,7 +396,16 @@ def _ingest(
         possible_duplicate_of=lead.possible_duplicate_of if existing is None else None,
         tasks=saved,
         skipped=False,
+        review_reasons=incoming.review_reasons
+        + (("possible duplicate",) if existing is None and lead.possible_duplicate_of else ()),
     )
+
+
+def _reading(lead: Lead, path: str) -> str:
+    """The fields as first read (or typed), kept in the history as JSON."""
+    import json
+
+    return json.dumps({"source": path, **lead.contact_dict()}, ensure_ascii=False)
 
 
 def _skipped(store: Store, lead_id: str) -> ImportResult:
@@ -306,35 +427,6 @@ def _clean(text: str | None) -> str | None:
 # ------------------------------------------------------------------ manual input
 
 
-def normalize_email(raw: str) -> str:
-    """A syntactically valid address (no DNS lookup), or CardscanError."""
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        return str(validate_email(raw.strip(), check_deliverability=False).normalized)
-    except EmailNotValidError as exc:
-        raise CardscanError(f"--email {raw!r}: {exc}") from None
-
-
-def normalize_phone(raw: str, region: str | None = None) -> PhoneNumber:
-    """E.164 and a type (mobile / work / other) for a number typed by the user."""
-    import phonenumbers
-    from phonenumbers import PhoneNumberType
-
-    reg = region.upper() if region else None
-    try:
-        num = phonenumbers.parse(raw, reg)
-    except phonenumbers.NumberParseException:
-        hint = "" if reg else " (give +CC or --region)"
-        raise CardscanError(f"--phone {raw!r}: not a phone number{hint}") from None
-    if not phonenumbers.is_valid_number(num):
-        hint = "" if reg else " (give +CC or --region)"
-        raise CardscanError(f"--phone {raw!r}: not a valid phone number{hint}")
-    kind = phonenumbers.number_type(num)
-    typ = {PhoneNumberType.MOBILE: "mobile", PhoneNumberType.FIXED_LINE: "work"}.get(kind, "other")
-    return PhoneNumber(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164), typ)
-
-
 def _manual_lead(
     name: str,
     emails: Sequence[str],
@@ -345,10 +437,10 @@ def _manual_lead(
 ) -> Lead:
     full = _clean(name)
     if not full:
-        raise CardscanError("--name must not be empty")
+        raise InvalidValueError("a lead needs a name: the name given is empty")
     mails = tuple(dict.fromkeys(normalize_email(e) for e in emails))
     nums = tuple({p.number: p for p in (normalize_phone(x, region) for x in phones)}.values())
-    given, family = _split_name(full)
+    given, family = split_name(full)
     company = _clean(company)
     return Lead(
         id=lead_id_for_manual(full, mails, [p.number for p in nums], company),
@@ -362,7 +454,7 @@ def _manual_lead(
     )
 
 
-def _split_name(full: str) -> tuple[str | None, str | None]:
+def split_name(full: str) -> tuple[str | None, str | None]:
     try:
         from nameparser import HumanName
     except ImportError:  # pragma: no cover - nameparser is a dependency
@@ -407,7 +499,7 @@ def list_tasks(
     pending and due before today; week: pending and due within the next 7
     days (overdue included); all: every task, whatever its status."""
     if due not in DUE_FILTERS:
-        raise CardscanError(f"--due must be one of {', '.join(DUE_FILTERS)}")
+        raise InvalidValueError(f"which tasks: {due!r} is not one of {', '.join(DUE_FILTERS)}")
     tasks = store.tasks()
     if due == "all":
         return tasks
@@ -459,7 +551,11 @@ def done(
             clock=clock,
             status="skipped" if skipped else "done",
         )
-        return _apply(store, before, after, task.id, now)
+        change = _apply(store, before, after, task.id, now)
+        lead = store.get_lead(task.lead_id)
+        if lead is not None and note:
+            refresh_drafts(store, lead, cadence=cadence, now=now)  # a promise feeds the next steps
+        return change
 
 
 def snooze(
@@ -501,45 +597,20 @@ def parse_until(text: str, today: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CardscanError(f"--until {text!r}: give YYYY-MM-DD, +Nd or +Nw") from None
+        raise InvalidValueError(
+            f"snooze date {text!r} is not a date: give YYYY-MM-DD, +Nd or +Nw"
+        ) from None
 
 
 # ------------------------------------------------------------------ flat rows
 
 
 def lead_row(lead: Lead, next_task: Task | None) -> dict[str, Any]:
-    """One flat row per lead (CSV / DataFrame)."""
+    """One flat row per lead, in the leads CSV's columns (`export.leads_csv.LEAD_COLUMNS`),
+    the same columns `cardscan scan` writes."""
+    from .export.leads_csv import flatten, lead_to_dict
 
-    def phone(t: str) -> str:
-        return "; ".join(p.number for p in lead.phones if p.type == t)
-
-    return {
-        "lead_id": lead.id,
-        "name": lead.name,
-        "given_name": lead.given_name,
-        "family_name": lead.family_name,
-        "title": lead.title,
-        "company": lead.company,
-        "department": lead.department,
-        "address": lead.address,
-        "email": lead.emails[0] if lead.emails else None,
-        "other_emails": "; ".join(lead.emails[1:]),
-        "mobile": phone("mobile"),
-        "work_phone": phone("work"),
-        "fax": phone("fax"),
-        "other_phone": phone("other"),
-        "website": lead.websites[0] if lead.websites else None,
-        "event": lead.event,
-        "met_on": lead.met_on,
-        "status": lead.status,
-        "possible_duplicate_of": lead.possible_duplicate_of,
-        "referred_by": lead.referred_by,
-        "sources": "; ".join(lead.sources),
-        "next_action": next_task.summary if next_task else None,
-        "next_action_due": next_task.due if next_task else None,
-        "next_action_channel": next_task.channel if next_task else None,
-        "next_action_id": next_task.id if next_task else None,
-    }
+    return flatten(lead_to_dict(lead, next_task))
 
 
 def task_row(task: Task, lead: Lead | None, today: dt.date | None = None) -> dict[str, Any]:

@@ -45,3 +45,10 @@ class ConfigError(CardscanError):
 
 class StoreError(CardscanError):
     exit_code = ExitCode.store_error
+
+
+class InvalidValueError(CardscanError):
+    """A value typed for a lead (an e-mail, a phone, a name) is not valid; the
+    message is one sentence saying which value and why."""
+
+    exit_code = ExitCode.usage

@@ -8,6 +8,60 @@ from typing import Any, Literal
 
 Channel = Literal["email", "call", "meeting", "note"]
 TaskStatus = Literal["open", "done", "skipped", "snoozed"]
+# Task statuses still waiting to be done (the one definition; planner, CRM and exports use it).
+PENDING: frozenset[str] = frozenset({"open", "snoozed"})
+# Where a lead stands in review: scanned and not yet looked at, scanned with a
+# reason to look (a weak field, a possible duplicate), or checked by a person.
+ReviewStatus = Literal["new", "needs_review", "approved"]
+REVIEW_STATUSES: tuple[str, ...] = ("new", "needs_review", "approved")
+# A field read with less confidence than this is shown as uncertain (highlighted
+# in review) and, for an e-mail, is a review reason of its own.  Measured on the
+# dev set's recorded OCR (docs/notes/review.md): the two misread e-mails of 80 had
+# 0.80-0.85; below 0.85 flags 8 of 80 e-mails.
+UNCERTAIN_BELOW = 0.85
+# Field names a `FieldInfo` / history entry / edit may name.
+LEAD_FIELDS: tuple[str, ...] = (
+    "name", "given_name", "family_name", "title", "company", "department", "address",
+    "email", "phone", "website",
+)
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """How one value of a lead was obtained: its confidence (None when typed or
+    unknown) and origin (card | qr | derived | user, see `cardscan.model.FieldOrigin`).
+    Multi-valued fields (email, phone, website) have one entry per value."""
+
+    field: str
+    value: str
+    confidence: float | None
+    origin: str = "card"
+
+    @property
+    def uncertain(self) -> bool:
+        return self.confidence is not None and self.confidence < UNCERTAIN_BELOW
+
+
+@dataclass(frozen=True)
+class Note:
+    id: int
+    lead_id: str
+    text: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change to a lead.  `old` keeps what was there before, so the
+    original reading of a corrected field is never lost."""
+
+    id: int
+    lead_id: str
+    at: dt.datetime
+    action: str  # scanned | edit | approve | merge | merged-into | delete | restore | tag | event
+    field: str | None = None
+    old: str | None = None
+    new: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +105,19 @@ class Lead:
     referred_by: str | None = None  # lead id of the person who referred this one
     sources: tuple[str, ...] = ()  # image paths or "manual"
     created_at: dt.datetime | None = None
+    review_status: ReviewStatus = "new"
+    review_reasons: tuple[str, ...] = ()  # why it needs a look, in words for the user
+    tags: tuple[str, ...] = ()
+    field_info: tuple[FieldInfo, ...] = ()
+    deleted_at: dt.datetime | None = None  # soft-deleted (restore brings it back)
+    merged_into: str | None = None  # set on a lead merged into another one
+
+    def info(self, field: str, value: str | None = None) -> FieldInfo | None:
+        """The `FieldInfo` of `field` (and of `value`, for multi-valued fields)."""
+        for f in self.field_info:
+            if f.field == field and (value is None or f.value == value):
+                return f
+        return None
 
     @property
     def first_name(self) -> str:

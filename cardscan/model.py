@@ -189,6 +189,9 @@ class CardRecord:
     qr: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     review: tuple[str, ...] = ()  # why status is "review", in words for the user
+    # A small JPEG of the flattened card (<= CARD_JPEG_WIDTH px wide) for review;
+    # not part of to_dict (JSON lines stay text).
+    card_jpeg: bytes | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         p = self.parsed or ParsedCard()

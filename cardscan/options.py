@@ -18,6 +18,7 @@ class ScanOptions:
     debug_dir: str | None = None  # write crops/masks here when set
     second_reading: bool = True  # re-read email lines, validators choose (ocr/combine.py)
     join_sides: bool = True  # two sides of one card in consecutive photos: one lead (sides.py)
+    card_images: bool = True  # keep a small JPEG of each flattened card (CardRecord.card_jpeg)
 
     def resolved_workers(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)

@@ -33,6 +33,8 @@ MIN_LINES_FOR_CARD = 2  # a photo whose OCR finds fewer text lines holds no card
 # small cards the detector could not separate).  Never one lead for them.
 MAX_EMAILS_PER_CARD = 4
 MAX_PHONES_PER_CARD = 8
+CARD_JPEG_WIDTH = 800  # px: the card image kept for review
+CARD_JPEG_MAX_BYTES = 60_000
 
 
 def _site_key(url: str) -> str:
@@ -178,9 +180,11 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
         return [_refused(img, f"several cards read as one ({len(p.emails)} e-mail addresses, "
                               f"{len(p.phones)} phone numbers): photograph them a few at a time")]
     out: list[CardRecord] = []
+    images = crops if outlined else [img.rgb]
     shapes = [_aspect(c) for c in crops] if outlined else [None] * len(results)
-    for i, ((parsed, text, qr, nlines), aspect) in enumerate(
-        (r, a) for r, a in zip(results, shapes, strict=True) if _is_card(r[0], r[3], outlined)
+    for i, ((parsed, text, qr, nlines), rgb, aspect) in enumerate(
+        (r, im, a) for r, im, a in zip(results, images, shapes, strict=True)
+        if _is_card(r[0], r[3], outlined)
     ):
         review = review_reasons(parsed)
         extra: dict[str, Any] = {"lines": nlines, "outlined": outlined}
@@ -189,6 +193,7 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
         out.append(CardRecord(
             source, i, "review" if review else "ok", None, parsed, text, img.sha256,
             img.taken_at, engine.name, qr, extra, review,
+            card_jpeg(rgb) if options.card_images else None,
         ))
     if not out:
         return [CardRecord(source, status="no_card", image_sha256=img.sha256,
@@ -209,6 +214,27 @@ def _refused(img: LoadedImage, reason: str) -> CardRecord:
 def _aspect(crop: np.ndarray) -> float:
     h, w = crop.shape[:2]
     return round(max(h, w) / max(1, min(h, w)), 3)
+
+
+def card_jpeg(rgb: np.ndarray) -> bytes | None:
+    """The flattened card as a JPEG at most CARD_JPEG_WIDTH wide and about
+    CARD_JPEG_MAX_BYTES (quality lowered until it fits); None if it cannot be encoded."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    if w > CARD_JPEG_WIDTH:
+        rgb = cv2.resize(rgb, (CARD_JPEG_WIDTH, max(1, round(h * CARD_JPEG_WIDTH / w))),
+                         interpolation=cv2.INTER_AREA)
+    bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR) if rgb.ndim == 3 else rgb
+    data = b""
+    for quality in (80, 65, 50, 35):
+        ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        if not ok:
+            return None
+        data = buf.tobytes()
+        if len(data) <= CARD_JPEG_MAX_BYTES:
+            break
+    return data
 
 
 def _save_debug(folder: str, sha: str, source: str, crops: list[np.ndarray]) -> None:

@@ -10,6 +10,12 @@ SAMPLES_OCR = Path(__file__).parent / "fixtures" / "samples_rapidocr.jsonl"
 DEVSET = ROOT.parent / "shared" / "cards-dev"
 
 
+@pytest.fixture(autouse=True)
+def _own_config_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """No test reads or writes the user's sender profile (cardscan.profile)."""
+    monkeypatch.setenv("CARDSCAN_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+
+
 @pytest.fixture(scope="session")
 def replay_engine():
     """RapidOCR's real output on samples/, recorded by benchmarks/record_ocr.py."""

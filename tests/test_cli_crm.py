@@ -101,7 +101,8 @@ def test_add_merges_and_flags(capsys: pytest.CaptureFixture[str]) -> None:
     other = lead_id_for_manual("Ann Lee", [], [], "ACME Limited")
     assert out.splitlines()[:2] == [
         f"Added lead {other[:8]} Ann Lee (ACME Limited).",
-        f"Possible duplicate of lead {ANN[:8]} Ann Lee (Acme Ltd): review before following up.",
+        f"Possible duplicate of lead {ANN[:8]} Ann Lee (Acme Ltd): cardscan merge {ANN[:8]} "
+        f"{other[:8]} if it is the same person, else cardscan approve {other[:8]}.",
     ]
 
 
@@ -141,7 +142,7 @@ def test_leads_table_csv_json(capsys: pytest.CaptureFixture[str]) -> None:
     row = rows[0]
     assert list(row) == list(cli_crm.LEAD_CSV_COLUMNS)
     assert row["lead_id"] == ANN and row["name"] == "Ann Lee" and row["email"] == "ann@example.com"
-    assert row["work_phone"] == "'+442071234567"  # formula-safe: shown as text by spreadsheets
+    assert row["phone_work"] == "'+442071234567"  # formula-safe: shown as text by spreadsheets
     assert row["title"] == "'=cmd|' /C calc'!A0"
     assert row["next_action"] == "Email Ann Lee: good to meet you"
     assert row["next_action_due"] == "2024-03-04" and row["next_action_channel"] == "email"
@@ -172,10 +173,10 @@ def test_tasks_filters(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.M
     code, out = run(capsys, "tasks", "--due", "today")
     assert code == 0
     assert out == (
-        "ID        DUE         CHANNEL  STATUS   LEAD                SUMMARY\n"
-        f"{T['intro-email']}  2024-03-04  email    overdue  Ann Lee (Acme Ltd)  "
+        "ID        DUE         CHANNEL  STATUS   LEAD                TO               SUMMARY\n"
+        f"{T['intro-email']}  2024-03-04  email    overdue  Ann Lee (Acme Ltd)  ann@example.com  "
         "Email Ann Lee: good to meet you\n"
-        f"{T['coffee-call']}  2024-03-06  call     open     Ann Lee (Acme Ltd)  "
+        f"{T['coffee-call']}  2024-03-06  call     open     Ann Lee (Acme Ltd)  +442071234567    "
         "Call Ann Lee: invite for a coffee\n"
     )
     _, out = run(capsys, "tasks", "--due", "overdue", "--format", "json")
@@ -275,7 +276,7 @@ def test_done_and_snooze(
         (
             ["snooze", "{intro}", "--until", "soon"],
             ExitCode.usage,
-            "error: --until 'soon': give YYYY-MM-DD, +Nd or +Nw",
+            "error: snooze date 'soon' is not a date: give YYYY-MM-DD, +Nd or +Nw",
         ),
         (
             ["snooze", "{intro}", "--until", "2024-02-01"],
@@ -287,11 +288,16 @@ def test_done_and_snooze(
             ExitCode.store_error,
             "error: unknown lead id 'nobody'",
         ),
-        (["add", "--name", "X", "--email", "x@"], ExitCode.usage, "error: --email 'x@':"),
+        (
+            ["add", "--name", "X", "--email", "x@"],
+            ExitCode.usage,
+            "error: e-mail address 'x@' is not valid:",
+        ),
         (
             ["add", "--name", "X", "--phone", "555 0100"],
             ExitCode.usage,
-            "error: --phone '555 0100': not a phone number (give +CC or --region)",
+            "error: phone number '555 0100' is not a phone number"
+            " (give the country code, +CC, or a region)",
         ),
         (
             ["tasks", "--cadence", "missing.toml"],

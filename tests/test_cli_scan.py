@@ -44,13 +44,14 @@ def test_scan_writes_csv_and_store_and_rerun_adds_nothing(tmp_path, photos, caps
     assert code == 0
     assert stdout == ""
     assert err.strip().splitlines()[-1] == (
-        f"cardscan: 3 cards read from 3 files: 0 need review, 1 without a card, 0 failed; "
+        f"cardscan: 3 cards read from 3 files: 1 need review, 1 without a card, 0 failed; "
         f"leads in {out}; stored in {db}"
-    )
+    )  # the store's review: one e-mail read with low confidence (1.brandt@ for l.brandt@)
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = _rows(out)
     assert [(r["card"], r["status"]) for r in rows] == [
-        ("0", "ok"), ("0", "ok"), ("1", "ok"), ("0", "no_card")]
+        ("0", "ok"), ("0", "ok"), ("1", "review"), ("0", "no_card")]
+    assert rows[2]["review_reason"] == "email uncertain: 1.brandt@nordlicht-solar.de (0.70)"
     for r in rows[:3]:
         assert r["event"] == "Chamber breakfast"
         assert r["lead_id"] and r["next_action_due"] == "2026-11-25"

@@ -187,6 +187,12 @@ def test_leads_csv_from_card_record_and_follow_up(tmp_path: Path) -> None:
         "next_action_channel": "email",
         "draft_subject": "Great to meet you, Ana",
         "draft_body": "Hi Ana,\n\nlovely to meet you; talk soon.",
+        "met_on": "",
+        "review_status": "",
+        "tags": "",
+        "possible_duplicate_of": "",
+        "referred_by": "",
+        "next_action_id": "",
     }
     assert err["status"] == "error"
     assert err["error"] == "broken.jpg: truncated JPEG"

@@ -84,9 +84,9 @@ def test_handle_lines_are_not_companies() -> None:
     ],
 )
 def test_domain_company(domains: list[str], guess: str) -> None:
-    from cardscan.extract import _known_words
+    from cardscan.extract.text import known_words
 
-    assert domain_company(domains, _known_words()) == guess
+    assert domain_company(domains, known_words()) == guess
 
 
 @pytest.mark.parametrize(
@@ -181,3 +181,32 @@ def test_brand_spelt_by_domain_is_not_split_on_ocr_pages() -> None:
     ])
     card = parse_page(page)
     assert card.company is not None and card.company.value == "BlueHarbor Marine LLC"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AVTEC SYSTEMS,\nINC.\nJohn Carter\nSales Manager\njcarter@avtecsys.com",
+        "John Carter\nSales Manager\nAVTEC SYSTEMS,\nINC.\njcarter@avtecsys.com",
+    ],
+)
+def test_company_split_before_its_legal_form_is_joined(text: str) -> None:
+    # A legal form alone names nothing: the line over it is the name it belongs to,
+    # and it is not a second line of the title.
+    card = parse_text(text)
+    assert card.company is not None and card.company.value == "AVTEC SYSTEMS INC."
+    assert card.title is not None and card.title.value == "Sales Manager"
+
+
+def test_logo_word_read_alone_takes_the_domains_words() -> None:
+    text = "BIKE\nMary Lou Perez\nOwner\nmary@thebikeconnection.com\n(415) 555-0123"
+    assert _company(text) == "THE BIKE CONNECTION"
+
+
+def test_company_derived_from_an_organisation_domain_only() -> None:
+    org = parse_text("Peter Gross\nDirector\npgross@greenfieldlogistics.com")
+    assert org.company is not None
+    assert org.company.value == "Greenfield Logistics" and org.company.origin == "derived"
+    assert org.company.confidence < 0.5
+    webmail = parse_text("Peter Gross\nDirector\npeter.gross@gmail.com")
+    assert webmail.company is None

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import IO
 
 from cardscan.followup.cadence import REFERRAL_KEY
-from cardscan.leads import Lead, Task
+from cardscan.leads import PENDING, Lead, Task
 
 # Statuses that still need doing: these become calendar events and open CRM tasks.
-PENDING = frozenset({"open", "snoozed"})
 
 CHANNEL_VERB: Mapping[str, str] = {
     "email": "Email",

@@ -44,7 +44,7 @@ Salesforce requires Last Name and Company on a Lead.  Last Name is the family
 name, else the whole name (mononyms), else "[not provided]".  Company is the
 card's company; when the card has none, the organisation of the first
 non-webmail email domain (``ana@brightlane.io`` -> "Brightlane"; a list of
-consumer mailbox domains lives in ``free_email_domains.txt``); else
+consumer mailbox domains lives in ``cardscan/vocab/freemail_domains.txt``); else
 "[not provided]", the placeholder Salesforce's own Web-to-Lead writes when a
 form has no company.  Other targets do not require a company and get none
 invented.
@@ -60,7 +60,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from cardscan.leads import Lead, Task
@@ -374,12 +373,9 @@ _SECOND_LEVEL = frozenset({"co", "com", "ac", "org", "net", "gov", "edu", "ne", 
 
 @lru_cache(maxsize=1)
 def free_email_domains() -> frozenset[str]:
-    text = resources.files("cardscan.export").joinpath("free_email_domains.txt").read_text("utf-8")
-    return frozenset(
-        line.strip().lower()
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
-    )
+    from cardscan.extract.text import vocab_set
+
+    return vocab_set("freemail_domains.txt")
 
 
 def organisation_from_email(email: str) -> str | None:

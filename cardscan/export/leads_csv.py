@@ -1,9 +1,12 @@
-"""The leads CSV that `cardscan scan` writes: one flat row per card.
+"""The leads CSV: one flat row per card (`cardscan scan`) or per stored lead
+(`cardscan leads --format csv`, `crm.leads_dataframe`): the same columns for both.
 
 Input rows are `CardRecord.to_dict()` dictionaries, optionally merged with the
 follow-up keys (``lead_id``, ``event``, ``next_action``, ``next_action_due``,
-``next_action_channel``, ``draft_subject``, ``draft_body``); a missing key is
-an empty cell.  `lead_to_dict` builds the same shape from a stored `Lead`.
+``next_action_channel``, ``next_action_id``, ``draft_subject``, ``draft_body``)
+and the stored lead's keys (``met_on``, ``review_status``, ``tags``,
+``possible_duplicate_of``, ``referred_by``); a missing key is an empty cell.
+`lead_to_dict` builds the same shape from a stored `Lead`.
 
 Flattening rules:
 
@@ -46,6 +49,16 @@ FOLLOW_UP_KEYS: tuple[str, ...] = (
     "draft_body",
 )
 
+# What the store knows about a lead beyond the card (empty in a --no-db scan).
+LEAD_KEYS: tuple[str, ...] = (
+    "met_on",
+    "review_status",
+    "tags",
+    "possible_duplicate_of",
+    "referred_by",
+    "next_action_id",
+)
+
 LEAD_COLUMNS: tuple[str, ...] = (
     "source",
     "card",
@@ -69,6 +82,7 @@ LEAD_COLUMNS: tuple[str, ...] = (
     "qr",
     "confidence",
     *FOLLOW_UP_KEYS,
+    *LEAD_KEYS,
 )
 
 PHONE_COLUMNS: Mapping[str, str] = {
@@ -143,6 +157,8 @@ def flatten(record: Mapping[str, Any]) -> dict[str, object]:
         out["qr"] = _joined(_items(record.get("qr")))
     if "review_reasons" in record:
         out["review_reason"] = _joined(_items(record.get("review_reasons")))
+    if isinstance(record.get("tags"), list | tuple):
+        out["tags"] = _joined(record["tags"])
     out["confidence"] = lead_confidence(record.get("confidence"))
     return out
 
@@ -164,9 +180,11 @@ def follow_up_fields(task: Task | None, lead_id: str | None = None) -> dict[str,
         # "event" is the caller's (the scan's --event); never blank it here.
         fields: dict[str, object] = {k: None for k in FOLLOW_UP_KEYS if k != "event"}
         fields["lead_id"] = lead_id
+        fields["next_action_id"] = None
         return fields
     return {
         "lead_id": lead_id or task.lead_id,
+        "next_action_id": task.id,
         "next_action": task.summary,
         "next_action_due": task.due.isoformat(),
         "next_action_channel": task.channel,
@@ -183,12 +201,31 @@ def lead_to_dict(lead: Lead, next_task: Task | None = None) -> dict[str, Any]:
         "card": None,
         "status": lead.status,
         "error": None,
+        "review_reasons": list(lead.review_reasons),
         **lead.contact_dict(),
-        "confidence": {},
+        "confidence": _confidence(lead),
+        "met_on": lead.met_on.isoformat() if lead.met_on else None,
+        "review_status": lead.review_status,
+        "tags": list(lead.tags),
+        "possible_duplicate_of": lead.possible_duplicate_of,
+        "referred_by": lead.referred_by,
     }
     d.update(follow_up_fields(next_task, lead.id))
     d["event"] = lead.event
     return d
+
+
+def _confidence(lead: Lead) -> dict[str, float]:
+    """Per-field confidences of a stored lead in `ParsedCard.confidence` shape
+    ({} when nothing was read off a card: typed leads have no confidence)."""
+    read = [f for f in lead.field_info if f.confidence is not None]
+    if not read:
+        return {}
+
+    def best(field: str) -> float:
+        return max((f.confidence or 0.0 for f in read if f.field == field), default=0.0)
+
+    return {"name": best("name"), "emails": best("email"), "phones": best("phone")}
 
 
 __all__: Sequence[str] = (

@@ -1,34 +1,39 @@
 """Field extraction: one OCR page (or plain text) in, one ParsedCard out.
 
-Order matters: websites and e-mails are found first (an e-mail repair may need
-the printed website), then the region for numbers without a country code, then
-phones; the text those leave behind is where the address, the name, the title,
-the department and the company are looked for.
+``parse_page`` runs ``STEPS`` in order over one working object (work.CardWork):
+websites and e-mails first (an e-mail repair may need the printed website), then
+the region for numbers without a country code and the phones; the text those leave
+behind is cut into chunks (integer ids), where the address, the line roles (learned,
+learned.py), the name, the title, the department and the company are looked for.
+A picker that takes a chunk adds its id to ``claimed``.
 """
 
 from __future__ import annotations
 
 import re
-import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Literal
 
 from cardscan.model import Field, Page, ParsedCard
 
+from . import learned
 from .address import find_address
-from .company import coverage, domain_company, find_company
+from .company import find_company, leftover_company
 from .emails import EmailHit, scan_emails
 from .layout import columns
 from .person import (
-    NameCandidate,
+    clean,
     company_marks,
-    department_score,
     email_support,
-    is_cjk_name,
+    join_split_surname,
     name_candidates,
-    name_field,
+    pick_department,
+    pick_name,
+    pick_title,
+    romanised,
     split_name,
+    title_beside_name,
     title_score,
 )
 from .phones import DEFAULT_REGION, PhoneHit, card_region, order_phones, scan_phones
@@ -37,8 +42,8 @@ from .text import (
     Span,
     TextLine,
     alternation,
-    clamp,
     fold,
+    known_words,
     ocr_fix,
     residue,
     respace,
@@ -46,16 +51,14 @@ from .text import (
     text_lines,
     vocab_entries,
     vocab_set,
-    vocab_toml,
     vocab_words,
 )
 from .websites import WebHit, scan_websites, trim_to_domains
+from .weights import LOW_CONFIDENCE
+from .work import CardWork
 
-__all__ = ["card_status", "parse_page", "parse_text", "review_reasons"]
+__all__ = ["STEPS", "card_status", "parse_page", "parse_text", "prepare", "review_reasons"]
 
-NAME_THRESHOLD = 0.3
-LOW_CONFIDENCE = 0.4
-HEIGHT_WEIGHT = 0.8  # name score per unit of (text height / median height - 1)
 _SPLIT = re.compile(r"\s+[|•·]\s+|\s*\|\s*|\s+[–—]\s+| {3,}|\t|:\s+")
 
 
@@ -65,81 +68,137 @@ def parse_text(text: str, region: str | None = None) -> ParsedCard:
 
 
 def parse_page(page: Page, region: str | None = None) -> ParsedCard:
-    ocr = page.engine not in ("", "text")
-    tls = tuple(
-        TextLine(t.index, ocr_fix(t.text), t.height, t.box, t.conf) for t in text_lines(page.lines)
+    work = CardWork(page, region)
+    for step in STEPS:
+        step(work)
+    return _parsed(work)
+
+
+def prepare(page: Page, region: str | None = None) -> CardWork:
+    """The working object up to the line roles (for training the role model)."""
+    work = CardWork(page, region)
+    for step in STEPS[: STEPS.index(_roles)]:
+        step(work)
+    return work
+
+
+# ---------------------------------------------------------------- steps
+
+
+def _lines(w: CardWork) -> None:
+    w.ocr = w.page.engine not in ("", "text")
+    w.lines = tuple(
+        TextLine(t.index, ocr_fix(t.text), t.height, t.box, t.conf)
+        for t in text_lines(w.page.lines)
     )
+
+
+def _contacts(w: CardWork) -> None:
+    """Websites, e-mails, the card's region and its phones (one step: the region
+    reads the domains, the phones the region)."""
+    tls, region = w.lines, w.region_hint
     webs = scan_websites(tls)
-    site_domains = [w.domain for w in webs]
+    site_domains = [x.domain for x in webs]
     emails = scan_emails(tls, site_domains)
     email_spans = [(e.field.line or 0, e.span) for e in emails]
     webs = trim_to_domains(scan_websites(tls, email_spans),
                            [e.field.value.split("@", 1)[1] for e in emails])
     email_domains = [e.field.value.split("@", 1)[1] for e in emails]
-    freemail = set(vocab_entries("freemail_domains.txt"))
-    org_domains = [d for d in [*email_domains, *(w.domain for w in webs)] if d not in freemail]
+    freemail = vocab_set("freemail_domains.txt")
     found = region or card_region(tls, [*email_domains, *site_domains])
     reg = (found or DEFAULT_REGION).upper()
     phone_hits = scan_phones(tls, reg, local_ok=found is not None)
+    w.emails, w.webs, w.phone_hits, w.region = list(emails), list(webs), list(phone_hits), reg
+    w.org_domains = [d for d in [*email_domains, *(x.domain for x in webs)] if d not in freemail]
+    w.local_parts = [e.field.value.split("@", 1)[0] for e in emails]
 
-    local_parts = [e.field.value.split("@", 1)[0] for e in emails]
-    rest = _residues(tls, emails, webs, phone_hits)
-    if ocr:
-        rest = [_respace_line(tl, local_parts, org_domains) for tl in rest]
-    col = columns(tls)
-    addr = find_address(rest, col=col)
-    addr_lines = set(addr.lines) if addr else set()
-    chunks = _chunks([tl for tl in rest if tl.index not in addr_lines])
 
-    cands = name_candidates(chunks, local_parts, org_domains)
-    name, cand = _pick_name(chunks, cands)
-    native = None
-    if name is not None and cand is not None:
-        name, cand, native = _romanised(name, cand, cands)
-    given = family = None
-    if name is not None and cand is not None:
-        name, cand = _join_split_surname(name, cand, chunks, local_parts)
-        given, family = split_name(name.value)
-    used = {id(cand.chunk)} if cand else set()
-    used |= {id(ch) for ch in chunks if native and ch.text.strip() == native}
-    if cand and cand.text != _clean(cand.chunk.text):
-        # Name and title printed on one line: the rest of the line is the title.
-        whole = _clean(cand.chunk.text)
-        at = whole.find(cand.text)
-        title_text = whole[at + len(cand.text) :].strip(" ,|-") if at >= 0 else ""
-        if title_score(title_text) <= 0:
-            # "Eric Rothenberg, Owner, License #M45678": the first part that reads as a title.
-            title_text = next((p.strip() for p in title_text.split(",") if title_score(p) > 0), "")
-        title = _title_field(cand.chunk, title_text) if title_text else None
+def _rest(w: CardWork) -> None:
+    """The text contact details leave, respaced where the OCR glued words."""
+    rest = _residues(w.lines, w.emails, w.webs, w.phone_hits)
+    if w.ocr:
+        rest = [_respace_line(tl, w.local_parts, w.org_domains) for tl in rest]
+    w.rest = rest
+    w.col = columns(w.lines)
+
+
+def _address(w: CardWork) -> None:
+    w.address = find_address(w.rest, col=w.col)
+
+
+def _chunking(w: CardWork) -> None:
+    taken = set(w.address.lines) if w.address else set()
+    w.chunks = _chunks([tl for tl in w.rest if tl.index not in taken])
+
+
+def _roles(w: CardWork) -> None:
+    w.roles = learned.roles(w.chunks, w.local_parts, w.org_domains, len(w.lines))
+
+
+def _name(w: CardWork) -> None:
+    cands = name_candidates(w.chunks, w.local_parts, w.org_domains)
+    name, cand = pick_name(w.chunks, cands, w.roles)
+    if name is None or cand is None:
+        return
+    name, cand, w.native = romanised(name, cand, cands)
+    name, cand = join_split_surname(name, cand, w.chunks, w.local_parts)
+    w.given, w.family = split_name(name.value)
+    w.name, w.name_cand = name, cand
+    w.claimed |= set(cand.ids)
+    if w.native:
+        w.claimed |= {k for k, ch in enumerate(w.chunks) if ch.text.strip() == w.native}
+    if cand.text != clean(cand.chunk.text):
+        w.title = title_beside_name(cand)
+
+
+def _title(w: CardWork) -> None:
+    cand = w.name_cand
+    if cand is not None and cand.text != clean(cand.chunk.text):
+        ids: tuple[int, ...] = ()  # read beside the name, from the name's own chunk
     else:
-        title = _pick_title(chunks, used, cand, org_domains)
-    if title is not None:
-        used |= {id(ch) for ch in chunks if ch.line == title.line and ch.text == title.raw}
-    dept = _pick_department(chunks, used)
-    if dept is not None:
-        parts = dept.raw.split("\n")
-        used |= {id(ch) for ch in chunks if ch.text in parts}
-    company = find_company([ch for ch in chunks if id(ch) not in used], org_domains, col=col)
-    if company is None:
-        company = _leftover_company([ch for ch in chunks if id(ch) not in used], org_domains)
-    if title and company and _same_words(title.value, company.value):
-        title = None  # "Marketing Partners" at marketingpartners.com is only the company
-    if name is not None:
-        emails = _unglue_label(emails, name.value)
+        w.title, ids = pick_title(w.chunks, w.claimed, cand, w.org_domains, w.roles)
+    w.claimed |= set(ids)
+    if w.title is not None:
+        w.claimed |= {k for k, ch in enumerate(w.chunks)
+                      if ch.line == w.title.line and ch.text == w.title.raw}
 
+
+def _department(w: CardWork) -> None:
+    w.department, ids = pick_department(w.chunks, w.claimed)
+    w.claimed |= set(ids)
+
+
+def _company(w: CardWork) -> None:
+    free = w.free()
+    chunks = [w.chunks[k] for k in free]
+    w.company = find_company(chunks, w.org_domains, col=w.col, roles=w.roles, ids=free)
+    if w.company is None:
+        w.company = leftover_company(chunks, w.org_domains, known_words())
+    if w.title and w.company and _same_words(w.title.value, w.company.value):
+        w.title = None  # "Marketing Partners" at marketingpartners.com is only the company
+    if w.name is not None:
+        w.emails = _unglue_label(w.emails, w.name.value)
+
+
+STEPS: tuple[Callable[[CardWork], None], ...] = (
+    _lines, _contacts, _rest, _address, _chunking, _roles, _name, _title, _department, _company,
+)
+
+
+def _parsed(w: CardWork) -> ParsedCard:
     return ParsedCard(
-        name=name,
-        given_name=given,
-        family_name=family,
-        title=title,
-        company=company,
-        department=dept,
-        address=addr.field if addr else None,
-        emails=tuple(e.field for e in emails),
-        phones=order_phones(h.phone for h in phone_hits),
-        websites=tuple(w.field for w in webs),
-        region=reg,
-        name_native=native,
+        name=w.name,
+        given_name=w.given,
+        family_name=w.family,
+        title=w.title,
+        company=w.company,
+        department=w.department,
+        address=w.address.field if w.address else None,
+        emails=tuple(e.field for e in w.emails),
+        phones=order_phones(h.phone for h in w.phone_hits),
+        websites=tuple(x.field for x in w.webs),
+        region=w.region,
+        name_native=w.native,
     )
 
 
@@ -222,19 +281,6 @@ def _handle_pattern() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _known_words() -> frozenset[str]:
-    names = [
-        "title_words.txt", "company_words.txt", "department_words.txt", "address_words.txt",
-        "company_suffixes.txt",
-    ]
-    out: set[str] = set(vocab_words("given_names.txt"))
-    for n in names:
-        out |= {w for w in vocab_words(n) if len(w) >= 2 and w.isalpha()}
-    out |= {fold(k) for k in vocab_toml("countries.toml")["names"] if " " not in k}
-    return frozenset(out | {"of", "and", "the", "for", "de", "commerce", "freight", "express"})
-
-
-@lru_cache(maxsize=1)
 def _short_marks() -> frozenset[str]:
     """Connectors ("of", "and"), three-letter titles and legal forms ("CEO", "LTD"):
     evidence inside a glued word made only of known words, where three-letter names
@@ -261,7 +307,7 @@ def _respace_line(
             bits |= {pieces[0][:-1], pieces[0][1:]}
         else:
             bits |= set(pieces)
-    known = _known_words() | bits
+    known = known_words() | bits
     toks = []
     for tok in text.split(" "):
         core = tok.strip(",.;:")
@@ -275,7 +321,7 @@ def _respace_line(
                      or segment(core, known, strong=bits))
         elif len(core) >= 12 and core.isalpha() and core[1:].islower():
             # "Directorofoperations": only when every piece is a known word.
-            parts = segment(core, _known_words(), unknown_ok=False, strong=_short_marks())
+            parts = segment(core, known_words(), unknown_ok=False, strong=_short_marks())
         toks.append(tok.replace(core, " ".join(parts)) if parts else tok)
     return TextLine(tl.index, " ".join(toks), tl.height, tl.box, tl.conf)
 
@@ -306,10 +352,6 @@ def _unglue_suffix(text: str) -> str:
     return " ".join(out)
 
 
-def _clean(text: str) -> str:
-    return text.strip(" ,;:|/-")
-
-
 def _unspace(text: str) -> str:
     """'T E C H N O L O G I E S' -> 'TECHNOLOGIES' (letter-spaced logo text)."""
     toks = text.split()
@@ -321,7 +363,7 @@ def _unspace(text: str) -> str:
 def _chunks(lines: Sequence[TextLine]) -> list[Chunk]:
     out = []
     for tl in lines:
-        parts = [_clean(p) for p in _SPLIT.split(tl.text)]
+        parts = [clean(p) for p in _SPLIT.split(tl.text)]
         parts = [p for p in parts if p and re.search(r"[^\W\d_]", p)]
         parts = [q for p in parts for q in _title_company_split(p)]
         for p in parts:
@@ -341,103 +383,11 @@ def _title_company_split(text: str) -> list[str]:
     return [text]
 
 
-# ---------------------------------------------------------------- choosing
-
-
-def _height_bonus(chunks: Sequence[Chunk]) -> dict[int, float]:
-    heights = [ch.height for ch in chunks if ch.height]
-    if len(heights) < 3:
-        return {}
-    med = statistics.median(heights)
-    return {id(ch): clamp((ch.height / med - 1.0) * HEIGHT_WEIGHT, -0.3, 0.45)
-            for ch in chunks if ch.height}
-
-
-def _pick_name(
-    chunks: Sequence[Chunk], cands: Sequence[NameCandidate]
-) -> tuple[Field | None, NameCandidate | None]:
-    if not cands:
-        return None, None
-    heights = _height_bonus(chunks)
-    titles = {ch.line for ch in chunks if title_score(ch.text) >= 0.5}
-    n = max(ch.line for ch in chunks) + 1
-    ranked: list[tuple[float, NameCandidate]] = []
-    for c in cands:
-        if c.score < NAME_THRESHOLD - 0.2:
-            continue
-        s = c.score + heights.get(id(c.chunk), 0.0)
-        near_title = c.chunk.line - 1 in titles or c.chunk.line + 1 in titles
-        if near_title and c.chunk.line not in titles:
-            s += 0.15
-        s += 0.05 * (1 - c.chunk.line / n)
-        ranked.append((s, c))
-    if not ranked:
-        return None, None
-    s, best = max(ranked, key=lambda r: r[0])
-    if s < NAME_THRESHOLD:
-        return None, None
-    return name_field(best, clamp(0.3 + 0.5 * s)), best
+# ---------------------------------------------------------------- helpers
 
 
 def _same_words(a: str, b: str) -> bool:
     return re.sub(r"[^a-z0-9]", "", fold(a)) == re.sub(r"[^a-z0-9]", "", fold(b))
-
-
-def _romanised(
-    name: Field, cand: NameCandidate, cands: Sequence[NameCandidate]
-) -> tuple[Field, NameCandidate, str | None]:
-    """A name in kanji/hangul picked by layout, with a romanised name on the line
-    beside it: the romanised form is `name` (what the user's address book, CSV and
-    e-mail greeting can use) and the native form is returned beside it.  Only from
-    that side: a short CJK line beside a Latin name is as often a title, a company
-    or a city (営業部長, 上海) as the name, and no vocabulary here tells them apart."""
-    if not is_cjk_name(cand.text):
-        return name, cand, None
-    near = [c for c in cands if abs(c.chunk.line - cand.chunk.line) == 1]
-    latin = [
-        c for c in near
-        if c.score >= NAME_THRESHOLD + 0.1 and not is_cjk_name(c.text)
-        and 2 <= len(c.text.split()) <= 4
-    ]
-    if not latin:
-        return name, cand, None
-    best = max(latin, key=lambda c: c.score)
-    return name_field(best, name.confidence), best, name.value
-
-
-def _join_split_surname(
-    name: Field, cand: NameCandidate, chunks: Sequence[Chunk], local_parts: Sequence[str]
-) -> tuple[Field, NameCandidate]:
-    """Given names on one line and the surname on a line nearby, as the e-mail spells."""
-    if email_support(name.value, local_parts) >= 0.9:
-        return name, cand
-    for ch in chunks:
-        word = ch.text.strip()
-        if ch is cand.chunk or " " in word or abs(ch.line - cand.chunk.line) > 2:
-            continue
-        if not word[:1].isupper() or len(word) < 3:
-            continue
-        joined = f"{name.value} {word}"
-        if email_support(joined, local_parts) >= 0.9:
-            new = NameCandidate(cand.chunk, joined, cand.score)
-            return Field(joined, f"{name.raw}\n{ch.text}", name.confidence, name.line,
-                         name.box), new
-    return name, cand
-
-
-def _leftover_company(chunks: Sequence[Chunk], domains: Sequence[str]) -> Field | None:
-    """Last resort: the organisation part of the domain, or with no domain, a short
-    capitalised line nothing else claimed."""
-    guess = domain_company(domains, _known_words())
-    if guess:
-        return Field(guess, guess, 0.3, origin="derived")
-    for ch in chunks:
-        words = ch.text.split()
-        capitalised = all(w[:1].isupper() or not w[:1].isalpha() for w in words)
-        plain = title_score(ch.text) <= 0 and not any(c.isdigit() for c in ch.text)
-        if 1 <= len(words) <= 5 and capitalised and plain:
-            return Field(_clean(ch.text), ch.text, round(0.3 * ch.conf, 3), ch.line, ch.box)
-    return None
 
 
 def _unglue_label(emails: Sequence[EmailHit], name: str) -> list[EmailHit]:
@@ -455,72 +405,3 @@ def _unglue_label(emails: Sequence[EmailHit], name: str) -> list[EmailHit]:
                 e = EmailHit(fixed, e.span)
         out.append(e)
     return out
-
-
-def _title_field(ch: Chunk, text: str, score: float = 0.6) -> Field:
-    return Field(text, ch.text, round(clamp(0.3 + 0.6 * score) * ch.conf, 3), ch.line, ch.box)
-
-
-def _pick_title(
-    chunks: Sequence[Chunk], used: set[int], cand: NameCandidate | None,
-    domains: Sequence[str] = (),
-) -> Field | None:
-    best: tuple[float, Chunk] | None = None
-    rivals = sum(1 for ch in chunks if id(ch) not in used and title_score(ch.text) > 0)
-    for ch in chunks:
-        if id(ch) in used:
-            continue
-        s = title_score(ch.text)
-        if s <= 0:
-            continue
-        if rivals > 1 and coverage(ch.text, domains) >= 0.8:
-            s -= 0.25  # "Brightwater Talent" at brightwatertalent.co.uk is the company
-        if cand and abs(ch.line - cand.chunk.line) == 1:
-            s += 0.2
-        elif cand and ch.line == cand.chunk.line:
-            s += 0.1
-        if best is None or s > best[0]:
-            best = (s, ch)
-    if best is None or best[0] < 0.45:
-        return None
-    s, ch = best
-    text = _clean(ch.text)
-    # A title printed over two lines, or in two languages one under the other.
-    for other in chunks:
-        if id(other) in used or other is ch or abs(other.line - ch.line) != 1:
-            continue
-        if cand and other.line == cand.chunk.line:
-            continue
-        if title_score(other.text) >= 0.5 and department_score(other.text) == 0:
-            first, second = (other, ch) if other.line < ch.line else (ch, other)
-            text = f"{_clean(first.text)} / {_clean(second.text)}"
-            used.add(id(other))
-            break
-    return _title_field(ch, text, s)
-
-
-def _pick_department(chunks: Sequence[Chunk], used: set[int]) -> Field | None:
-    best: tuple[float, Chunk] | None = None
-    for ch in chunks:
-        if id(ch) in used:
-            continue
-        s = department_score(ch.text)
-        if s > 0 and (best is None or s > best[0]):
-            best = (s, ch)
-    if best is None:
-        return None
-    s, ch = best
-    # Section / department / division printed one per line: keep them all, in order.
-    group = [ch]
-    for step in (-1, 1):
-        line = ch.line
-        while True:
-            nxt = next((c for c in chunks if c.line == line + step and id(c) not in used), None)
-            if nxt is None or department_score(nxt.text) <= 0:
-                break
-            group.append(nxt)
-            line += step
-    group.sort(key=lambda c: c.line)
-    text = " / ".join(_clean(c.text) for c in group)
-    return Field(text, "\n".join(c.text for c in group),
-                 round(clamp(0.3 + 0.5 * s) * ch.conf, 3), ch.line, ch.box)

@@ -9,9 +9,28 @@ from collections.abc import Sequence
 
 from cardscan.model import Box, Field
 
+from . import weights as W
 from .layout import Column, columns
-from .person import company_marks, department_words, domain_support, title_score, title_words
-from .text import Chunk, TextLine, clamp, fold, segment, tokens, vocab_set, vocab_words
+from .person import (
+    company_marks,
+    coverage,
+    department_words,
+    domain_support,
+    title_score,
+    title_words,
+)
+from .text import (
+    Chunk,
+    Roles,
+    TextLine,
+    clamp,
+    fold,
+    known_words,
+    segment,
+    tokens,
+    vocab_set,
+    vocab_words,
+)
 
 _LABEL = re.compile(r"^(?:company|empresa|firma|société|societe|şirket|sirket)\s*[:|]\s*", re.I)
 
@@ -64,11 +83,22 @@ def clean_company(text: str) -> str:
 def find_company(
     chunks: Sequence[Chunk],
     domains: Sequence[str],
-    threshold: float = 0.3,
+    threshold: float = W.COMPANY_THRESHOLD,
     col: Column | None = None,
+    roles: Roles | None = None,
+    ids: Sequence[int] | None = None,
 ) -> Field | None:
-    scored = [(company_score(ch.text, domains), i, ch) for i, ch in enumerate(chunks)]
-    scored = [s for s in scored if s[0] >= threshold]
+    """The company among ``chunks``: the chunk the learned model rates most likely a
+    company (``roles`` holds its probabilities by chunk id, ``ids`` the id of each
+    chunk), else the best hand score; grown over the lines that continue it."""
+    if roles is not None and ids is not None:
+        ranked = [(roles.p("company", k), i, ch)
+                  for i, (k, ch) in enumerate(zip(ids, chunks, strict=True))
+                  if company_score(ch.text, domains) > -1.0]
+        scored = [s for s in ranked if s[0] >= W.LEARNED_COMPANY]
+    else:
+        scored = [(company_score(ch.text, domains), i, ch) for i, ch in enumerate(chunks)]
+        scored = [s for s in scored if s[0] >= threshold]
     if not scored:
         return None
     # Highest score; earlier line wins ties (logos and company lines come first).
@@ -90,31 +120,36 @@ def find_company(
         flat = _letters(sld)
         cut = letters in flat and not flat.startswith(letters)
         if len(letters) >= 4 and cut and " " not in text:
-            return Field(sld.upper() if text.isupper() else sld, best.text, round(conf * 0.8, 3),
-                         best.line, box)
+            # "BIKE" for thebikeconnection.com: the domain's words, split with the
+            # vocabularies and the word that was read ("THE BIKE CONNECTION").
+            words = segment(flat, known_words() | {letters},
+                            strong=vocab_set("connector_words.txt") | {letters})
+            value = " ".join(words) if words else sld
+            value = value.upper() if text.isupper() else (value.title() if words else value)
+            return Field(value, best.text, round(conf * 0.8, 3), best.line, box)
     return Field(text, best.text, round(conf, 3), best.line, box)
+
+
+def leftover_company(
+    chunks: Sequence[Chunk], domains: Sequence[str], known: frozenset[str]
+) -> Field | None:
+    """Last resort: the organisation part of the domain (origin "derived", low
+    confidence), or with no domain, a short capitalised line nothing else claimed."""
+    guess = domain_company(domains, known)
+    if guess:
+        return Field(guess, guess, W.DERIVED_COMPANY, origin="derived")
+    for ch in chunks:
+        words = ch.text.split()
+        capitalised = all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+        plain = title_score(ch.text) <= 0 and not any(c.isdigit() for c in ch.text)
+        if 1 <= len(words) <= 5 and capitalised and plain:
+            text = ch.text.strip(" ,;:|/-")
+            return Field(text, ch.text, round(W.DERIVED_COMPANY * ch.conf, 3), ch.line, ch.box)
+    return None
 
 
 def _letters(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(text))
-
-
-def coverage(text: str, domains: Sequence[str]) -> float:
-    """Share of a domain's name spelt by the words of the text ("one Home
-    Insurance" spells all of oneinsurance.com, "Compass" half of compass-freight)."""
-    best = 0.0
-    for d in domains:
-        sld = _letters(d.split(".")[0])
-        if len(sld) < 4:
-            continue
-        covered = [False] * len(sld)
-        for w in text.split():
-            lw = _letters(w)
-            at = sld.find(lw) if len(lw) >= 3 else -1
-            if at >= 0:
-                covered[at : at + len(lw)] = [True] * len(lw)
-        best = max(best, sum(covered) / len(sld))
-    return best
 
 
 _CONTINUES = ("and", "und", "e", "y", "et", "of", "for")
@@ -130,7 +165,11 @@ def _joins(text: str, other: Chunk, above: bool, domains: Sequence[str]) -> bool
         return False
     if not above and (o[:1] in "&+" or words[0].lower() in _CONTINUES) and title_score(o) < 0.5:
         return True  # "Institute for Computer Sciences" / "and Telecommunications Engineering"
-    if title_words(o):
+    mine = company_marks(text)
+    n_title, (_, n_org) = title_words(o), company_marks(o)
+    if above and _bare_legal(text) and n_title <= n_org and words[0][:1].isupper():
+        return True  # "AVTEC SYSTEMS," over "INC.": a legal form alone names nothing
+    if n_title:
         return False
     if department_words(o):
         return False
@@ -142,7 +181,6 @@ def _joins(text: str, other: Chunk, above: bool, domains: Sequence[str]) -> bool
     merged = f"{o} {text}" if above else f"{text} {o}"
     gain = coverage(merged, domains) > max(coverage(text, domains), coverage(o, domains)) + 0.1
     n_suffix, n_org = company_marks(o)
-    mine = company_marks(text)
     if gain or n_org or (n_suffix and not mine[0]):
         return True
     if above:
@@ -154,6 +192,13 @@ def _joins(text: str, other: Chunk, above: bool, domains: Sequence[str]) -> bool
         if domain_support(o, domains) >= 0.6 > domain_support(text, domains):
             return True  # "ELEMENT" over "International Forwarding & Logistics Ltd."
     return False
+
+
+def _bare_legal(text: str) -> bool:
+    """Only legal forms ("INC.", "Co., Ltd."): the name they belong to is elsewhere."""
+    suffixes = {s.replace(".", "") for s in vocab_set("company_suffixes.txt")}
+    toks = [t.replace(".", "").replace(",", "") for t in tokens(text)]
+    return bool(toks) and all(t in suffixes for t in toks if t)
 
 
 def _spells_more(text: str, other: Chunk) -> bool:

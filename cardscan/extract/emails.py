@@ -44,7 +44,8 @@ def _label_re() -> re.Pattern[str]:
     return re.compile(rf"^(?:{alts})\s*[:.|\-]?\s*", re.IGNORECASE)
 
 
-def _valid(address: str) -> str | None:
+def valid_email(address: str) -> str | None:
+    """The address as the validator normalises it (lower case), or None when it is not one."""
     local, _, domain = address.rpartition("@")
     # RFC 5321 limits, which the validator leaves to the mail server.
     if len(local) > 64 or len(address) > 254 or any(len(p) > 63 for p in domain.split(".")):
@@ -240,11 +241,11 @@ def _confirm(raw: str, site_domains: Sequence[str], prior: float) -> tuple[str |
     conf = prior - (0.1 if relabelled else 0.0) - (0.1 if relettered else 0.0)
     if fixed.lower() != domain.lower():
         conf -= 0.15
-    value = _valid(f"{local}@{fixed}")
+    value = valid_email(f"{local}@{fixed}")
     if value is None:
         dotted = _lost_dot(fixed)
         if dotted:
-            value = _valid(f"{local}@{dotted}")
+            value = valid_email(f"{local}@{dotted}")
             agrees = dotted in site_domains
             conf -= 0.2
     if value is None:

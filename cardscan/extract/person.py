@@ -11,6 +11,7 @@ is not the logo).
 from __future__ import annotations
 
 import re
+import statistics
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,9 +22,10 @@ from nameparser.config import CONSTANTS
 
 from cardscan.model import Field
 
-from .text import Chunk, clamp, fold, tokens, vocab_set, vocab_words
+from . import weights as W
+from .text import Chunk, Roles, clamp, fold, tokens, vocab_set, vocab_words
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _NAME_TOKEN = re.compile(r"^[\"'(]*[^\W\d_][^\W\d_'’\-.]*(?:[\-'’.][^\W\d_]*)*[.\"')]*$")
 _INITIAL = re.compile(r"^[^\W\d_]\.?(?:[^\W\d_]\.)*$")
 
@@ -33,6 +35,7 @@ class NameCandidate:
     chunk: Chunk
     text: str
     score: float
+    ids: tuple[int, ...] = ()  # the chunk ids (in the card's chunk list) it is read from
 
 
 @lru_cache(maxsize=1)
@@ -155,7 +158,29 @@ def domain_support(text: str, domains: Sequence[str]) -> float:
     return best
 
 
-def _strip_noise(text: str) -> str:
+def coverage(text: str, domains: Sequence[str]) -> float:
+    """Share of a domain's name spelt by the words of the text ("one Home
+    Insurance" spells all of oneinsurance.com, "Compass" half of compass-freight)."""
+    best = 0.0
+    for d in domains:
+        sld = _alnum(d.split(".")[0])
+        if len(sld) < 4:
+            continue
+        covered = [False] * len(sld)
+        for w in text.split():
+            lw = _alnum(w)
+            at = sld.find(lw) if len(lw) >= 3 else -1
+            if at >= 0:
+                covered[at : at + len(lw)] = [True] * len(lw)
+        best = max(best, sum(covered) / len(sld))
+    return best
+
+
+def _alnum(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
+def strip_noise(text: str) -> str:
     """Drop social handles and a glued "Name:" label."""
     text = re.sub(r"(?:^|\s)[/@][\w.\-]+", " ", text)
     text = re.sub(r"^(?:name|nome|nombre|nom|isim|ad soyad)\s*[:|]\s*", "", text, flags=re.I)
@@ -174,7 +199,7 @@ def _split_name_suffix(text: str) -> tuple[str, str]:
 
 def is_cjk_name(text: str) -> bool:
     compact = text.replace(" ", "")
-    return 2 <= len(compact) <= 5 and all(_CJK.match(c) for c in compact)
+    return 2 <= len(compact) <= 5 and all(CJK_CHAR.match(c) for c in compact)
 
 
 def name_score(text: str, local_parts: Sequence[str], domains: Sequence[str]) -> float:
@@ -269,13 +294,15 @@ def name_candidates(
 ) -> list[NameCandidate]:
     out = []
     for k, ch in enumerate(chunks):
-        text = _strip_noise(ch.text)
-        out.append(NameCandidate(ch, text, name_score(text, local_parts, domains)))
+        text = strip_noise(ch.text)
+        out.append(NameCandidate(ch, text, name_score(text, local_parts, domains), (k,)))
         # "Name, Title" on one line.
         if "," in text:
             head = text.split(",", 1)[0].strip()
             if head != _split_name_suffix(text)[0]:
-                out.append(NameCandidate(ch, head, name_score(head, local_parts, domains) - 0.05))
+                out.append(
+                    NameCandidate(ch, head, name_score(head, local_parts, domains) - 0.05, (k,))
+                )
         # Given name and family name printed on two lines ("Wataru" / "Aoto").
         nxt = chunks[k + 1] if k + 1 < len(chunks) else None
         if nxt is not None and nxt.line == ch.line + 1 and _single_word(ch) and _single_word(nxt):
@@ -286,12 +313,13 @@ def name_candidates(
                 joined = f"{ch.text.strip()} {nxt.text.strip()}"
                 box = ch.box.union(nxt.box) if ch.box and nxt.box else ch.box
                 pair = Chunk(ch.line, joined, ch.height, box, min(ch.conf, nxt.conf))
-                out.append(NameCandidate(pair, joined, name_score(joined, local_parts, domains)))
+                s = name_score(joined, local_parts, domains)
+                out.append(NameCandidate(pair, joined, s, (k, k + 1)))
         if len(text.split()) >= 4:
             split = _title_split(text)
             if split:
                 s = name_score(split[0], local_parts, domains) - 0.05
-                out.append(NameCandidate(ch, split[0], s))
+                out.append(NameCandidate(ch, split[0], s, (k,)))
     return out
 
 
@@ -349,3 +377,209 @@ def department_score(text: str) -> float:
         return 0.0
     n_suffix, _ = company_marks(text)
     return 0.0 if n_suffix else 0.5 + 0.2 * n
+
+
+# ---------------------------------------------------------------- pickers
+
+
+def clean(text: str) -> str:
+    return text.strip(" ,;:|/-")
+
+
+def _height_bonus(chunks: Sequence[Chunk]) -> dict[int, float]:
+    heights = [ch.height for ch in chunks if ch.height]
+    if len(heights) < 3:
+        return {}
+    med = statistics.median(heights)
+    lo, hi = W.HEIGHT_RANGE
+    return {k: clamp((ch.height / med - 1.0) * W.HEIGHT_WEIGHT, lo, hi)
+            for k, ch in enumerate(chunks) if ch.height}
+
+
+def _role_p(roles: Roles, role: str, ids: Sequence[int]) -> float:
+    return sum(roles.p(role, i) for i in ids) / len(ids) if ids else 0.0
+
+
+def pick_name(
+    chunks: Sequence[Chunk], cands: Sequence[NameCandidate], roles: Roles | None = None
+) -> tuple[Field | None, NameCandidate | None]:
+    """The name: by the learned role probability when there is a model (the hand
+    candidate score only breaks ties between readings of one chunk), else by the
+    hand-weighted score."""
+    if not cands:
+        return None, None
+    if roles is not None:
+        learned = [
+            (_role_p(roles, "name", c.ids) + W.HAND_TIEBREAK * clamp(c.score, -1, 1), c)
+            for c in cands if c.score > W.NAME_SHAPE_FLOOR and c.ids
+        ]
+        if not learned:
+            return None, None
+        s, best = max(learned, key=lambda r: r[0])
+        p = _role_p(roles, "name", best.ids)
+        if p < W.LEARNED_NAME:
+            return None, None
+        return name_field(best, clamp(0.3 + 0.6 * p)), best
+    heights = _height_bonus(chunks)
+    titles = {ch.line for ch in chunks if title_score(ch.text) >= 0.5}
+    n = max(ch.line for ch in chunks) + 1
+    ranked: list[tuple[float, NameCandidate]] = []
+    for c in cands:
+        if c.score < W.NAME_THRESHOLD - 0.2:
+            continue
+        s = c.score + (heights.get(c.ids[0], 0.0) if c.ids else 0.0)
+        near_title = c.chunk.line - 1 in titles or c.chunk.line + 1 in titles
+        if near_title and c.chunk.line not in titles:
+            s += W.NEAR_TITLE
+        s += W.EARLY_LINE * (1 - c.chunk.line / n)
+        ranked.append((s, c))
+    if not ranked:
+        return None, None
+    s, best = max(ranked, key=lambda r: r[0])
+    if s < W.NAME_THRESHOLD:
+        return None, None
+    return name_field(best, clamp(0.3 + 0.5 * s)), best
+
+
+def romanised(
+    name: Field, cand: NameCandidate, cands: Sequence[NameCandidate]
+) -> tuple[Field, NameCandidate, str | None]:
+    """A name in kanji/hangul picked by layout, with a romanised name on the line
+    beside it: the romanised form is `name` (what the user's address book, CSV and
+    e-mail greeting can use) and the native form is returned beside it.  Only from
+    that side: a short CJK line beside a Latin name is as often a title, a company
+    or a city (営業部長, 上海) as the name, and no vocabulary here tells them apart."""
+    if not is_cjk_name(cand.text):
+        return name, cand, None
+    near = [c for c in cands if abs(c.chunk.line - cand.chunk.line) == 1]
+    latin = [
+        c for c in near
+        if c.score >= W.NAME_THRESHOLD + 0.1 and not is_cjk_name(c.text)
+        and 2 <= len(c.text.split()) <= 4
+    ]
+    if not latin:
+        return name, cand, None
+    best = max(latin, key=lambda c: c.score)
+    return name_field(best, name.confidence), best, name.value
+
+
+def join_split_surname(
+    name: Field, cand: NameCandidate, chunks: Sequence[Chunk], local_parts: Sequence[str]
+) -> tuple[Field, NameCandidate]:
+    """Given names on one line and the surname on a line nearby, as the e-mail spells."""
+    if email_support(name.value, local_parts) >= 0.9:
+        return name, cand
+    for k, ch in enumerate(chunks):
+        word = ch.text.strip()
+        if k in cand.ids or " " in word or abs(ch.line - cand.chunk.line) > 2:
+            continue
+        if not word[:1].isupper() or len(word) < 3:
+            continue
+        joined = f"{name.value} {word}"
+        if email_support(joined, local_parts) >= 0.9:
+            new = NameCandidate(cand.chunk, joined, cand.score, (*cand.ids, k))
+            return Field(joined, f"{name.raw}\n{ch.text}", name.confidence, name.line,
+                         name.box), new
+    return name, cand
+
+
+def title_field(ch: Chunk, text: str, score: float = 0.6) -> Field:
+    return Field(text, ch.text, round(clamp(0.3 + 0.6 * score) * ch.conf, 3), ch.line, ch.box)
+
+
+def title_beside_name(cand: NameCandidate) -> Field | None:
+    """Name and title printed on one line: the rest of the line is the title."""
+    whole = clean(cand.chunk.text)
+    at = whole.find(cand.text)
+    text = whole[at + len(cand.text) :].strip(" ,|-") if at >= 0 else ""
+    if title_score(text) <= 0:
+        # "Eric Rothenberg, Owner, License #M45678": the first part that reads as a title.
+        text = next((p.strip() for p in text.split(",") if title_score(p) > 0), "")
+    return title_field(cand.chunk, text) if text else None
+
+
+def pick_title(
+    chunks: Sequence[Chunk], claimed: set[int], cand: NameCandidate | None,
+    domains: Sequence[str] = (), roles: Roles | None = None,
+) -> tuple[Field | None, tuple[int, ...]]:
+    """The job title and the chunk ids it was read from."""
+    best: tuple[float, int] | None = None
+    free = [k for k in range(len(chunks)) if k not in claimed]
+    rivals = sum(1 for k in free if title_score(chunks[k].text) > 0)
+    for k in free:
+        ch = chunks[k]
+        hand = title_score(ch.text)
+        if roles is not None:
+            p = roles.p("title", k)
+            if hand <= 0 and p < 0.5:
+                continue
+            s = p + W.HAND_TIEBREAK * hand
+            if s < W.LEARNED_TITLE:
+                continue
+        else:
+            s = hand
+            if s <= 0:
+                continue
+            if rivals > 1 and coverage(ch.text, domains) >= 0.8:
+                s -= W.TITLE_IS_DOMAIN  # "Brightwater Talent" at brightwatertalent.co.uk
+            if cand and abs(ch.line - cand.chunk.line) == 1:
+                s += W.TITLE_NEXT_TO_NAME
+            elif cand and ch.line == cand.chunk.line:
+                s += W.TITLE_ON_NAME_LINE
+        if best is None or s > best[0]:
+            best = (s, k)
+    if best is None or (roles is None and best[0] < W.TITLE_THRESHOLD):
+        return None, ()
+    s, k = best
+    ch = chunks[k]
+    text = clean(ch.text)
+    ids: tuple[int, ...] = (k,)
+    # A title printed over two lines, or in two languages one under the other.
+    for j in free:
+        other = chunks[j]
+        if j == k or abs(other.line - ch.line) != 1:
+            continue
+        if cand and other.line == cand.chunk.line:
+            continue
+        if roles is not None and roles.p("title", j) < 0.5:
+            continue
+        n_title, (_, n_org) = title_words(other.text), company_marks(other.text)
+        if n_org >= n_title or other.text.rstrip().endswith(","):
+            continue  # "AVTEC SYSTEMS," (over "INC.") is the company
+        if title_score(other.text) >= 0.5 and department_score(other.text) == 0:
+            first, second = (other, ch) if other.line < ch.line else (ch, other)
+            text = f"{clean(first.text)} / {clean(second.text)}"
+            ids = (k, j)
+            break
+    return title_field(ch, text, min(s, 1.0) if roles is None else title_score(ch.text) or 0.6), ids
+
+
+def pick_department(
+    chunks: Sequence[Chunk], claimed: set[int]
+) -> tuple[Field | None, tuple[int, ...]]:
+    best: tuple[float, int] | None = None
+    for k, ch in enumerate(chunks):
+        if k in claimed:
+            continue
+        s = department_score(ch.text)
+        if s > 0 and (best is None or s > best[0]):
+            best = (s, k)
+    if best is None:
+        return None, ()
+    s, k = best
+    ch = chunks[k]
+    # Section / department / division printed one per line: keep them all, in order.
+    group = [k]
+    for step in (-1, 1):
+        line = ch.line
+        while True:
+            nxt = next((j for j, c in enumerate(chunks)
+                        if c.line == line + step and j not in claimed), None)
+            if nxt is None or department_score(chunks[nxt].text) <= 0:
+                break
+            group.append(nxt)
+            line += step
+    group.sort(key=lambda j: chunks[j].line)
+    text = " / ".join(clean(chunks[j].text) for j in group)
+    return Field(text, "\n".join(chunks[j].text for j in group),
+                 round(clamp(0.3 + 0.5 * s) * ch.conf, 3), ch.line, ch.box), tuple(group)

@@ -55,6 +55,16 @@ class Chunk:
     whole: bool = True  # the chunk is all that is left of its line
 
 
+@dataclass(frozen=True)
+class Roles:
+    """Per chunk id, the probability of each line role (see learned.ROLES)."""
+
+    probs: tuple[dict[str, float], ...]
+
+    def p(self, role: str, cid: int) -> float:
+        return self.probs[cid].get(role, 0.0) if 0 <= cid < len(self.probs) else 0.0
+
+
 def normalize(text: str) -> str:
     """NFKC (full-width digits and letters to ASCII), one space between words."""
     text = unicodedata.normalize("NFKC", text)
@@ -320,3 +330,18 @@ def has_letters(text: str) -> bool:
 
 def clamp(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
     return max(lo, min(hi, x))
+
+
+@cache
+def known_words() -> frozenset[str]:
+    """Every vocabulary word (given names, title, company, department, address words,
+    legal forms, country names): the dictionary glued OCR words are split with."""
+    names = [
+        "title_words.txt", "company_words.txt", "department_words.txt", "address_words.txt",
+        "company_suffixes.txt",
+    ]
+    out: set[str] = set(vocab_words("given_names.txt"))
+    for n in names:
+        out |= {w for w in vocab_words(n) if len(w) >= 2 and w.isalpha()}
+    out |= {fold(k) for k in vocab_toml("countries.toml")["names"] if " " not in k}
+    return frozenset(out | {"of", "and", "the", "for", "de", "commerce", "freight", "express"})

@@ -20,13 +20,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..errors import CardscanError
-from ..leads import Lead, Task, TaskStatus
+from ..leads import PENDING, Lead, Task, TaskStatus
 from ..store.ids import task_id
 from .cadence import REFERRAL_KEY, Cadence, Step
 from .calendar import Calendar, Clock
 from .templates import lead_values, render
-
-PENDING: frozenset[str] = frozenset({"open", "snoozed"})
 
 
 def plan(lead: Lead, met_on: dt.date, cadence: Cadence, clock: Clock) -> tuple[Task, ...]:
@@ -155,11 +153,18 @@ def _task(
     referred_by: str | None = None,
 ) -> Task:
     msg = step.message_for(lead)
+    tid = task_id(lead.id, step.key)
     values = lead_values(
-        lead, met_on=met_on, me=cadence.me, fallbacks=cadence.fallbacks, referred_by=referred_by
+        lead,
+        met_on=met_on,
+        me=cadence.me,
+        fallbacks=cadence.fallbacks,
+        referred_by=referred_by,
+        task_id=tid,
+        next_task_id=next_step_id(lead, step, cadence),
     )
     return Task(
-        id=task_id(lead.id, step.key),
+        id=tid,
         lead_id=lead.id,
         step=step.key,
         seq=seq,
@@ -171,6 +176,14 @@ def _task(
         depends_on=depends_on,
         offset=0 if step.key == REFERRAL_KEY else step.offset,
     )
+
+
+def next_step_id(lead: Lead, step: Step, cadence: Cadence) -> str:
+    """The id of the cadence step after `step` ("" for the last one or a referral)."""
+    keys = [s.key for s in cadence.steps]
+    if step.key not in keys or keys.index(step.key) + 1 >= len(keys):
+        return ""
+    return task_id(lead.id, keys[keys.index(step.key) + 1])
 
 
 def _index(tasks: Sequence[Task], tid: str) -> dict[str, Task]:

@@ -25,7 +25,7 @@ _DOMAINISH = re.compile(r"\b(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.IGNORE
 def _valid(address: str) -> bool:
     # The email extractor's own judge, so readings are chosen by the rules the
     # address is later accepted by.
-    from ..extract.emails import _valid as accepted
+    from ..extract.emails import valid_email as accepted
 
     return accepted(address) is not None
 

@@ -9,6 +9,7 @@ partial transaction back on the next open).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,7 +19,17 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..errors import StoreError
-from ..leads import Channel, Lead, PhoneNumber, Task, TaskStatus
+from ..leads import (
+    Channel,
+    FieldInfo,
+    HistoryEntry,
+    Lead,
+    Note,
+    PhoneNumber,
+    ReviewStatus,
+    Task,
+    TaskStatus,
+)
 from .ids import MIN_PREFIX
 from .migrations import LATEST, current_version, migrate
 
@@ -187,19 +198,104 @@ class Store:
         error: str | None = None,
         lead_id: str | None = None,
         event_id: int | None = None,
+        card_jpeg: bytes | None = None,
     ) -> None:
         self._require_tx()
         self._x(
-            """INSERT INTO sources
-                   (key, image_sha256, card, path, status, error, lead_id, event_id, imported_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """INSERT INTO sources (key, image_sha256, card, path, status, error, lead_id,
+                   event_id, imported_at, card_jpeg)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (key) DO UPDATE SET
                    path = excluded.path, status = excluded.status, error = excluded.error,
                    lead_id = coalesce(sources.lead_id, excluded.lead_id),
                    event_id = coalesce(sources.event_id, excluded.event_id),
-                   imported_at = excluded.imported_at""",
-            (key, image_sha256, card, path, status, error, lead_id, event_id, now.isoformat()),
+                   imported_at = excluded.imported_at,
+                   card_jpeg = coalesce(excluded.card_jpeg, sources.card_jpeg)""",
+            (key, image_sha256, card, path, status, error, lead_id, event_id, now.isoformat(),
+             card_jpeg),
         )
+
+    def card_image(self, lead_id: str) -> bytes | None:
+        """The JPEG of the lead's most recently imported card, if one was kept."""
+        row = self._x(
+            "SELECT card_jpeg FROM sources WHERE lead_id = ? AND card_jpeg IS NOT NULL"
+            " ORDER BY imported_at DESC, key LIMIT 1",
+            (lead_id,),
+        ).fetchone()
+        return bytes(row["card_jpeg"]) if row else None
+
+    def has_card_image(self, lead_id: str) -> bool:
+        return bool(self._x(
+            "SELECT 1 FROM sources WHERE lead_id = ? AND card_jpeg IS NOT NULL LIMIT 1", (lead_id,)
+        ).fetchone())
+
+    def move_sources(self, from_lead: str, to_lead: str) -> None:
+        """Sources, notes and history of `from_lead` now belong to `to_lead`."""
+        self._require_tx()
+        for table in ("sources", "notes", "history"):
+            self._x(f"UPDATE {table} SET lead_id = ? WHERE lead_id = ?", (to_lead, from_lead))
+
+    def relink(self, from_lead: str, to_lead: str) -> None:
+        """Leads that pointed at `from_lead` (referred by it, flagged as its
+        possible duplicate) now point at `to_lead`."""
+        self._require_tx()
+        self._x("UPDATE leads SET referred_by = ? WHERE referred_by = ?", (to_lead, from_lead))
+        self._x(
+            "UPDATE leads SET possible_duplicate_of = CASE WHEN id = ? THEN NULL ELSE ? END"
+            " WHERE possible_duplicate_of = ?",
+            (to_lead, to_lead, from_lead),
+        )
+
+    def set_event(self, lead_id: str, event_id: int | None, met_on: dt.date | None,
+                  now: dt.datetime) -> None:
+        """The event and meeting date a lead is filed under (a re-scan may change them)."""
+        self._require_tx()
+        self._x(
+            "UPDATE leads SET event_id = ?, met_on = ?, updated_at = ? WHERE id = ?",
+            (event_id, met_on.isoformat() if met_on else None, now.isoformat(), lead_id),
+        )
+
+    # ------------------------------------------------------------ notes, history
+
+    def add_note(self, lead_id: str, text: str, now: dt.datetime) -> Note:
+        self._require_tx()
+        cur = self._x(
+            "INSERT INTO notes (lead_id, text, created_at) VALUES (?, ?, ?)",
+            (lead_id, text, now.isoformat()),
+        )
+        return Note(int(cast(int, cur.lastrowid)), lead_id, text, now)
+
+    def notes(self, lead_id: str) -> list[Note]:
+        rows = self._x(
+            "SELECT * FROM notes WHERE lead_id = ? ORDER BY created_at, id", (lead_id,)
+        )
+        return [
+            Note(r["id"], r["lead_id"], r["text"], dt.datetime.fromisoformat(r["created_at"]))
+            for r in rows
+        ]
+
+    def add_history(
+        self,
+        lead_id: str,
+        now: dt.datetime,
+        action: str,
+        field: str | None = None,
+        old: str | None = None,
+        new: str | None = None,
+    ) -> None:
+        self._require_tx()
+        self._x(
+            "INSERT INTO history (lead_id, at, action, field, old, new) VALUES (?, ?, ?, ?, ?, ?)",
+            (lead_id, now.isoformat(), action, field, old, new),
+        )
+
+    def history(self, lead_id: str) -> list[HistoryEntry]:
+        rows = self._x("SELECT * FROM history WHERE lead_id = ? ORDER BY at, id", (lead_id,))
+        return [
+            HistoryEntry(r["id"], r["lead_id"], dt.datetime.fromisoformat(r["at"]), r["action"],
+                         r["field"], r["old"], r["new"])
+            for r in rows
+        ]
 
     def source_count(self) -> int:
         return int(self._x("SELECT count(*) FROM sources").fetchone()[0])
@@ -213,8 +309,9 @@ class Store:
         self._x(
             """INSERT INTO leads (id, name, given_name, family_name, title, company, department,
                    address, event_id, met_on, status, possible_duplicate_of, referred_by,
-                   created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   created_at, updated_at, review_status, review_reasons, deleted_at,
+                   merged_into)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (id) DO UPDATE SET
                    name = excluded.name, given_name = excluded.given_name,
                    family_name = excluded.family_name, title = excluded.title,
@@ -223,7 +320,10 @@ class Store:
                    event_id = coalesce(leads.event_id, excluded.event_id),
                    met_on = excluded.met_on, status = excluded.status,
                    possible_duplicate_of = excluded.possible_duplicate_of,
-                   referred_by = excluded.referred_by, updated_at = excluded.updated_at""",
+                   referred_by = excluded.referred_by, updated_at = excluded.updated_at,
+                   review_status = excluded.review_status,
+                   review_reasons = excluded.review_reasons,
+                   deleted_at = excluded.deleted_at, merged_into = excluded.merged_into""",
             (
                 lead.id,
                 lead.name,
@@ -240,9 +340,13 @@ class Store:
                 lead.referred_by,
                 created,
                 now.isoformat(),
+                lead.review_status,
+                json.dumps(list(lead.review_reasons), ensure_ascii=False),
+                lead.deleted_at.isoformat() if lead.deleted_at else None,
+                lead.merged_into,
             ),
         )
-        for table in ("lead_emails", "lead_phones", "lead_websites"):
+        for table in ("lead_emails", "lead_phones", "lead_websites", "lead_fields", "lead_tags"):
             self._x(f"DELETE FROM {table} WHERE lead_id = ?", (lead.id,))
         for i, email in enumerate(dict.fromkeys(lead.emails)):
             self._x("INSERT INTO lead_emails VALUES (?, ?, ?)", (lead.id, email, i))
@@ -257,14 +361,23 @@ class Store:
                 )
         for i, url in enumerate(dict.fromkeys(lead.websites)):
             self._x("INSERT INTO lead_websites VALUES (?, ?, ?)", (lead.id, url, i))
+        for i, f in enumerate(lead.field_info):
+            self._x(
+                "INSERT OR IGNORE INTO lead_fields"
+                " (lead_id, field, value, confidence, origin, position) VALUES (?, ?, ?, ?, ?, ?)",
+                (lead.id, f.field, f.value, f.confidence, f.origin, i),
+            )
+        for i, tag in enumerate(lead.tags):
+            self._x("INSERT OR IGNORE INTO lead_tags VALUES (?, ?, ?)", (lead.id, tag, i))
 
     def get_lead(self, lead_id: str) -> Lead | None:
         found = self._load_leads("WHERE l.id = ?", (lead_id,))
         return found[0] if found else None
 
-    def leads(self) -> list[Lead]:
-        """Every lead, oldest first."""
-        return self._load_leads("", ())
+    def leads(self, *, deleted: bool = False) -> list[Lead]:
+        """Every lead, oldest first; the deleted ones (and only those) with `deleted`."""
+        cond = "IS NOT NULL" if deleted else "IS NULL"
+        return self._load_leads(f"WHERE l.deleted_at {cond}", ())
 
     def leads_by_email(self, emails: Iterable[str]) -> list[Lead]:
         keys = {e.strip().lower() for e in emails if e.strip()}
@@ -281,13 +394,15 @@ class Store:
             return []
         ordered = sorted(keys)
         marks = ",".join("?" * len(ordered))
-        return self._by_ids([r["lead_id"] for r in self._x(sql.format(marks=marks), ordered)])
+        ids = [r["lead_id"] for r in self._x(sql.format(marks=marks), ordered)]
+        return [x for x in self._by_ids(ids) if x.deleted_at is None]
 
     def name_index(self) -> list[Lead]:
         """Every lead's id, name and company only: what the fuzzy pass needs."""
         return [
             Lead(id=r["id"], name=r["name"], company=r["company"])
-            for r in self._x("SELECT id, name, company FROM leads ORDER BY created_at, id")
+            for r in self._x("SELECT id, name, company FROM leads WHERE deleted_at IS NULL"
+                             " ORDER BY created_at, id")
         ]
 
     def _by_ids(self, ids: list[str]) -> list[Lead]:
@@ -310,6 +425,10 @@ class Store:
         phones = self._children("SELECT lead_id, number, type, local_only FROM lead_phones", ids)
         sites = self._children("SELECT lead_id, url FROM lead_websites", ids)
         srcs = self._children("SELECT lead_id, path FROM sources", ids, order="imported_at, key")
+        infos = self._children(
+            "SELECT lead_id, field, value, confidence, origin FROM lead_fields", ids
+        )
+        tags = self._children("SELECT lead_id, tag FROM lead_tags", ids)
         return [
             Lead(
                 id=r["id"],
@@ -331,6 +450,15 @@ class Store:
                 referred_by=r["referred_by"],
                 sources=tuple(dict.fromkeys(x["path"] for x in srcs.get(r["id"], ()))),
                 created_at=_datetime(r["created_at"]),
+                review_status=cast(ReviewStatus, r["review_status"]),
+                review_reasons=tuple(json.loads(r["review_reasons"] or "[]")),
+                tags=tuple(x["tag"] for x in tags.get(r["id"], ())),
+                field_info=tuple(
+                    FieldInfo(x["field"], x["value"], x["confidence"], x["origin"])
+                    for x in infos.get(r["id"], ())
+                ),
+                deleted_at=_datetime(r["deleted_at"]),
+                merged_into=r["merged_into"],
             )
             for r in rows
         ]
@@ -385,8 +513,12 @@ class Store:
             )
 
     def tasks(self, lead_id: str | None = None) -> list[Task]:
-        """Tasks of one lead (or all), by due date then plan order."""
-        where, params = ("WHERE lead_id = ?", (lead_id,)) if lead_id else ("", ())
+        """Tasks of one lead, or of every lead not deleted, by due date then plan order."""
+        where, params = (
+            ("WHERE lead_id = ?", (lead_id,))
+            if lead_id
+            else ("WHERE lead_id IN (SELECT id FROM leads WHERE deleted_at IS NULL)", ())
+        )
         rows = self._x(f"SELECT * FROM tasks {where} ORDER BY due, lead_id, seq", params)
         return [self._task(r) for r in rows]
 

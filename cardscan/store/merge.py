@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from ..leads import Lead, PhoneNumber
+from ..leads import Lead, PhoneNumber, ReviewStatus
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +180,15 @@ def merge_leads(existing: Lead, incoming: Lead) -> Lead:
     sources = list(existing.sources)
     sources += [s for s in incoming.sources if s not in sources]
     named = existing if existing.name else incoming
+    infos = list(existing.field_info)
+    have = {(f.field, f.value) for f in infos}
+    infos += [f for f in incoming.field_info if (f.field, f.value) not in have]
+    reasons = tuple(dict.fromkeys(existing.review_reasons + incoming.review_reasons))
+    review_status: ReviewStatus
+    if existing.review_status == "approved":
+        review_status = existing.review_status  # a person checked it; a new card adds to it
+    else:
+        review_status = "needs_review" if reasons or existing.possible_duplicate_of else "new"
     return replace(
         existing,
         name=named.name,
@@ -197,4 +206,8 @@ def merge_leads(existing: Lead, incoming: Lead) -> Lead:
         status="ok" if "ok" in (existing.status, incoming.status) else existing.status,
         referred_by=existing.referred_by or incoming.referred_by,
         sources=tuple(sources),
+        field_info=tuple(infos),
+        review_reasons=reasons if review_status != "approved" else existing.review_reasons,
+        review_status=review_status,
+        tags=tuple(dict.fromkeys(existing.tags + incoming.tags)),
     )

@@ -98,8 +98,55 @@ _V1 = (
 # match two leads (two shops may print the same local number in different cities).
 _V2 = ("ALTER TABLE lead_phones ADD COLUMN local_only INTEGER NOT NULL DEFAULT 0",)
 
+# v3 (review): what a person needs to check and correct a scan: a review status
+# and its reasons, soft delete and merge links, a small JPEG of each flattened
+# card, per-field confidence and origin, tags, notes, and a history of changes
+# that keeps every value a correction replaced.
+_V3_REVIEW = (
+    "ALTER TABLE leads ADD COLUMN review_status TEXT NOT NULL DEFAULT 'new'"
+    " CHECK (review_status IN ('new', 'needs_review', 'approved'))",
+    "ALTER TABLE leads ADD COLUMN review_reasons TEXT NOT NULL DEFAULT '[]'",  # JSON list
+    "ALTER TABLE leads ADD COLUMN deleted_at TEXT",
+    "ALTER TABLE leads ADD COLUMN merged_into TEXT REFERENCES leads(id) ON DELETE SET NULL",
+    "UPDATE leads SET review_status = 'needs_review'"
+    " WHERE status = 'review' OR possible_duplicate_of IS NOT NULL",
+    "ALTER TABLE sources ADD COLUMN card_jpeg BLOB",
+    """CREATE TABLE lead_fields (
+        lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        confidence REAL,
+        origin TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (lead_id, field, value)
+    )""",
+    """CREATE TABLE lead_tags (
+        lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL COLLATE NOCASE,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (lead_id, tag)
+    )""",
+    """CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX notes_lead ON notes (lead_id)",
+    """CREATE TABLE history (
+        id INTEGER PRIMARY KEY,
+        lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        field TEXT,
+        old TEXT,
+        new TEXT
+    )""",
+    "CREATE INDEX history_lead ON history (lead_id)",
+)
+
 # (version, statements); versions are consecutive from 1.
-MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((1, _V1), (2, _V2))
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((1, _V1), (2, _V2), (3, _V3_REVIEW))
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -1,0 +1,31 @@
+"""The hand-set weights of the field pickers, in one place.
+
+Line roles (name, title, company) are ranked by the learned model when it is
+present (learned.py); these weights are the fallback ranking without a model and
+the thresholds on either ranking.  The vocabulary-class scores each picker reads
+(name_score, title_score, company_score ...) keep their own small weights beside
+their rules, and are also features of the learned model.
+"""
+
+from __future__ import annotations
+
+NAME_THRESHOLD = 0.3  # hand ranking: below this, no name
+LOW_CONFIDENCE = 0.4  # a name or every contact below this: review
+HEIGHT_WEIGHT = 0.8  # name score per unit of (text height / median height - 1)
+HEIGHT_RANGE = (-0.3, 0.45)
+NEAR_TITLE = 0.15  # a name candidate right over/under a title line
+EARLY_LINE = 0.05  # the earlier of two equal name candidates
+TITLE_THRESHOLD = 0.45
+TITLE_NEXT_TO_NAME = 0.2
+TITLE_ON_NAME_LINE = 0.1
+TITLE_IS_DOMAIN = 0.25  # a title-like line the organisation's domain spells is the company
+COMPANY_THRESHOLD = 0.3
+DERIVED_COMPANY = 0.3  # confidence of a company read from the organisation's domain
+
+# Learned ranking: the least probability a chunk needs to fill a role, and how much
+# the hand candidate score breaks ties between readings of one chunk.
+LEARNED_NAME = 0.25
+LEARNED_TITLE = 0.3
+LEARNED_COMPANY = 0.3
+NAME_SHAPE_FLOOR = -0.5  # a name candidate scoring below this is not shaped like a name
+HAND_TIEBREAK = 0.1
