@@ -119,6 +119,19 @@ def dev_cards(root: Path, limit: int) -> Iterator[tuple[str, dict[str, Any], np.
         yield f"dev:{key}", labels["cards"][meta["cards"][0]], face
 
 
+_ENGINE: list[Any] = []
+
+
+def _engine(options: ScanOptions) -> Any:
+    """One engine in this process: this script does OpenCV work before the
+    scan, and forking a process pool after that can hang the workers."""
+    if not _ENGINE:
+        from cardscan.pipeline import load_engine
+
+        _ENGINE.append(load_engine(options))
+    return _ENGINE[0]
+
+
 def read(photos: list[np.ndarray], tmp: Path, options: ScanOptions) -> list[list[dict]]:
     """Records of each photo, via the real pipeline on JPEG files (as taken)."""
     from PIL import Image
@@ -129,7 +142,7 @@ def read(photos: list[np.ndarray], tmp: Path, options: ScanOptions) -> list[list
         Image.fromarray(arr).save(p, "JPEG", quality=90)
         paths.append(p)
     by: dict[str, list[dict]] = {str(p): [] for p in paths}
-    for r in scan(paths, options):
+    for r in scan(paths, options, engine=_engine(options)):
         by[r.source].append(r.to_dict())
     for p in paths:
         p.unlink()
@@ -142,7 +155,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dev-limit", type=int, default=16)
     ap.add_argument("--no-samples", action="store_true")
     ap.add_argument("--sizes", default="2,4,8")
-    ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", type=Path)
     a = ap.parse_args(argv)
@@ -150,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if a.dev:
         cards += list(dev_cards(a.dev, a.dev_limit))
     rng = np.random.default_rng(a.seed)
-    options = ScanOptions(workers=a.workers, join_sides=False)
+    options = ScanOptions(workers=1, join_sides=False)
     t0 = time.time()
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="cardscan-composites-") as tmpname:
