@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["parse_text", "scan", "to_dataframe"]
+__all__ = ["ScanOutputs", "parse_text", "run_scan", "scan", "to_dataframe"]
 
 if TYPE_CHECKING:
-    from .api import parse_text, scan, to_dataframe
+    from .api import ScanOutputs, parse_text, run_scan, scan, to_dataframe
 
 
 def __getattr__(name: str) -> Any:

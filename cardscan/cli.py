@@ -9,15 +9,20 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import CardscanError, ConfigError, ExitCode
-from .model import CardRecord
+from .errors import CardscanError, ExitCode, Terminated
+from .inputs import display_path
 from .options import ScanOptions
+
+if TYPE_CHECKING:
+    from .scanjob import FileResult, ScanSummary
 
 log = logging.getLogger("cardscan")
 
@@ -32,6 +37,16 @@ def _workers(value: str) -> int:
     return n
 
 
+def _seconds(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        n = -1.0
+    if not n >= 0:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}")
+    return n
+
+
 def _engine(value: str) -> str:
     if value in ("auto", "rapidocr", "tesseract") or value.startswith("replay:"):
         return value
@@ -41,156 +56,139 @@ def _engine(value: str) -> str:
 # --- scan -----------------------------------------------------------------------
 
 
-def _progress(records: Iterator[CardRecord], total: int, enabled: bool) -> Iterator[CardRecord]:
-    if not enabled:
-        yield from records
-        return
-    from tqdm import tqdm
+class _Progress:
+    """Error lines as files fail, and a progress bar on a terminal."""
 
-    with tqdm(total=total, unit="photo", file=sys.stderr, leave=False) as bar:
-        last = None
-        for r in records:
-            if r.source != last:
-                bar.update(1)
-                last = r.source
-            yield r
+    def __init__(self, total: int, bar: bool) -> None:
+        self._bar: Any = None
+        if bar:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="photo", file=sys.stderr, leave=False)
+
+    def _say(self, line: str) -> None:
+        if self._bar is not None:
+            self._bar.write(line, file=sys.stderr)
+        else:
+            print(line, file=sys.stderr)
+
+    def __call__(self, res: FileResult) -> None:
+        for rec in res.records:
+            if rec.status == "error":
+                self._say(f"cardscan: error: {rec.error}")
+        for change in res.changes:  # what a re-scan changed (a new event, a date)
+            self._say(f"cardscan: {res.source}: {change}")
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def scan_summary_line(s: ScanSummary) -> str:
+    """The one line `cardscan scan` ends with."""
+    files = f"{s.files_done} of {s.files}" if s.interrupted else str(s.files)
+    line = (("cardscan: interrupted; " if s.interrupted else "cardscan: ")
+            + f"{_plural(s.cards, 'card')} read from {files} file{'s' if s.files != 1 else ''}"
+            + f": {s.review} need review, {s.no_card} without a card, {s.failed} failed")
+    if s.reused:
+        line += f" ({s.reused} already read, not read again)"
+    o = s.outputs
+    outs = [str(p) for p in (o.csv if s.csv_written else None, o.jsonl) if p]
+    if outs:
+        line += f"; leads in {' and '.join(outs)}"
+    if o.csv is not None and not s.csv_written:
+        line += f"; nothing read, {o.csv} left as it was"
+    if o.db is not None:
+        line += f"; stored in {o.db}"
+    return display_path(line)
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from .api import scan
     from .cli_crm import cadence_from_args, clock_from_env
-    from .export.leads_csv import write_leads_csv
-    from .load import iter_inputs
+    from .scanjob import ScanOutputs, run_scan
 
     options = ScanOptions(region=args.region, engine=args.engine, workers=args.workers,
-                          debug_dir=args.debug_dir)
-    sources = list(iter_inputs(args.paths))
-    if not sources:
-        raise CardscanError(f"no images found in {' '.join(map(str, args.paths))}")
+                          debug_dir=args.debug_dir, time_limit=args.time_limit)
     csv_path = args.csv or (None if args.jsonl else Path("leads.csv"))
-    for out in (csv_path, args.jsonl, None if args.no_db else args.db):
-        if out is not None and not Path(out).resolve().parent.is_dir():
-            raise CardscanError(f"{out}: folder {Path(out).parent} does not exist")
-    store = None
-    if not args.no_db:
-        from . import crm
+    outputs = ScanOutputs(csv_path, args.jsonl, None if args.no_db else args.db)
+    cadence = None if args.no_db else cadence_from_args(args)
+    clock = clock_from_env(cadence.calendar.timezone if cadence is not None else None)
+    bar = _Progress(0, False)
 
-        store = crm.open_store(args.db)
-        cadence = cadence_from_args(args)
-    clock = clock_from_env(cadence.calendar.timezone if store is not None else None)
-    counts = {"ok": 0, "review": 0, "no_card": 0, "error": 0}
-    interrupted = False
-    done_sources: set[str] = set()
-    try:
-        jsonl: TextIO | None = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else None  # noqa: SIM115
-    except OSError as e:
-        if store is not None:
-            store.close()
-        raise CardscanError(f"{args.jsonl}: cannot write ({e.strerror or e})") from None
-
-    def rows() -> Iterator[dict[str, Any]]:
-        nonlocal interrupted
-        found = scan(sources, options)
-        records = _progress(found, len(sources), sys.stderr.isatty())
-        try:
-            for rec in records:
-                done_sources.add(rec.source)
-                counts[rec.status] += 1
-                if rec.status == "error":
-                    print(f"cardscan: error: {rec.error}", file=sys.stderr)
-                row = rec.to_dict()
-                row["event"] = args.event
-                if store is not None:
-                    from . import crm
-                    from .export.leads_csv import follow_up_fields
-
-                    res = crm.import_card(store, rec, event=args.event, met_on=args.met_on,
-                                          cadence=cadence, clock=clock)
-                    if res.lead_id:
-                        row.update(follow_up_fields(crm.next_action(store, res.lead_id, clock),
-                                                    res.lead_id))
-                        row["possible_duplicate_of"] = res.possible_duplicate_of
-                    if res.review_reasons and rec.status == "ok":  # e.g. an uncertain e-mail
-                        counts["ok"] -= 1
-                        counts["review"] += 1
-                        row["status"] = "review"
-                        row["review_reasons"] = list(res.review_reasons)
-                    for change in res.changes:
-                        print(f"cardscan: {rec.source}: lead {res.lead_id}: {change}",
-                              file=sys.stderr)
-                if jsonl:
-                    jsonl.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-                    jsonl.flush()
-                yield row
-        except KeyboardInterrupt:
-            interrupted = True  # keep what was read: the files below are still written
-        finally:
-            found.close()  # stops the worker pool now, not when garbage-collected
+    def report(res: FileResult) -> None:
+        nonlocal bar
+        if res.done == 1:
+            bar = _Progress(res.total, sys.stderr.isatty())
+        bar(res)
 
     try:
-        if csv_path:
-            write_leads_csv(csv_path, rows())
-        else:
-            for _ in rows():
-                pass
-    except OSError as e:
-        raise CardscanError(f"{csv_path}: cannot write ({e.strerror or e})") from None
+        summary = run_scan(args.paths, options, outputs, event=args.event, met_on=args.met_on,
+                           cadence=cadence, clock=clock, progress=report, reread=args.reread)
     finally:
-        if jsonl:
-            jsonl.close()
-        if store is not None:
-            store.close()
-    cards = counts["ok"] + counts["review"]
-    files = len(done_sources) if interrupted else len(sources)
-    outs = " and ".join(str(p) for p in (csv_path, args.jsonl) if p)
-    print(
-        ("cardscan: interrupted; " if interrupted else "cardscan: ")
-        + f"{cards} card{'s' if cards != 1 else ''} read from {files} "
-        f"file{'s' if files != 1 else ''}"
-        + (f" of {len(sources)}" if interrupted else "")
-        + f": {counts['review']} need review, "
-        f"{counts['no_card']} without a card, {counts['error']} failed"
-        + (f"; leads in {outs}" if outs else "")
-        + (f"; stored in {args.db}" if store is not None else ""),
-        file=sys.stderr,
-    )
-    if interrupted:
-        return ExitCode.interrupted
-    return ExitCode.some_inputs_failed if counts["error"] else ExitCode.ok
+        bar.close()
+    print(scan_summary_line(summary), file=sys.stderr)
+    if summary.interrupted:
+        return ExitCode.terminated if summary.terminated else ExitCode.interrupted
+    return ExitCode.some_inputs_failed if summary.failed else ExitCode.ok
 
 
 # --- parse ------------------------------------------------------------------------
 
 
+def _parse_batch(args: argparse.Namespace) -> int:
+    from .api import TextTooLong, parse_text
+
+    name = "-" if args.batch == "-" else display_path(args.batch)
+    try:
+        src = (sys.stdin if args.batch == "-"
+               else open(args.batch, encoding="utf-8", errors="replace"))  # noqa: SIM115
+    except OSError as e:
+        raise CardscanError(f"{name}: cannot read ({e.strerror or e})") from None
+    failed = 0
+    with src:
+        for n, line in enumerate(src, 1):
+            if not line.strip():
+                continue
+            item: Any = None
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                    raise ValueError("expected a JSON object with \"id\" and \"text\"")
+                d = {"id": item.get("id"),
+                     **parse_text(item["text"], region=args.region, source=name).to_dict()}
+            except ValueError as e:  # TextTooLong is one too
+                failed += 1
+                reason = ("not JSON" if isinstance(e, json.JSONDecodeError)
+                          else e.reason if isinstance(e, TextTooLong) else str(e))
+                d = {"id": item.get("id") if isinstance(item, dict) else None,
+                     "line": n, "status": "error", "error": f"{name}:{n}: {reason}"}
+                print(f"cardscan: error: {d['error']}", file=sys.stderr)
+            print(json.dumps(d, ensure_ascii=False))
+    return ExitCode.some_inputs_failed if failed else ExitCode.ok
+
+
 def cmd_parse(args: argparse.Namespace) -> int:
-    from .api import parse_text
+    from .api import MAX_TEXT_CHARS, parse_text
 
     if args.batch:
-        src = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
-        with src:
-            for n, line in enumerate(src, 1):
-                if not line.strip():
-                    continue
-                try:
-                    item = json.loads(line)
-                    text = item["text"]
-                except (json.JSONDecodeError, KeyError, TypeError):
-                    raise ConfigError(
-                        f"{args.batch}:{n}: expected a JSON object with \"id\" and \"text\""
-                    ) from None
-                d = parse_text(text, region=args.region, source=args.batch).to_dict()
-                d = {"id": item.get("id"), **d}
-                print(json.dumps(d, ensure_ascii=False))
-        return ExitCode.ok
+        return _parse_batch(args)
     if args.file in (None, "-"):
-        text = sys.stdin.read()
+        text = sys.stdin.read(MAX_TEXT_CHARS + 1)
         source = "-"
     else:
+        source = display_path(args.file)
         try:
-            text = Path(args.file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise CardscanError(f"{args.file}: cannot read text ({e})") from None
-        source = args.file
+            with open(args.file, encoding="utf-8") as fh:
+                text = fh.read(MAX_TEXT_CHARS + 1)
+        except (OSError, UnicodeDecodeError, ValueError) as e:
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            raise CardscanError(f"{source}: cannot read text ({reason})") from None
     print(json.dumps(parse_text(text, region=args.region, source=source).to_dict(),
                      ensure_ascii=False, indent=2))
     return ExitCode.ok
@@ -227,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: the photo's EXIF date, else today)")
     s.add_argument("--no-db", action="store_true", help="do not store leads or plan tasks")
     s.add_argument("--debug-dir", help="write the flattened card crops here")
+    s.add_argument("--time-limit", type=_seconds, default=ScanOptions.time_limit,
+                   metavar="SECONDS", help="give up on one file after this long "
+                   f"(default: {ScanOptions.time_limit:g}; 0 = no limit)")
+    s.add_argument("--reread", action="store_true",
+                   help="read photos already in the database again (new --region, new release)")
     s.set_defaults(func=cmd_scan)
 
     pa = sub.add_parser("parse", help="parse card text into a JSON record")
@@ -244,6 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM behaves like Ctrl-C: stop reading, keep and write what was read."""
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -251,18 +259,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="cardscan: %(levelname)s: %(message)s",
     )
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return int(args.func(args))
     except CardscanError as e:
         if args.verbose:
             log.exception("failed")
-        print(f"cardscan: error: {e}", file=sys.stderr)
+        print(f"cardscan: error: {display_path(str(e))}", file=sys.stderr)
         return int(e.exit_code)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         print("cardscan: interrupted", file=sys.stderr)
-        return int(ExitCode.interrupted)
+        return int(ExitCode.terminated if isinstance(e, Terminated) else ExitCode.interrupted)
     except BrokenPipeError:
         return int(ExitCode.ok)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

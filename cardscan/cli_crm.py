@@ -455,7 +455,15 @@ def cmd_refer(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import write_export
+    from .export.crm_csv import tasks_path_for
+    from .outputs import Output, OutputKind, check_outputs
 
+    out = Path(args.out)
+    kind: OutputKind = "ics" if args.format == "ics" else "vcf" if args.format == "vcf" else "csv"
+    files = [Output("--out", kind, out)]
+    if args.format in ("hubspot", "salesforce"):
+        files.append(Output("--out (its tasks file)", "csv", tasks_path_for(out)))
+    check_outputs(files, database=Path(args.db))  # never over the database or a photo
     clock = clock_from_env()
     cadence = cadence_from_args(args)
     with _open(args) as store:

@@ -137,8 +137,6 @@ def refresh_drafts(
     store.save_tasks(changed, now)
 
 
-
-
 def render_drafts(
     store: Store, tasks: Sequence[Task], cadence: Cadence, profile: Profile | None = None
 ) -> list[Draft]:

@@ -7,7 +7,9 @@ Exit codes (documented in the README):
     3  a required external program is missing (e.g. the tesseract binary)
     4  invalid configuration (e.g. a cadence file)
     5  store error (database cannot be opened, unknown lead or task id)
+    6  an output cannot be written (read-only folder, disk full, I/O error)
   130  interrupted (Ctrl-C); everything already processed is kept
+  143  terminated (SIGTERM); the same as Ctrl-C
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ class ExitCode(IntEnum):
     missing_dependency = 3
     invalid_config = 4
     store_error = 5
+    output_error = 6
     interrupted = 130
+    terminated = 143
 
 
 class CardscanError(Exception):
@@ -52,3 +56,20 @@ class InvalidValueError(CardscanError):
     message is one sentence saying which value and why."""
 
     exit_code = ExitCode.usage
+
+
+class OutputRefused(CardscanError):
+    """An output path would destroy something (an input, the database, a file of
+    another kind) or cannot be a file; nothing was written."""
+
+    exit_code = ExitCode.usage
+
+
+class OutputError(CardscanError):
+    """Writing an output failed (read-only, disk full); the previous file is intact."""
+
+    exit_code = ExitCode.output_error
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be: the run stops the same way (exit 143)."""

@@ -60,25 +60,13 @@ def page_sha256(file_sha256: str, page: int) -> str:
 
 
 def iter_inputs(paths: Iterable[str | Path]) -> Iterator[str]:
-    """Expand folders (recursive, sorted, image suffixes only, hidden files skipped).
+    """The paths `cardscan.inputs.find_inputs` finds (folders recursive, sorted,
+    image suffixes only, hidden files skipped; files named explicitly always),
+    including those its checks refuse: the pipeline answers them with an error."""
+    from .inputs import find_inputs
 
-    Files named explicitly are always yielded, whatever their suffix, so that a
-    wrong file gets a clear error record instead of being silently ignored.
-    """
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            found = sorted(
-                f
-                for f in path.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in IMAGE_SUFFIXES
-                and not any(part.startswith(".") for part in f.relative_to(path).parts)
-            )
-            for f in found:
-                yield str(f)
-        else:
-            yield str(p)
+    for f in find_inputs(paths):
+        yield f.path
 
 
 def _taken_at(img: Image.Image) -> str | None:

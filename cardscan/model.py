@@ -130,10 +130,14 @@ class Phone:
     box: Box | None = None
     # Printed without its area code: `number` is country code + the digits as printed.
     local_only: bool = False
+    # phonenumbers calls `number` valid.  When false (a number valid in no likely
+    # country, or `local_only`), `number` is only the reading in the card's region
+    # (or in the +CC printed) and `raw` is what to trust; the card goes to review.
+    valid: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "type": self.type, "raw": self.raw,
-                "local_only": self.local_only}
+                "local_only": self.local_only, "valid": self.valid}
 
 
 @dataclass(frozen=True)

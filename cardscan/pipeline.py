@@ -8,18 +8,22 @@ the workers and never held beyond the file being read.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import multiprocessing as mp
 import re
-from collections.abc import Generator, Iterable
+import signal
+import threading
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .errors import InputFileError
-from .model import CardRecord, Field, ParsedCard, Phone
+from .inputs import InputFile, check_file, display_path
+from .model import CardRecord, Field, ParsedCard
 from .ocr import OcrEngine, get_engine
 from .options import ScanOptions
 
@@ -44,8 +48,7 @@ def _site_key(url: str) -> str:
 
 
 def _qr_merge(parsed: ParsedCard, payloads: list[str], region: str | None) -> ParsedCard:
-    import phonenumbers
-
+    from .extract.phones import phone_from_value
     from .qr import parse_payload
 
     for text in payloads:
@@ -61,17 +64,12 @@ def _qr_merge(parsed: ParsedCard, payloads: list[str], region: str | None) -> Pa
         phones = list(parsed.phones)
         have_p = {p.number for p in phones}
         for raw, typ in c.phones:
-            try:
-                num = phonenumbers.parse(raw, region or parsed.region or "US")
-            except phonenumbers.NumberParseException:
-                continue
-            if not phonenumbers.is_possible_number(num):
-                continue
-            e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-            if e164 not in have_p:
-                ptype = typ if typ != "other" else "work"
-                phones.append(Phone(e164, ptype, raw, 0.99))  # type: ignore[arg-type]
-                have_p.add(e164)
+            ptype = typ if typ != "other" else "work"
+            # The card's region (its clues and the hint) first; +CC numbers keep their own.
+            phone = phone_from_value(raw, ptype, (parsed.region, region or ""), 0.99)  # type: ignore[arg-type]
+            if phone is not None and phone.number not in have_p:
+                phones.append(phone)
+                have_p.add(phone.number)
         websites = list(parsed.websites)
         have_w = {_site_key(w.value) for w in websites}
         for u in c.websites:
@@ -156,9 +154,9 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
     try:
         regions = find_cards(img.rgb, options.max_cards)
         if len(regions) > options.max_cards:
-            return [_refused(img, f"more than {options.max_cards} cards in one picture "
-                                  f"(a sheet of cards?): photograph at most "
-                                  f"{options.max_cards} at a time")]
+            return [_refused_picture(
+                img, f"more than {options.max_cards} cards in one picture "
+                     f"(a sheet of cards?): photograph at most {options.max_cards} at a time")]
         crops = [warp(img.rgb, r.quad) for r in regions]
         results = [read_card(c, engine, options) for c in crops]
         # A wrong outline (a panel, a shadow) loses text: if the crops read
@@ -177,8 +175,9 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
     crowded = [r[0] for r in results if _crowded(r[0])]
     if crowded:
         p = crowded[0]
-        return [_refused(img, f"several cards read as one ({len(p.emails)} e-mail addresses, "
-                              f"{len(p.phones)} phone numbers): photograph them a few at a time")]
+        return [_refused_picture(
+            img, f"several cards read as one ({len(p.emails)} e-mail addresses, "
+                 f"{len(p.phones)} phone numbers): photograph them a few at a time")]
     out: list[CardRecord] = []
     images = crops if outlined else [img.rgb]
     shapes = [_aspect(c) for c in crops] if outlined else [None] * len(results)
@@ -206,7 +205,7 @@ def _crowded(p: ParsedCard) -> bool:
     return len(p.emails) > MAX_EMAILS_PER_CARD or len(p.phones) > MAX_PHONES_PER_CARD
 
 
-def _refused(img: LoadedImage, reason: str) -> CardRecord:
+def _refused_picture(img: LoadedImage, reason: str) -> CardRecord:
     return CardRecord(img.source, status="error", error=f"{img.source}: {reason}",
                       image_sha256=img.sha256, taken_at=img.taken_at)
 
@@ -267,20 +266,83 @@ def load_engine(options: ScanOptions, threads: int = 0) -> OcrEngine:
         ) from None
 
 
-# --- process pool ---------------------------------------------------------------
+# --- time limit, process pool ----------------------------------------------------
+
+
+class TimeLimitExceeded(BaseException):
+    """Raised by the alarm inside a file's reading.  A BaseException, so the
+    `except Exception` that keeps a bad photo from ending the batch does not
+    swallow it before `read_input` turns it into an error record."""
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise TimeLimitExceeded
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """SIGALRM after `seconds` of this file (main thread of a process only: the
+    pool's workers, or an in-process scan run from the main thread)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _shown(rec: CardRecord) -> CardRecord:
+    """Records name files as text every output can hold (non-UTF-8 bytes escaped)."""
+    source = display_path(rec.source)
+    error = display_path(rec.error) if rec.error else rec.error
+    if source == rec.source and error == rec.error:
+        return rec
+    return dataclasses.replace(rec, source=source, error=error)
+
+
+def _refused(item: InputFile) -> list[CardRecord]:
+    return [CardRecord(item.source, status="error", error=item.error)]
+
+
+def read_input(item: InputFile | str, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
+    """The records of one input: its error when the checks refused it, else what
+    `process_file` read within the time limit."""
+    if isinstance(item, str):
+        item = check_file(item, options.max_bytes)
+    if item.error:
+        return _refused(item)
+    try:
+        with _time_limit(options.time_limit):
+            records = process_file(item.path, options, engine)
+    except TimeLimitExceeded:
+        return [CardRecord(item.source, status="error",
+                           error=f"{item.source}: time limit exceeded "
+                           f"({options.time_limit:g} s per file)")]
+    except Exception as e:  # a bug on one file must not end the batch either
+        log.debug("failed on %s", item.source, exc_info=True)
+        reason = str(e).splitlines()[0] if str(e) else ""
+        return [CardRecord(item.source, status="error", error=display_path(
+            f"{item.source}: internal error ({type(e).__name__}: {reason})"))]
+    return [_shown(r) for r in records]
+
 
 _worker: tuple[ScanOptions, OcrEngine | None, str] | None = None
 
 
 def _init_worker(options: ScanOptions, threads: int) -> None:
     global _worker  # per-process state set once by the pool initializer
-    import signal
-
     import cv2
 
     # Ctrl-C is the parent's to handle: it stops the pool and keeps what was read.
     # A worker killed by it mid-task would leave imap waiting for that result.
+    # SIGTERM ends a worker at once (the parent's handler, inherited by fork, must not
+    # run here: the pool terminates its workers with SIGTERM).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     cv2.setNumThreads(threads)  # one process per core already; threads only contend
     try:
         _worker = (options, load_engine(options, threads), "")
@@ -288,28 +350,43 @@ def _init_worker(options: ScanOptions, threads: int) -> None:
         _worker = (options, None, str(e))
 
 
-def _work(source: str) -> list[CardRecord]:
+def _work(item: InputFile) -> list[CardRecord]:
     assert _worker is not None
     options, engine, failure = _worker
     if engine is None:
-        return [CardRecord(source, status="error", error=f"{source}: {failure}")]
-    return process_file(source, options, engine)
+        return [CardRecord(item.source, status="error", error=f"{item.source}: {failure}")]
+    return read_input(item, options, engine)
 
 
-def run(
-    sources: Iterable[str], options: ScanOptions, engine: OcrEngine | None = None
-) -> Generator[CardRecord, None, None]:
-    """Records for `sources` in input order.  With an explicit engine (tests,
-    replay) everything runs in this process."""
-    items = list(sources)
-    workers = min(options.resolved_workers(), max(1, len(items)))
-    if engine is not None or workers <= 1:
-        eng = engine or load_engine(options)
-        for s in items:
-            yield from process_file(s, options, eng)
+def run_files(
+    items: Iterable[InputFile | str], options: ScanOptions, engine: OcrEngine | None = None
+) -> Generator[tuple[InputFile, list[CardRecord]], None, None]:
+    """(input, its records) for each input, in input order.  Refused inputs are
+    answered here without a worker; with an explicit engine (tests, replay) or
+    one worker everything runs in this process."""
+    files = [check_file(i, options.max_bytes) if isinstance(i, str) else i for i in items]
+    todo = [f for f in files if f.error is None]
+    workers = min(options.resolved_workers(), max(1, len(todo)))
+    if engine is not None or workers <= 1 or not todo:
+        eng = engine or (load_engine(options) if todo else None)
+        for f in files:
+            yield f, _refused(f) if f.error or eng is None else read_input(f, options, eng)
         return
     load_engine(options, threads=1)  # fail fast, once, in the parent
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     with ctx.Pool(workers, initializer=_init_worker, initargs=(options, 1)) as pool:
-        for recs in pool.imap(_work, items, chunksize=1):
-            yield from recs
+        results = pool.imap(_work, todo, chunksize=1)
+        for f in files:
+            yield f, _refused(f) if f.error else next(results)
+
+
+def run(
+    sources: Iterable[InputFile | str], options: ScanOptions, engine: OcrEngine | None = None
+) -> Generator[CardRecord, None, None]:
+    """Records for `sources` in input order (see `run_files`)."""
+    gen = run_files(sources, options, engine)
+    try:
+        for _, records in gen:
+            yield from records
+    finally:
+        gen.close()  # stops the worker pool now, not when garbage-collected

@@ -112,7 +112,7 @@ def test_parse_file_and_batch(tmp_path, capsys, monkeypatch):
     assert (rec["name"], rec["given_name"], rec["family_name"]) == ("Ana Ruiz", "Ana", "Ruiz")
     assert rec["emails"] == ["ana.ruiz@brightlane.co.uk"]
     assert rec["phones"] == [{"number": "+447400123456", "type": "mobile",
-                              "raw": "+44 7400 123456", "local_only": False}]
+                              "raw": "+44 7400 123456", "local_only": False, "valid": True}]
     batch = tmp_path / "in.jsonl"
     batch.write_text(json.dumps({"id": "a1", "text": card.read_text()}) + "\n"
                      + json.dumps({"id": "b2", "text": "Tel 020 7946 0018"}) + "\n")
@@ -123,12 +123,40 @@ def test_parse_file_and_batch(tmp_path, capsys, monkeypatch):
     assert got[1]["phones"][0]["number"] == "+442079460018"
 
 
-def test_parse_batch_bad_line(tmp_path, capsys):
+def test_parse_batch_answers_every_bad_line_and_goes_on(tmp_path, capsys):
     batch = tmp_path / "in.jsonl"
-    batch.write_text('{"id": 1}\n')
-    code, _, err = _run(capsys, "parse", "--batch", str(batch))
-    assert code == 4
-    assert err == f'cardscan: error: {batch}:1: expected a JSON object with "id" and "text"\n'
+    batch.write_text('{"id": 1}\n'
+                     'not json\n'
+                     + json.dumps({"id": "big", "text": "x" * 9000}) + "\n"
+                     + json.dumps({"id": "ok", "text": "Ana Ruiz\nana@brightlane.example"})
+                     + "\n[1, 2]\n")
+    code, out, err = _run(capsys, "parse", "--batch", str(batch))
+    assert code == 1
+    got = [json.loads(ln) for ln in out.splitlines()]
+    assert [(g["id"], g["status"]) for g in got] == [
+        (1, "error"), (None, "error"), ("big", "error"), ("ok", "ok"), (None, "error")]
+    assert got[0]["error"] == f'{batch}:1: expected a JSON object with "id" and "text"'
+    assert got[1]["error"] == f"{batch}:2: not JSON"
+    assert got[2]["error"] == (f"{batch}:3: text too long for a card "
+                               "(over 8192 characters); not parsed")
+    assert got[3]["emails"] == ["ana@brightlane.example"]
+    assert len(err.splitlines()) == 4 and "Traceback" not in err
+
+
+def test_parse_missing_batch_file_is_one_line(tmp_path, capsys):
+    code, out, err = _run(capsys, "parse", "--batch", str(tmp_path / "missing.jsonl"))
+    assert (code, out) == (2, "")
+    assert err == (f"cardscan: error: {tmp_path}/missing.jsonl: "
+                   "cannot read (No such file or directory)\n")
+
+
+def test_parse_refuses_a_text_longer_than_a_card(tmp_path, capsys):
+    big = tmp_path / "big.txt"
+    big.write_text("Ana Ruiz\n" * 5_000_000)  # 45 MB: refused after reading 8 KB
+    code, out, err = _run(capsys, "parse", str(big))
+    assert (code, out) == (2, "")
+    assert err == (f"cardscan: error: {big}: text too long for a card "
+                   "(over 8192 characters); not parsed\n")
 
 
 def test_every_sample_card_gets_a_plan_and_rescan_adds_nothing(tmp_path, capsys, monkeypatch):

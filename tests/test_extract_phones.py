@@ -143,10 +143,11 @@ def test_raw_and_line_are_kept() -> None:
         ("Loja Sol Ltda.\nRua das Flores 12 - Jardim Sul - SP", "BR"),
         ("Rua das Flores 12", "US"),  # one tell-tale word is not enough
         # Words Portugal and Spanish-speaking countries share need a Brazil-only mark.
-        ("Óculos & Cia\nRua Augusta 100\n1100-048 Lisboa", "US"),
+        # ... and a Portuguese postcode before the city places it in Portugal.
+        ("Óculos & Cia\nRua Augusta 100\n1100-048 Lisboa", "PT"),
         ("Atención Técnica Especializada", "US"),
         ("Óticas Sol\nRua Augusta 100 - Jd. Paulista", "BR"),
-        ("Rua da Rosa 12\nBairro Alto\n1200-141 Lisboa", "US"),  # "bairro" is Lisbon's too
+        ("Rua da Rosa 12\nBairro Alto\n1200-141 Lisboa", "PT"),  # "bairro" is Lisbon's too
         ("Rúa do Vilar 12\nVila de Cruces - ES", "US"),  # ES is Spain, not Espírito Santo
     ],
 )

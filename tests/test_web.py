@@ -143,6 +143,8 @@ def test_refer_adds_a_lead_due_today(client: FlaskClient, db: Path) -> None:
         mary = next(x for x in crm.list_leads(store) if x.name == "Mary Chen")
         assert mary.referred_by == task.lead_id
         assert [t.due for t in store.tasks(mary.id)] == [TODAY]
+    page = client.get(f"/lead/{mary.id}", headers=HOST).get_data(as_text=True)
+    assert f'<a href="/lead/{task.lead_id}">Jonah Whitfield</a>' in page
 
 
 def test_bad_input_is_a_sentence_not_a_crash(client: FlaskClient, db: Path) -> None:

@@ -6,17 +6,13 @@ two exports of an unchanged store are byte-identical apart from timestamps.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import re
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import IO
+from collections.abc import Mapping, Sequence
 
 from cardscan.followup.cadence import REFERRAL_KEY
 from cardscan.leads import PENDING, Lead, Task
+from cardscan.outputs import atomic_open as atomic_open  # every export writes through it
 
 # Statuses that still need doing: these become calendar events and open CRM tasks.
 
@@ -186,25 +182,3 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC)
-
-
-@contextlib.contextmanager
-def atomic_open(
-    path: Path, *, encoding: str = "utf-8", newline: str | None = ""
-) -> Iterator[IO[str]]:
-    """Write to a temporary sibling and rename over `path` on success, so an
-    interrupted export never leaves a half-written file behind."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
-            yield fh
-        # mkstemp makes the file private (0600); an export is an ordinary document.
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise

@@ -36,7 +36,7 @@ from .person import (
     title_beside_name,
     title_score,
 )
-from .phones import DEFAULT_REGION, PhoneHit, card_region, order_phones, scan_phones
+from .phones import PhoneHit, order_phones, read_phones
 from .text import (
     Chunk,
     Span,
@@ -105,9 +105,8 @@ def _contacts(w: CardWork) -> None:
                            [e.field.value.split("@", 1)[1] for e in emails])
     email_domains = [e.field.value.split("@", 1)[1] for e in emails]
     freemail = vocab_set("freemail_domains.txt")
-    found = region or card_region(tls, [*email_domains, *site_domains])
-    reg = (found or DEFAULT_REGION).upper()
-    phone_hits = scan_phones(tls, reg, local_ok=found is not None)
+    card_phones = read_phones(tls, [*email_domains, *site_domains], hint=region)
+    reg, phone_hits = card_phones.region, card_phones.hits
     w.emails, w.webs, w.phone_hits, w.region = list(emails), list(webs), list(phone_hits), reg
     w.org_domains = [d for d in [*email_domains, *(x.domain for x in webs)] if d not in freemail]
     w.local_parts = [e.field.value.split("@", 1)[0] for e in emails]
@@ -218,6 +217,9 @@ def review_reasons(parsed: ParsedCard) -> tuple[str, ...]:
     elif channels and not any(c >= LOW_CONFIDENCE for c in channels):
         out.append("email and phone uncertain")
     out += [f"phone without area code: {p.raw}" for p in local]
+    out += [f"phone not valid in its country code: {p.raw}" if "+" in p.raw
+            else f"phone not valid in any likely country: {p.raw}"
+            for p in parsed.phones if not p.valid and not p.local_only]
     return tuple(out)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +22,20 @@ from phonenumbers import Leniency, PhoneNumber, PhoneNumberMatcher, PhoneNumberT
 
 from cardscan.model import Line, Phone, PhoneType
 
+from .region import (
+    DEFAULT_REGION,
+    HINT_WEIGHT,
+    MAX_CANDIDATES,
+    STRONG_EVIDENCE,
+    TRUNK_ZERO,
+    RegionEvidence,
+    card_evidence,
+    card_region,
+    deep_evidence,
+    infer_region,
+    region_for_domain,
+    region_for_text,
+)
 from .text import (
     Span,
     TextLine,
@@ -30,13 +43,17 @@ from .text import (
     fold,
     fold_aligned,
     lines_of,
-    phrase_pattern,
     vocab_toml,
 )
 
+__all__ = [
+    "DEFAULT_REGION", "CardPhones", "PhoneHit", "card_region", "extract_phones", "infer_region",
+    "order_phones", "phone_from_value", "read_phones", "region_for_domain", "region_for_text",
+    "scan_phones",
+]
+
 log = logging.getLogger(__name__)
 
-DEFAULT_REGION = "US"
 _TYPES: tuple[PhoneType, ...] = ("mobile", "work", "fax", "other")
 _RUN = re.compile(r"[+(]*\d[\d \t().\-/+]*\d\)?")
 _BAD_SEPARATORS = re.compile(r"[\-./]\s*[\-./]|\)\s*\)|\(\s*\(\s*\(")
@@ -45,7 +62,6 @@ _DATE = re.compile(
 )
 _YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*[-/]\s*(?:\d{1,2}\s*/\s*)?(?:19|20)\d\d")
 _DROPPED_CC = re.compile(r"\+\s*\d{1,3}[\s.\-]*$")
-_TRUNK_ZERO = re.compile(r"(\+\s*\d{1,3}[\s.\-]*)\(\s*0\s*\)")
 # Below LOW_CONFIDENCE: a number without its area code makes the card "review".
 LOCAL_PRIOR = 0.35
 
@@ -244,7 +260,7 @@ def _glued_to_letters(text: str, a: int, b: int) -> bool:
 
 
 def _parse_run(raw: str, region: str) -> PhoneNumber | None:
-    raw = _TRUNK_ZERO.sub(lambda m: m.group(1), raw)  # "+44 (0)20 ..." drops the trunk 0
+    raw = TRUNK_ZERO.sub(lambda m: m.group(1), raw)  # "+44 (0)20 ..." drops the trunk 0
     digits = re.sub(r"\D", "", raw)
     plus = "+" in raw.split(digits[:1], 1)[0] or raw.lstrip("( ").startswith("+")
     try:
@@ -291,14 +307,21 @@ def _only_label(text: str) -> str | None:
 
 
 def scan_phones(
-    lines: Sequence[Line] | Sequence[TextLine], region: str, local_ok: bool = False
+    lines: Sequence[Line] | Sequence[TextLine],
+    region: str,
+    local_ok: bool = False,
+    alternates: Sequence[str] = (),
 ) -> list[PhoneHit]:
     """Every distinct phone number on the card in reading order (fax not yet moved).
 
     With ``local_ok`` (the region is known from the card or the user), numbers printed
     without an area code are kept, flagged ``local_only`` and weak: on a shop card
     they are often its only phones, and a lead with a number to complete (status
-    ``review``) beats a dead row.  Without a known region they are dropped."""
+    ``review``) beats a dead row.  Without a known region they are dropped.
+
+    A number printed without ``+CC`` that is not valid in ``region`` is read in the
+    first of ``alternates`` (other likely regions) where it is valid; valid nowhere,
+    it is read in ``region`` (or its printed +CC) and flagged ``valid=False``."""
     hits: list[PhoneHit] = []
     seen: dict[str, int] = {}
     tls = lines_of(lines)
@@ -318,17 +341,45 @@ def scan_phones(
             if not label and prior < 0.9 and raw.isdigit() and len(raw) < 10 and not kind:
                 continue  # a bare invalid digit run is an id, not a phone
             prev_kind = kind
+            if not local and not phonenumbers.is_valid_number(num):
+                num = _valid_elsewhere(raw, alternates) or num
             number = _e164(num)
             ptype = _type_for(kind, num, local=local)
             conf = prior + (0.03 if label else 0.0)
             phone = Phone(number, ptype, text[span[0] : span[1]].strip(),
                           round(clamp(conf * tl.conf), 3), tl.index, tl.box,
-                          local_only=local)
+                          local_only=local, valid=not local and phonenumbers.is_valid_number(num))
             if number in seen:
                 continue
             seen[number] = len(hits)
             hits.append(PhoneHit(phone, span, label[0] if label else None))
     return hits
+
+
+def _valid_elsewhere(raw: str, regions: Sequence[str]) -> PhoneNumber | None:
+    """The number as read in the first region where it is valid (not for "+CC" numbers)."""
+    if raw.lstrip("( ").startswith("+"):
+        return None
+    for reg in regions:
+        num = _parse_run(raw, reg)
+        if num is not None and phonenumbers.is_valid_number(num):
+            return num
+    return None
+
+
+def phone_from_value(
+    raw: str, ptype: PhoneType, regions: Sequence[str], confidence: float
+) -> Phone | None:
+    """One number given as a value (a QR code's TEL): read in the first of ``regions``
+    (a "+CC" number in its own country), or in the next one where it is valid; valid
+    nowhere, the first reading flagged ``valid=False``.  None when it is no phone number."""
+    regs = [r for r in dict.fromkeys(regions) if r] or [DEFAULT_REGION]
+    num = _parse_run(raw, regs[0])
+    if num is None or not phonenumbers.is_possible_number(num):
+        return None
+    if not phonenumbers.is_valid_number(num):
+        num = _valid_elsewhere(raw, regs[1:]) or num
+    return Phone(_e164(num), ptype, raw, confidence, valid=phonenumbers.is_valid_number(num))
 
 
 def order_phones(phones: Iterable[Phone]) -> tuple[Phone, ...]:
@@ -337,109 +388,144 @@ def order_phones(phones: Iterable[Phone]) -> tuple[Phone, ...]:
     return tuple(sorted(items, key=lambda p: p.type == "fax"))
 
 
+@dataclass(frozen=True)
+class CardPhones:
+    """The numbers of one card and the region numbers without ``+CC`` were read in."""
+
+    region: str
+    known: bool  # from the card or the user, not the default
+    hits: tuple[PhoneHit, ...]
+    evidence: RegionEvidence
+    note: str | None = None  # the hint was overruled, and why
+
+
+# How well a number printed without +CC fits a region: valid there and printed in the
+# region's own grouping ("(11) 2684-7988" in BR, "98250 12345" in IN) counts FIT_GROUPED;
+# valid but grouped otherwise, or the region's local-only length (no area code), less.
+FIT_GROUPED = 1.0
+FIT_VALID = 0.6
+FIT_LOCAL = 0.6
+# Evidence (RegionEvidence.scores) converted to fit units when the two are added.
+EVIDENCE_FACTOR = 0.2
+
+
+def _fit(hits: Sequence[PhoneHit], region: str) -> float:
+    """How well the numbers printed without +CC read in ``region`` itself."""
+    prefix = f"+{phonenumbers.country_code_for_region(region)}"
+    total = 0.0
+    for h in hits:
+        p = h.phone
+        if "+" in p.raw or not p.number.startswith(prefix):
+            continue
+        if p.local_only:
+            total += FIT_LOCAL
+        elif p.valid:
+            total += FIT_GROUPED if _grouped_as(p, region) else FIT_VALID
+    return total
+
+
+def _grouped_as(phone: Phone, region: str) -> bool:
+    """The printed digit groups end like the region's national format of the number."""
+    printed = [len(g) for g in re.findall(r"\d+", re.sub(r"(?i)\s*(?:ext|x|#).*$", "", phone.raw))]
+    if len(printed) < 2:
+        return True  # printed as one run: nothing to compare
+    try:
+        num = phonenumbers.parse(phone.number, None)
+    except phonenumbers.NumberParseException:
+        return False
+    national = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL)
+    formatted = [len(g) for g in re.findall(r"\d+", national)]
+    return printed[-2:] == formatted[-2:]
+
+
+_UNPREFIXED_RUN = re.compile(r"(?<![+\d])\(?\d[\d\s().\-/]{5,}\d")
+
+
+def _undecided(tls: Sequence[TextLine], hits: Sequence[PhoneHit], region: str) -> bool:
+    """Some number printed without +CC is not valid in ``region``, or a digit run of a
+    phone's length was not kept as a phone."""
+    prefix = f"+{phonenumbers.country_code_for_region(region)}"
+    if any("+" not in h.phone.raw and not (h.phone.valid and h.phone.number.startswith(prefix))
+           for h in hits):
+        return True
+    taken = {(h.phone.line, h.span) for h in hits}
+    postcode = _postcode_re(region)
+
+    def dropped(tl: TextLine, m: re.Match[str]) -> bool:
+        a, b = m.span()
+        return (7 <= len(re.sub(r"\D", "", m.group(0))) <= 12
+                and not any(line == tl.index and a < sb and sa < b for line, (sa, sb) in taken)
+                and not (postcode and postcode.fullmatch(m.group(0).strip())))
+
+    return any(dropped(tl, m) for tl in tls for m in _UNPREFIXED_RUN.finditer(tl.text))
+
+
+def read_phones(
+    lines: Sequence[Line] | Sequence[TextLine],
+    domains: Sequence[str] = (),
+    hint: str | None = None,
+) -> CardPhones:
+    """The card's numbers, read in the region under which most of them validate.
+
+    Candidates: the hint, the regions the card's clues rank highest, the default.
+    The clues that need a data set (cities, language) are added only when the cheap
+    ones leave a number printed without +CC invalid."""
+    tls = lines_of(lines)
+    hint = hint.upper() if hint else None
+    scans: dict[tuple[str, bool, tuple[str, ...]], tuple[PhoneHit, ...]] = {}
+    evidence = card_evidence(tls, domains)
+    choice = _choose(tls, evidence, hint, scans)
+    if _undecided(tls, choice.hits, choice.region):
+        choice = _choose(tls, evidence + deep_evidence(tls), hint, scans)
+    return choice
+
+
+def _choose(
+    tls: Sequence[TextLine],
+    evidence: RegionEvidence,
+    hint: str | None,
+    scans: dict[tuple[str, bool, tuple[str, ...]], tuple[PhoneHit, ...]],
+) -> CardPhones:
+    scores = evidence.scores()
+    eligible = evidence.eligible()
+    ranked = [r for r in evidence.ranked() if r in eligible
+              and phonenumbers.country_code_for_region(r)]
+    cands = list(dict.fromkeys([*([hint] if hint else []), *ranked[:MAX_CANDIDATES],
+                                DEFAULT_REGION]))
+    others = tuple(r for r in cands if r != DEFAULT_REGION or scores.get(r) or r == hint)
+    results = {}
+    for reg in cands:
+        known = reg == hint or scores.get(reg, 0.0) > 0
+        key = (reg, known, tuple(r for r in others if r != reg))
+        if key not in scans:
+            scans[key] = tuple(scan_phones(tls, reg, local_ok=known, alternates=key[2]))
+        results[reg] = scans[key]
+
+    def prior(reg: str) -> float:
+        return scores.get(reg, 0.0) + (HINT_WEIGHT if reg == hint else 0.0)
+
+    fits = {r: _fit(results[r], r) for r in cands}
+    if not any(fits.values()):
+        # Nothing validates anywhere: only strong clues move the numbers off the default.
+        fallback = hint or DEFAULT_REGION
+        top = max(cands, key=prior)
+        best = top if top == hint or scores.get(top, 0.0) >= STRONG_EVIDENCE else fallback
+    else:
+        best = max(cands, key=lambda r: (fits[r] + EVIDENCE_FACTOR * prior(r),
+                                         r == DEFAULT_REGION))
+    note = None
+    if hint and best != hint:
+        if fits[best] > fits[hint] and scores.get(best, 0.0) >= STRONG_EVIDENCE:
+            note = (f"the card's numbers fit {best} better than {hint} (--region); "
+                    f"read in {best} from the card: {evidence.why(best)}")
+            log.info(note)
+        else:
+            best = hint
+    known = best == hint or scores.get(best, 0.0) > 0
+    return CardPhones(best, known, results[best], evidence, note)
+
+
 def extract_phones(lines: Sequence[Line], region: str | None = None) -> tuple[Phone, ...]:
-    tls = lines_of(lines)
-    found = region or card_region(tls)
-    return order_phones(h.phone for h in scan_phones(tls, found or DEFAULT_REGION,
-                                                     local_ok=found is not None))
+    return order_phones(h.phone for h in read_phones(lines, hint=region).hits)
 
 
-# ---------------------------------------------------------------- region
-
-
-def _plus_regions(tls: Sequence[TextLine]) -> list[str]:
-    out = []
-    for tl in tls:
-        text = _TRUNK_ZERO.sub(lambda m: m.group(1), _clean(tl.text))
-        for m in PhoneNumberMatcher(text, "ZZ", leniency=Leniency.POSSIBLE):
-            reg = phonenumbers.region_code_for_country_code(m.number.country_code or 0)
-            if reg and reg != "ZZ":
-                out.append(reg)
-    return out
-
-
-def region_for_domain(domain: str) -> str | None:
-    table = vocab_toml("countries.toml")
-    tld = domain.lower().rstrip(".").rsplit(".", 1)[-1]
-    if len(tld) != 2 or tld in table["vanity_tlds"]["tlds"]:
-        return None
-    region = str(table["tld_region"].get(tld, tld.upper()))
-    return region if phonenumbers.country_code_for_region(region) else None
-
-
-@lru_cache(maxsize=1)
-def _country_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    names = {fold(k): str(v) for k, v in vocab_toml("countries.toml")["names"].items()}
-    return phrase_pattern(names), names
-
-
-def region_for_text(text: str) -> str | None:
-    """A country named in the text (address line)."""
-    pattern, names = _country_pattern()
-    folded = fold(text)
-    found = [names.get(m.group(0).lower()) for m in pattern.finditer(folded)]
-    found = [f for f in found if f]
-    return found[-1] if found else None
-
-
-def _script_region(text: str) -> str | None:
-    """Last resort: a script or letters only one country's cards use."""
-    for c in text:
-        name = unicodedata.name(c, "")
-        if "HANGUL" in name:
-            return "KR"
-        if "HIRAGANA" in name or "KATAKANA" in name:
-            return "JP"
-    if re.search(r"株式会社|有限会社|携帯|〒", text):
-        return "JP"
-    if re.search(r"[ğĞşŞıİ]", text):
-        return "TR"
-    return None
-
-
-def region_for_words(lines: Sequence[str]) -> str | None:
-    """A region two or more of whose tell-tale words (vocab `region_words`) the card
-    prints, one of them a word or address pattern only that region's cards use."""
-    text = "\n".join(lines)
-    words = set(re.findall(r"[a-z]+", fold(text)))
-    table = vocab_toml("countries.toml").get("region_words", {})
-    for reg, entry in table.items():
-        hits = words & set(entry["words"])
-        marked = bool(words & set(entry.get("marks", ()))) or any(
-            re.search(p, text) for p in entry.get("patterns", ())
-        )
-        if len(hits) >= 2 and marked:
-            return str(reg)
-    return None
-
-
-def infer_region(
-    lines: Sequence[Line] | Sequence[TextLine], domains: Sequence[str] = ()
-) -> str:
-    """Region for numbers printed without a country code, from the card itself."""
-    return card_region(lines, domains) or DEFAULT_REGION
-
-
-def card_region(
-    lines: Sequence[Line] | Sequence[TextLine], domains: Sequence[str] = ()
-) -> str | None:
-    """The region the card itself gives evidence for, or None."""
-    tls = lines_of(lines)
-    if not domains:
-        # Hosts of e-mail addresses and web addresses printed on the card.
-        found = re.findall(r"(?:@|www\.)([\w\-]+(?:\.[\w\-]+)+)", " ".join(t.text for t in tls))
-        domains = [d.lower() for d in found]
-    plus = _plus_regions(tls)
-    if plus:
-        return max(set(plus), key=lambda r: (plus.count(r), -plus.index(r)))
-    for d in domains:
-        reg = region_for_domain(d)
-        if reg:
-            return reg
-    for tl in reversed(tls):
-        reg = region_for_text(tl.text)
-        if reg:
-            return reg
-    return _script_region(" ".join(tl.text for tl in tls)) or region_for_words(
-        [tl.text for tl in tls]
-    )

@@ -550,3 +550,25 @@ class Store:
             depends_on=r["depends_on"],
             offset=r["offset_days"],
         )
+
+    # ------------------------------------------------------------ scan results
+
+    def scan_results(self, image_sha256: str, read_key: str) -> str | None:
+        """The records (JSON text) a scan stored for these bytes read this way."""
+        row = self._x(
+            "SELECT records FROM scan_results WHERE image_sha256 = ? AND read_key = ?",
+            (image_sha256, read_key),
+        ).fetchone()
+        return str(row["records"]) if row else None
+
+    def save_scan_results(
+        self, image_sha256: str, read_key: str, records: str, now: dt.datetime
+    ) -> None:
+        self._require_tx()
+        self._x(
+            """INSERT INTO scan_results (image_sha256, read_key, records, read_at)
+               VALUES (?, ?, ?, ?)
+               ON CONFLICT (image_sha256, read_key) DO UPDATE SET
+                   records = excluded.records, read_at = excluded.read_at""",
+            (image_sha256, read_key, records, now.isoformat()),
+        )

@@ -145,8 +145,26 @@ _V3_REVIEW = (
     "CREATE INDEX history_lead ON history (lead_id)",
 )
 
+# v4 (robust): what a scan read from a photo, keyed by the photo's bytes, the options that
+# change a reading and the cardscan version, so a rerun (after a crash, Ctrl-C or a
+# finished batch) reuses it instead of reading the photo again (`cardscan.scanjob`).
+_V4_SCAN_RESULTS = (
+    """CREATE TABLE scan_results (
+        image_sha256 TEXT NOT NULL,
+        read_key TEXT NOT NULL,
+        records TEXT NOT NULL,
+        read_at TEXT NOT NULL,
+        PRIMARY KEY (image_sha256, read_key)
+    )""",
+)
+
 # (version, statements); versions are consecutive from 1.
-MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((1, _V1), (2, _V2), (3, _V3_REVIEW))
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (1, _V1),
+    (2, _V2),
+    (3, _V3_REVIEW),
+    (4, _V4_SCAN_RESULTS),
+)
 LATEST = MIGRATIONS[-1][0]
 
 

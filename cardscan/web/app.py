@@ -217,9 +217,11 @@ def _routes(app: Flask, cfg: WebConfig) -> None:
     @app.get("/lead/<lead_id>")
     def lead_page(lead_id: str) -> str:
         detail = crm_review.lead_detail(store(), lead_id, cadence=cfg.cadence)
+        referred_by = detail.lead.referred_by
         return render_template(
             "lead.html",
             d=detail,
+            referrer=store().get_lead(referred_by) if referred_by else None,
             drafts=views.lead_drafts(detail, today()),
             snooze_choices=SNOOZE_CHOICES,
         )
