@@ -82,6 +82,9 @@ def _overlap(chunk: list[str], gold: list[str]) -> float:
 def label_chunk(text: str, card: Mapping[str, Any], fallback: Mapping[str, str] | None) -> str:
     """The role of one chunk: the gold field most of its tokens belong to."""
     toks = scoring.tokens(text)
+    names = _gold_parts(card, "name")
+    if any(len(g) >= 2 and not Counter(g) - Counter(toks) for g in names):
+        return "name"  # the whole name, maybe with the title beside it on one line
     best, best_share = "other", 0.0
     for role in ROLE_FIELDS:
         parts = _gold_parts(card, role)
@@ -107,7 +110,8 @@ def example(source: str, key: str, page: Page, card: Mapping[str, Any],
         with learned.use_model(None):
             parsed = parse_page(page, region)
         fallback = {r: getattr(parsed, r).value for r in missing if getattr(parsed, r)}
-    xseq = learned.features(work.chunks, work.local_parts, work.org_domains, len(work.lines))
+    xseq = learned.features(work.chunks, work.local_parts, work.org_domains, len(work.lines),
+                            work.hand)
     yseq = [label_chunk(ch.text, card, fallback) for ch in work.chunks]
     return Example(source, key, xseq, yseq)
 

@@ -20,7 +20,7 @@ from .followup import planner
 from .followup.cadence import REFERRAL_KEY, Cadence
 from .followup.cadence import load_cadence as _load_cadence
 from .followup.calendar import Clock
-from .leads import FieldInfo, Lead, PhoneNumber, Task
+from .leads import PENDING, FieldInfo, Lead, PhoneNumber, Task
 from .model import CardRecord, ParsedCard
 from .store import Store
 from .store.ids import lead_id_for_manual, lead_id_for_source, source_key
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 DueFilter = Literal["today", "overdue", "week", "all"]
 DUE_FILTERS: tuple[str, ...] = ("today", "overdue", "week", "all")
-PENDING = planner.PENDING
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import Literal
 
 from cardscan.model import Field, Page, ParsedCard
 
 from . import learned
+from . import weights as W
 from .address import find_address
 from .company import find_company, leftover_company
 from .emails import EmailHit, scan_emails
@@ -28,6 +30,7 @@ from .person import (
     email_support,
     join_split_surname,
     name_candidates,
+    native_beside,
     pick_department,
     pick_name,
     pick_title,
@@ -130,8 +133,34 @@ def _chunking(w: CardWork) -> None:
     w.chunks = _chunks([tl for tl in w.rest if tl.index not in taken])
 
 
+def _hand_picks(w: CardWork) -> None:
+    """What the hand-weighted pickers would take, by chunk id: a feature of the
+    learned model, which learns when to follow them and when not."""
+    trial = replace(w, claimed=set(), roles=None)
+    for step in PICKS:
+        step(trial)
+    out: dict[int, str] = {}
+    if trial.name_cand is not None:
+        out.update(dict.fromkeys(trial.name_cand.ids, "name"))
+    for role, f in (("title", trial.title), ("department", trial.department),
+                    ("company", trial.company)):
+        if f is None or f.origin != "card":
+            continue
+        parts = {clean(p) for p in f.raw.split("\n")}
+        for k, ch in enumerate(w.chunks):
+            text = clean(ch.text)
+            if k in out or not text:
+                continue
+            words = set(fold(text).split())
+            if (ch.line == f.line and text == clean(f.raw)) or text in parts or (
+                    ch.line != f.line and words <= set(fold(f.value).split())):
+                out[k] = role
+    w.hand = out
+
+
 def _roles(w: CardWork) -> None:
-    w.roles = learned.roles(w.chunks, w.local_parts, w.org_domains, len(w.lines))
+    w.roles = learned.roles(w.chunks, w.local_parts, w.org_domains, len(w.lines), w.hand,
+                            W.HAND_PRIOR)
 
 
 def _name(w: CardWork) -> None:
@@ -140,6 +169,7 @@ def _name(w: CardWork) -> None:
     if name is None or cand is None:
         return
     name, cand, w.native = romanised(name, cand, cands)
+    w.native = w.native or native_beside(cand, cands, w.roles)
     name, cand = join_split_surname(name, cand, w.chunks, w.local_parts)
     w.given, w.family = split_name(name.value)
     w.name, w.name_cand = name, cand
@@ -179,8 +209,10 @@ def _company(w: CardWork) -> None:
         w.emails = _unglue_label(w.emails, w.name.value)
 
 
-STEPS: tuple[Callable[[CardWork], None], ...] = (
-    _lines, _contacts, _rest, _address, _chunking, _roles, _name, _title, _department, _company,
+Step = Callable[[CardWork], None]
+PICKS: tuple[Step, ...] = (_name, _title, _department, _company)
+STEPS: tuple[Step, ...] = (
+    _lines, _contacts, _rest, _address, _chunking, _hand_picks, _roles, *PICKS,
 )
 
 

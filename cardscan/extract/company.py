@@ -92,7 +92,7 @@ def find_company(
     company (``roles`` holds its probabilities by chunk id, ``ids`` the id of each
     chunk), else the best hand score; grown over the lines that continue it."""
     if roles is not None and ids is not None:
-        ranked = [(roles.p("company", k), i, ch)
+        ranked = [(roles.score("company", k), i, ch)
                   for i, (k, ch) in enumerate(zip(ids, chunks, strict=True))
                   if company_score(ch.text, domains) > -1.0]
         scored = [s for s in ranked if s[0] >= W.LEARNED_COMPANY]
@@ -102,7 +102,9 @@ def find_company(
     if not scored:
         return None
     # Highest score; earlier line wins ties (logos and company lines come first).
-    score, _i, best = max(scored, key=lambda s: (round(s[0], 3), -s[1]))
+    # (Learned probabilities of one company's lines differ in the third digit.)
+    digits = 2 if roles is not None else 3
+    score, _i, best = max(scored, key=lambda s: (round(s[0], digits), -s[1]))
     if col is None:
         col = columns([TextLine(ch.line, ch.text, ch.height, ch.box) for ch in chunks])
     text, box = _grow(chunks, best, clean_company(best.text), domains, col)

@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .address import address_score
@@ -126,15 +127,19 @@ def _own(ch: Chunk, local_parts: Sequence[str], domains: Sequence[str]) -> Featu
     return f
 
 
-_CONTEXT = ("name_ok", "title", "comp", "dept", "h", "addr", "suffix")
+_CONTEXT = ("name_ok", "title", "comp", "dept", "h", "addr", "suffix", "hand=name",
+            "hand=title", "hand=company")
 
 
 def features(
     chunks: Sequence[Chunk], local_parts: Sequence[str], domains: Sequence[str],
-    n_lines: int,
+    n_lines: int, hand: Mapping[int, str] | None = None,
 ) -> list[Features]:
-    """One feature dict per chunk, in the chunks' order (reading order)."""
+    """One feature dict per chunk, in the chunks' order (reading order); ``hand``
+    is what the hand-weighted pickers take, by chunk id."""
     own = [_own(ch, local_parts, domains) for ch in chunks]
+    for k, f in enumerate(own):
+        f[f"hand={(hand or {}).get(k, 'none')}"] = 1.0
     heights = [ch.height for ch in chunks if ch.height]
     med = statistics.median(heights) if len(heights) >= 2 else None
     order = sorted({h for h in heights}, reverse=True)
@@ -168,17 +173,18 @@ def features(
 
 
 def roles(
-    chunks: Sequence[Chunk], local_parts: Sequence[str], domains: Sequence[str], n_lines: int
+    chunks: Sequence[Chunk], local_parts: Sequence[str], domains: Sequence[str], n_lines: int,
+    hand: Mapping[int, str] | None = None, prior: float = 0.0,
 ) -> Roles | None:
     """Role probabilities per chunk, or None without a model."""
     path = model_path()
     if path is None or not chunks:
         return None
     tagger = _tagger(str(path), path.stat().st_mtime)
-    xseq = features(chunks, local_parts, domains, n_lines)
+    xseq = features(chunks, local_parts, domains, n_lines, hand)
     tagger.set(xseq)
     labels = set(tagger.labels())
     probs = tuple(
         {r: tagger.marginal(r, i) for r in ROLES if r in labels} for i in range(len(chunks))
     )
-    return Roles(probs)
+    return Roles(probs, MappingProxyType(dict(hand or {})), prior)

@@ -400,6 +400,10 @@ def _role_p(roles: Roles, role: str, ids: Sequence[int]) -> float:
     return sum(roles.p(role, i) for i in ids) / len(ids) if ids else 0.0
 
 
+def _role_s(roles: Roles, role: str, ids: Sequence[int]) -> float:
+    return sum(roles.score(role, i) for i in ids) / len(ids) if ids else 0.0
+
+
 def pick_name(
     chunks: Sequence[Chunk], cands: Sequence[NameCandidate], roles: Roles | None = None
 ) -> tuple[Field | None, NameCandidate | None]:
@@ -410,16 +414,15 @@ def pick_name(
         return None, None
     if roles is not None:
         learned = [
-            (_role_p(roles, "name", c.ids) + W.HAND_TIEBREAK * clamp(c.score, -1, 1), c)
+            (_role_s(roles, "name", c.ids) + W.HAND_TIEBREAK * clamp(c.score, -1, 1), c)
             for c in cands if c.score > W.NAME_SHAPE_FLOOR and c.ids
         ]
         if not learned:
             return None, None
         s, best = max(learned, key=lambda r: r[0])
-        p = _role_p(roles, "name", best.ids)
-        if p < W.LEARNED_NAME:
+        if _role_s(roles, "name", best.ids) < W.LEARNED_NAME:
             return None, None
-        return name_field(best, clamp(0.3 + 0.6 * p)), best
+        return name_field(best, clamp(0.3 + 0.6 * _role_p(roles, "name", best.ids))), best
     heights = _height_bonus(chunks)
     titles = {ch.line for ch in chunks if title_score(ch.text) >= 0.5}
     n = max(ch.line for ch in chunks) + 1
@@ -461,6 +464,18 @@ def romanised(
         return name, cand, None
     best = max(latin, key=lambda c: c.score)
     return name_field(best, name.confidence), best, name.value
+
+
+def native_beside(
+    cand: NameCandidate, cands: Sequence[NameCandidate], roles: Roles | None
+) -> str | None:
+    """A Latin name chosen by the learned roles, with a kanji/hangul name the model
+    also reads as the name on the line beside it: that is the native form."""
+    if roles is None or is_cjk_name(cand.text):
+        return None
+    near = [c for c in cands if abs(c.chunk.line - cand.chunk.line) == 1
+            and is_cjk_name(c.text) and c.ids and _role_s(roles, "name", c.ids) >= 0.5]
+    return max(near, key=lambda c: _role_s(roles, "name", c.ids)).text if near else None
 
 
 def join_split_surname(
@@ -510,8 +525,8 @@ def pick_title(
         ch = chunks[k]
         hand = title_score(ch.text)
         if roles is not None:
-            p = roles.p("title", k)
-            if hand <= 0 and p < 0.5:
+            p = roles.score("title", k)
+            if hand <= 0 and (p < 0.5 or department_score(ch.text) > 0):
                 continue
             s = p + W.HAND_TIEBREAK * hand
             if s < W.LEARNED_TITLE:
@@ -541,7 +556,7 @@ def pick_title(
             continue
         if cand and other.line == cand.chunk.line:
             continue
-        if roles is not None and roles.p("title", j) < 0.5:
+        if roles is not None and roles.score("title", j) < 0.5:
             continue
         n_title, (_, n_org) = title_words(other.text), company_marks(other.text)
         if n_org >= n_title or other.text.rstrip().endswith(","):

@@ -13,7 +13,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
@@ -57,12 +57,19 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Roles:
-    """Per chunk id, the probability of each line role (see learned.ROLES)."""
+    """Per chunk id, the probability of each line role (see learned.ROLES), and the
+    role the hand-weighted pickers gave it; ``score`` adds ``prior`` for agreeing
+    with them, so the hand reading stands unless the model clearly disagrees."""
 
     probs: tuple[dict[str, float], ...]
+    hand: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
+    prior: float = 0.0
 
     def p(self, role: str, cid: int) -> float:
         return self.probs[cid].get(role, 0.0) if 0 <= cid < len(self.probs) else 0.0
+
+    def score(self, role: str, cid: int) -> float:
+        return self.p(role, cid) + (self.prior if self.hand.get(cid) == role else 0.0)
 
 
 def normalize(text: str) -> str:

@@ -26,6 +26,9 @@ DERIVED_COMPANY = 0.3  # confidence of a company read from the organisation's do
 # the hand candidate score breaks ties between readings of one chunk.
 LEARNED_NAME = 0.25
 LEARNED_TITLE = 0.3
-LEARNED_COMPANY = 0.3
+LEARNED_COMPANY = 0.5  # more likely a company than anything else
 NAME_SHAPE_FLOOR = -0.5  # a name candidate scoring below this is not shaped like a name
 HAND_TIEBREAK = 0.1
+# Added to the learned probability of the role the hand pickers chose for a chunk:
+# chosen by leave-one-source-out (benchmarks/accuracy.py --loso), see docs/notes/fields.md.
+HAND_PRIOR = 0.6

@@ -38,6 +38,7 @@ class CardWork:
     col: Column | None = None
     address: AddressHit | None = None
     chunks: list[Chunk] = field(default_factory=list)
+    hand: dict[int, str] = field(default_factory=dict)  # chunk id -> hand pickers' role
     roles: Roles | None = None
     claimed: set[int] = field(default_factory=set)
     name: Field | None = None
