@@ -38,16 +38,20 @@ def scan(
     reading, nothing stored or written (for that, `run_scan`).
 
     Folders are searched recursively in sorted order.  Bad files yield an
-    `error` record; photos without a card yield a `no_card` record.  Closing
+    `error` record; photos without a card yield a `no_card` record.  The two
+    sides of one card photographed one after the other become one record
+    (`cardscan.sides`; off with `ScanOptions(join_sides=False)`).  Closing
     the generator early (``.close()``) stops the worker processes at once.
     """
     from .inputs import find_inputs
     from .pipeline import run
+    from .sides import merge_sides
 
     if isinstance(paths, str | Path):
         paths = [paths]
     options = options or ScanOptions()
-    return run(find_inputs(paths, options.max_bytes), options, engine)
+    records = run(find_inputs(paths, options.max_bytes), options, engine)
+    return merge_sides(records) if options.join_sides else records
 
 
 def parse_text(text: str, region: str | None = None, *, source: str = "-") -> CardRecord:

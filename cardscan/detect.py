@@ -18,7 +18,10 @@ import cv2
 import numpy as np
 
 DETECT_SIDE = 640  # px: long side of the copy segmentation runs on
-MIN_AREA = 0.03  # of the frame: smaller regions are logos, not cards
+MIN_AREA = 0.03  # of the frame: smaller regions are logos, not cards...
+MIN_GRID_AREA = 0.003  # ...unless many of one size tile the picture (a sheet of cards)
+MIN_GRID = 6  # that many similar small regions make a grid of cards...
+MIN_GRID_COVER = 0.25  # ...when together they cover this much of the picture
 MAX_AREA = 0.92  # larger: the photo is the card (scan/crop)
 INTERIOR_GROW = 3.5  # px at DETECT_SIDE: half the dilated edge width, added back to interiors
 SPLIT_RATIO = 1.6  # an outline this much larger than an interior may hold several cards
@@ -109,7 +112,7 @@ def _candidates(name: str, mask: np.ndarray) -> list[CardRegion]:
     for c in cnts:
         hull = cv2.convexHull(c)
         area = cv2.contourArea(hull)
-        if not MIN_AREA * frame <= area <= MAX_AREA * frame:
+        if not MIN_GRID_AREA * frame <= area <= MAX_AREA * frame:
             continue
         rect = cv2.minAreaRect(hull)
         rw, rh = rect[1]
@@ -180,6 +183,32 @@ def _splitting_interiors(cands: list[CardRegion]) -> list[CardRegion]:
     return outlines + [c for c in interiors if splits(c)]
 
 
+def _grid(small: list[CardRegion]) -> list[CardRegion]:
+    """Small card-shaped regions that tile the picture: at least MIN_GRID of
+    one size (within 0.6-1.6x of their median), not overlapping, covering a
+    good part of it.  Lone small regions are logos or photos on a card."""
+    picked = _select(small, 10 * MIN_GRID * MIN_GRID)
+    if len(picked) < MIN_GRID:
+        return []
+    med = float(np.median([c.area for c in picked]))
+    same = [c for c in picked if 0.6 * med <= c.area <= 1.6 * med]
+    if len(same) < MIN_GRID or sum(c.area for c in same) < MIN_GRID_COVER:
+        return []  # a few boxes printed on one card, not a sheet of cards
+    return same
+
+
+def _with_grid(chosen: list[CardRegion], grid: list[CardRegion]) -> list[CardRegion]:
+    """A chosen region that a grid of small cards mostly covers is their
+    sheet (or the group's outline), not a card: the small cards replace it."""
+    def covered(c: CardRegion) -> bool:
+        inside = [gc for gc in grid if _overlap(gc.quad, c.quad) > 0.9]
+        return len(inside) >= MIN_GRID // 2 and sum(gc.area for gc in inside) >= 0.5 * c.area
+
+    kept = [c for c in chosen if not covered(c)]
+    free = [gc for gc in grid if not any(_overlap(gc.quad, c.quad) > 0.3 for c in kept)]
+    return kept + free if len(free) >= MIN_GRID else kept
+
+
 def _select(cands: list[CardRegion], max_cards: int) -> list[CardRegion]:
     """Best-scoring candidates that do not overlap, at most `max_cards`."""
     chosen: list[CardRegion] = []
@@ -201,8 +230,10 @@ def _select(cands: list[CardRegion], max_cards: int) -> list[CardRegion]:
     return chosen
 
 
-def find_cards(rgb: np.ndarray, max_cards: int = 8) -> list[CardRegion]:
-    """Card regions in the photo, largest first, or [] when the image is the card."""
+def find_cards(rgb: np.ndarray, max_cards: int = 10) -> list[CardRegion]:
+    """Card regions in the photo in reading order, or [] when the image is the
+    card.  At most `max_cards` + 1: one more than asked tells the caller the
+    picture holds too many cards (a sheet of them) to read them one by one."""
     h, w = rgb.shape[:2]
     k = DETECT_SIDE / max(h, w)
     small = cv2.resize(rgb, (max(1, round(w * k)), max(1, round(h * k))),
@@ -211,7 +242,11 @@ def find_cards(rgb: np.ndarray, max_cards: int = 8) -> list[CardRegion]:
     cands: list[CardRegion] = []
     for name, mask in _masks(small):
         cands.extend(_candidates(name, mask))
-    chosen = _select(_splitting_interiors(cands), max_cards)
+    cands = _splitting_interiors(cands)
+    chosen = _select([c for c in cands if c.area >= MIN_AREA], max_cards + 1)
+    grid = _grid([c for c in cands if c.area < MIN_AREA])
+    if grid:
+        chosen = _with_grid(chosen, grid)[: max_cards + 1]
     if not chosen:
         return []
     # Several cards in a photo have similar sizes; a much smaller region beside a

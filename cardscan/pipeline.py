@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# More on one card than any card prints: several cards read as one (a sheet of
+# small cards the detector could not separate).  Never one lead for them.
+MAX_EMAILS_PER_CARD = 4
+MAX_PHONES_PER_CARD = 8
 CARD_JPEG_WIDTH = 800  # px: the card image kept for review
 CARD_JPEG_MAX_BYTES = 60_000
 
@@ -149,6 +153,10 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
     crops: list[np.ndarray] = []
     try:
         regions = find_cards(img.rgb, options.max_cards)
+        if len(regions) > options.max_cards:
+            return [_refused_picture(
+                img, f"more than {options.max_cards} cards in one picture "
+                     f"(a sheet of cards?): photograph at most {options.max_cards} at a time")]
         crops = [warp(img.rgb, r.quad) for r in regions]
         results = [read_card(c, engine, options) for c in crops]
         # A wrong outline (a panel, a shadow) loses text: if the crops read
@@ -167,16 +175,28 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
                            image_sha256=img.sha256)]
     if options.debug_dir:
         _save_debug(options.debug_dir, img.sha256, source, crops or [img.rgb])
+    crowded = [r[0] for r in results if _crowded(r[0])]
+    if crowded:
+        p = crowded[0]
+        return [_refused_picture(
+            img, f"several cards read as one ({len(p.emails)} e-mail addresses, "
+                 f"{len(p.phones)} phone numbers): photograph them a few at a time")]
     out: list[CardRecord] = []
     images = crops if outlined else [img.rgb]
-    for i, ((parsed, text, qr, nlines), rgb) in enumerate(
-        (r, im) for r, im, aspect in zip(results, images, aspects, strict=True)
-        if _is_card(r[0], r[3], aspect)
+    # `aspects` (width/height, the frame when read whole) decide whether it is a card;
+    # `shapes` (long/short side of a found outline) let sides.py pair two photos.
+    shapes = [_aspect(c) for c in crops] if outlined else [None] * len(results)
+    for i, ((parsed, text, qr, nlines), rgb, aspect) in enumerate(
+        (r, im, sh) for r, im, a, sh in zip(results, images, aspects, shapes, strict=True)
+        if _is_card(r[0], r[3], a)
     ):
         review = review_reasons(parsed)
+        extra: dict[str, Any] = {"lines": nlines, "outlined": outlined}
+        if aspect is not None:
+            extra["aspect"] = aspect  # the outline's long/short side: sides.py compares them
         out.append(CardRecord(
             source, i, "review" if review else "ok", None, parsed, text, img.sha256,
-            img.taken_at, engine.name, qr, {"lines": nlines, "outlined": outlined}, review,
+            img.taken_at, engine.name, qr, extra, review,
             card_jpeg(rgb) if options.card_images else None,
         ))
     if not out:
@@ -184,6 +204,20 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
                            taken_at=img.taken_at, engine=engine.name,
                            text=results[0][1] if results else "")]
     return out
+
+
+def _crowded(p: ParsedCard) -> bool:
+    return len(p.emails) > MAX_EMAILS_PER_CARD or len(p.phones) > MAX_PHONES_PER_CARD
+
+
+def _refused_picture(img: LoadedImage, reason: str) -> CardRecord:
+    return CardRecord(img.source, status="error", error=f"{img.source}: {reason}",
+                      image_sha256=img.sha256, taken_at=img.taken_at)
+
+
+def _aspect(crop: np.ndarray) -> float:
+    h, w = crop.shape[:2]
+    return round(max(h, w) / max(1, min(h, w)), 3)
 
 
 def card_jpeg(rgb: np.ndarray) -> bytes | None:

@@ -65,7 +65,7 @@ CAPTURES: tuple[Capture, ...] = (
         P("samuel_okafor_ironbark", 0.255, 0.375, 0.47, angle=-3, tilt=0.02, jitter=0.003),
         P("priya_ramanathan_bluefinch", 0.745, 0.375, 0.47, angle=3, tilt=0.02, jitter=0.003),
         P("chloe_nguyen_kookaburra", 0.255, 0.625, 0.47, angle=1, tilt=0.02, jitter=0.003),
-        P("lukas_brandt_nordlicht", 0.745, 0.625, 0.47, angle=-1, tilt=0.02, jitter=0.003),
+        P("nadia_kowalski_fernhill", 0.745, 0.625, 0.47, angle=-1, tilt=0.02, jitter=0.003),
         P("oliver_grant_saltmarsh", 0.255, 0.87, 0.47, angle=-2, tilt=0.02, jitter=0.003),
         P("marcus_feld_kellerhaus", 0.745, 0.87, 0.47, angle=2, tilt=0.02, jitter=0.003),
     ), desk="walnut"),
@@ -76,9 +76,15 @@ CAPTURES: tuple[Capture, ...] = (
     Capture("cap_sides_2.jpg", "photo", (
         P("priya_ramanathan_bluefinch", 0.5, 0.5, 0.74, angle=-4, tilt=0.08),
     ), desk="slate"),
+    # A sheet of 50 small cards: split into cards, or refused; never one lead.
+    Capture("cap_sheet50.jpg", "photo", tuple(
+        P(g.CARDS[i % len(g.CARDS)].id, 0.1 + 0.2 * (i % 5), 0.05 + 0.1 * (i // 5), 0.185,
+          angle=0, tilt=0.0, jitter=0.001)
+        for i in range(50)
+    ), desk="white"),
     Capture("cap_page.pdf", "pdf", pages=(
         ("harriet_vance_ashgrove", "grace_adeyemi_halcyon", "samuel_okafor_ironbark",
-         "lukas_brandt_nordlicht"),
+         "nadia_kowalski_fernhill"),
     )),
     Capture("cap_scan.tif", "tiff", pages=(
         ("oliver_grant_saltmarsh",), ("marcus_feld_kellerhaus",),

@@ -158,3 +158,19 @@ def test_overlapping_white_cards_with_no_edge_between_them_are_split():
         assert cv2.pointPolygonTest(truth.reshape(-1, 1, 2), centre, False) > 0
         area = cv2.contourArea(order_quad(r.quad))
         assert 0.8 < area / (w * h) < 1.08  # a card, not two
+
+
+def test_a_sheet_of_fifty_small_cards_is_more_than_max_cards_not_one_card():
+    """Issue 14: a sheet of many small cards must not pass as one card (or as
+    the whole photo read as one).  find_cards says there are too many."""
+    cw, ch = 150, 88
+    cards = [
+        (_card(850, 500), np.array([[x, y], [x + cw, y], [x + cw, y + ch], [x, y + ch]],
+                                   np.float32))
+        for x in range(30, 30 + 5 * 170, 170) for y in range(25, 25 + 10 * 106, 106)
+    ]
+    photo = _photo(cards, size=(900, 1100), desk=(235, 232, 225))
+    regions = find_cards(photo, max_cards=10)
+    assert len(regions) == 11
+    for r in regions:  # each a single small card, not the sheet
+        assert cv2.contourArea(order_quad(r.quad)) < 2 * cw * ch
