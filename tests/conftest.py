@@ -29,3 +29,21 @@ def devset() -> Path:
     if not (DEVSET / "labels.json").exists():
         pytest.skip("../shared/cards-dev is not here")
     return DEVSET
+
+
+@pytest.fixture(scope="module")
+def cadence():
+    """The built-in follow-up cadence."""
+    from cardscan.crm import load_cadence
+
+    return load_cadence(None)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    """A new, empty lead store in the test's folder."""
+    from cardscan import crm
+
+    s = crm.open_store(tmp_path / "cardscan.db")
+    yield s
+    s.close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from cardscan.crm_drafts import tel_url
 from cardscan.crm_review import field_views
 from cardscan.export import FORMATS, write_export
 from cardscan.export.leads_csv import flatten, lead_to_dict
-from cardscan.followup.cadence import Cadence, load_cadence
+from cardscan.followup.cadence import Cadence
 from cardscan.leads import Lead, PhoneNumber, Task
 from cardscan.model import CardRecord, Field, ParsedCard, Phone
 from cardscan.store import Store
@@ -28,18 +27,6 @@ BAD_RAW = "020 7123 456"
 GOOD = "+442071234567"
 NOW = dt.datetime(2024, 5, 6, 17, 30, tzinfo=dt.UTC)
 CLOCK = lambda: dt.datetime(2024, 3, 1, 18, 0)  # noqa: E731
-
-
-@pytest.fixture(scope="module")
-def cadence() -> Cadence:
-    return load_cadence(None)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = crm.open_store(tmp_path / "cardscan.db")
-    yield s
-    s.close()
 
 
 def record(sha: str, name: str, *phones: Phone) -> CardRecord:

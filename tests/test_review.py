@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -14,7 +13,7 @@ import pytest
 from cardscan import crm
 from cardscan import crm_review as rv
 from cardscan.errors import InvalidValueError, StoreError
-from cardscan.followup.cadence import Cadence, load_cadence
+from cardscan.followup.cadence import Cadence
 from cardscan.followup.calendar import Clock
 from cardscan.leads import PhoneNumber
 from cardscan.model import CardRecord, Field, ParsedCard, Phone
@@ -51,18 +50,6 @@ def card(
     )
     return CardRecord(source=f"photos/{sha}.jpg", parsed=parsed, image_sha256=sha * 32,
                       card_jpeg=JPEG)
-
-
-@pytest.fixture(scope="module")
-def cadence() -> Cadence:
-    return load_cadence(None)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = crm.open_store(tmp_path / "cardscan.db")
-    yield s
-    s.close()
 
 
 def imp(store: Store, rec: CardRecord, cadence: Cadence) -> str:

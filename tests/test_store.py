@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ import pytest
 from cardscan import crm
 from cardscan.errors import CardscanError, StoreError
 from cardscan.export.leads_csv import LEAD_COLUMNS
-from cardscan.followup.cadence import Cadence, load_cadence
+from cardscan.followup.cadence import Cadence
 from cardscan.followup.calendar import Clock
 from cardscan.leads import Lead, PhoneNumber, Task
 from cardscan.model import CardRecord, Field, ParsedCard, Phone
@@ -66,18 +65,6 @@ def card(
         image_sha256=sha * 32 if len(sha) == 2 else sha,
         taken_at=taken_at,
     )
-
-
-@pytest.fixture(scope="module")
-def cadence() -> Cadence:
-    return load_cadence(None)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = crm.open_store(tmp_path / "cardscan.db")
-    yield s
-    s.close()
 
 
 def imp(store: Store, rec: CardRecord, cadence: Cadence, **kw: object) -> crm.ImportResult:
