@@ -164,9 +164,13 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
         outlined = bool(results) and any(_has_contact(r[0]) for r in results)
         aspects: list[float | None] = [c.shape[1] / max(1, c.shape[0]) for c in crops]
         if not outlined:
-            results = [read_card(img.rgb, engine, options)]
-            # Read whole: the frame is the outline (an app crop or a scan of one card).
-            aspects = [img.rgb.shape[1] / max(1, img.rgb.shape[0])]
+            whole = read_card(img.rgb, engine, options)
+            if _logo_side(results, whole):
+                outlined = True  # one outline naming only a company: keep it and its shape
+            else:
+                results = [whole]
+                # Read whole: the frame is the outline (an app crop or a scan of one card).
+                aspects = [img.rgb.shape[1] / max(1, img.rgb.shape[0])]
     except Exception as e:  # one bad photo must not end the batch
         log.debug("failed on %s", source, exc_info=True)
         reason = str(e).splitlines()[0] if str(e) else ""
@@ -204,6 +208,15 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
                            taken_at=img.taken_at, engine=engine.name,
                            text=results[0][1] if results else "")]
     return out
+
+
+def _logo_side(crop_results: list[tuple[ParsedCard, str, tuple[str, ...], int]],
+               whole: tuple[ParsedCard, str, tuple[str, ...], int]) -> bool:
+    """One outline whose text names a company and nobody, in a photo that read
+    whole gives no contact either: the logo side of a card (sides.py pairs it with
+    the contact side), not a panel that hid the card's text."""
+    return (len(crop_results) == 1 and crop_results[0][0].company is not None
+            and not _has_contact(whole[0]))
 
 
 def _crowded(p: ParsedCard) -> bool:
