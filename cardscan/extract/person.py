@@ -24,9 +24,8 @@ from cardscan.model import Field
 
 from . import weights as W
 from .cjk import title_score as cjk_title_score
-from .text import Chunk, Roles, clamp, fold, tokens, vocab_set, vocab_words
+from .text import CJK_CHAR, Chunk, Roles, clamp, fold, tokens, vocab_set, vocab_words
 
-CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _NAME_TOKEN = re.compile(r"^[\"'(]*[^\W\d_][^\W\d_'’\-.]*(?:[\-'’.][^\W\d_]*)*[.\"')]*$")
 _INITIAL = re.compile(r"^[^\W\d_]\.?(?:[^\W\d_]\.)*$")
 

@@ -40,7 +40,7 @@ from phonenumbers import Leniency, PhoneNumberMatcher
 
 from cardscan.model import Line
 
-from .text import TextLine, fold, lines_of, phrase_pattern, vocab_toml
+from .text import CJK_CHAR, TextLine, fold, lines_of, phrase_pattern, vocab_toml
 
 log = logging.getLogger(__name__)
 
@@ -389,7 +389,7 @@ def _gazetteer_countries() -> dict[str, str]:
             if phonenumbers.country_code_for_region(c["iso"])}
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+_CJK = re.compile(CJK_CHAR.pattern + "+")  # a run of kana, CJK ideographs or Hangul
 
 
 def _is_cjk(name: str) -> bool:

@@ -201,6 +201,11 @@ def segment(
     return [token[a:b] for a, b in itertools.pairwise(cuts)]
 
 
+# Kana, CJK ideographs and Hangul syllables: the letters of a name or a place that
+# prints no spaces (extract/person.py, extract/region.py).
+CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Accent-free, case-folded form used for vocabulary look-ups (cached: the same
