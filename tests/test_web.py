@@ -19,12 +19,10 @@ from web_support import (
     IMG,
     SCRIPT,
     TODAY,
-    add_duplicate,
-    add_hostile,
     config,
     copy_db,
     isolate_profile,
-    scan_samples,
+    scanned_store,
 )
 
 from cardscan import crm, crm_review
@@ -38,13 +36,7 @@ HOST = {"Host": "127.0.0.1:8765"}
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("scan") / "cardscan.db"
-    with pytest.MonkeyPatch.context() as mp:
-        isolate_profile(mp, db.parent / "config")
-        scan_samples(db, mp)
-        add_hostile(db)
-        add_duplicate(db)
-    return db
+    return scanned_store(tmp_path_factory)
 
 
 @pytest.fixture

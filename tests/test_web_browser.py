@@ -20,12 +20,10 @@ from web_support import (
     HOSTILE_COMPANY,
     HOSTILE_NAME,
     TODAY,
-    add_duplicate,
-    add_hostile,
     config,
     copy_db,
     isolate_profile,
-    scan_samples,
+    scanned_store,
 )
 
 from cardscan import crm, crm_review
@@ -50,13 +48,7 @@ pytestmark = pytest.mark.skipif(bool(_MISSING), reason=_MISSING or "")
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("scan") / "cardscan.db"
-    with pytest.MonkeyPatch.context() as mp:
-        isolate_profile(mp, db.parent / "config")
-        scan_samples(db, mp)
-        add_hostile(db)
-        add_duplicate(db)
-    return db
+    return scanned_store(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

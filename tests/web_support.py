@@ -107,3 +107,15 @@ def isolate_profile(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
 
 def config(db: Path, day: dt.date = TODAY) -> WebConfig:
     return WebConfig(db=db, cadence=crm.load_cadence(None), clock=fixed_clock(day))
+
+
+def scanned_store(factory: pytest.TempPathFactory) -> Path:
+    """The samples scanned into a new store, with a hostile card and a duplicate
+    added: what the web tests start from (copy it before changing it)."""
+    db = factory.mktemp("scan") / "cardscan.db"
+    with pytest.MonkeyPatch.context() as mp:
+        isolate_profile(mp, db.parent / "config")
+        scan_samples(db, mp)
+        add_hostile(db)
+        add_duplicate(db)
+    return db
