@@ -33,7 +33,7 @@ GROUPS = ("lang", "layout", "scheme", "company_style", "kind")
 COVERS = (
     "local-numbers", "intl-numbers", "no-area-code", "several-numbers", "unlabelled-numbers",
     "company-only-in-logo", "company-on-band", "two-line-company", "two-line-title",
-    "department", "family-name-first", "romanised-name", "example-domain",
+    "department", "shop-card", "freemail", "family-name-first", "romanised-name", "example-domain",
     "rotation-90", "rotation-180", "rotation-270",
 )
 COLUMNS = ("name", "title", "company", "department", "address", "emails", "phones", "websites")

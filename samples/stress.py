@@ -1,14 +1,17 @@
-"""A stress set nobody tunes on: N synthetic business cards in 12 languages.
+"""A stress set nobody tunes on: N synthetic business cards in 15 locales.
 
     python samples/stress.py --out DIR --n 500 --seed 7     # DIR/labels.json + DIR/*.jpg|png
     python benchmarks/stress.py DIR                          # score cardscan on it
 
-Fictional people and companies in pt-BR, es, de, fr, it, tr, vi, ja, zh, ko, ar and en, in
+Fictional people and companies in pt-BR, es, de, fr, it, tr, vi, ja, zh, ko, ar, en, en-IN
+(Indian), ms (Malaysian) and zh-TW (Traditional Chinese, Taiwan), in
 varied layouts (left, right, centered, two-column), fonts and colour schemes (white on
 dark, a dark panel, a coloured band), with local numbers printed without a country code
 (the region must come from the card: city, postcode, language, domain), numbers with +CC,
 several typed numbers labelled in the card's language, numbers without their area code,
-companies only in a stylised logo or split over two lines, two-line titles, departments;
+companies only in a stylised logo or split over two lines, two-line titles, departments,
+shop cards (the shop's name printed largest, the owner's name small, often a free-mail
+address named after the shop);
 shown as phone photos (rotation, perspective, noise), flat scans and app crops.
 
 Card i draws from its own random stream (seed, i), so `--n 5` gives the first five cards
@@ -81,7 +84,8 @@ SCRIPT_FONTS: dict[str, tuple[tuple[str, str], ...]] = {
 LAYOUTS = ("left", "right", "centered", "two_column")
 SCHEMES = ("light", "light", "light", "dark", "dark", "panel")
 KINDS = ("photo",) * 7 + ("scan",) * 2 + ("crop",)
-LANGS = ("pt-BR", "es", "de", "fr", "it", "tr", "vi", "ja", "zh", "ko", "ar", "en")
+LANGS = ("pt-BR", "es", "de", "fr", "it", "tr", "vi", "ja", "zh", "ko", "ar", "en", "en-IN",
+         "ms", "zh-TW")
 
 
 # --------------------------------------------------------------------------- locales
@@ -116,6 +120,11 @@ class Locale:
     latin_given: tuple[str, ...] = ()  # romanised, index-aligned with given/family
     latin_family: tuple[str, ...] = ()
     latin_stems: tuple[str, ...] = ()  # romanised company cores for domains
+    # Shop cards: the shop's name printed largest, the owner's name small.
+    shop_share: float = 0.08  # share of this locale's cards that are shop cards
+    shop_forms: tuple[str, ...] = ()  # "{s}" patterns of shop names (else `forms`)
+    shop_titles: tuple[str, ...] = ()  # what an owner prints under the name (else `titles`)
+    freemail_share: float = 0.0  # shop cards with a free-mail address named after the shop
 
 
 L = Locale
@@ -145,6 +154,11 @@ LOCALES: dict[str, Locale] = {
                                                   "{city} - MG")),
          T("BR", "Curitiba", "80###-###", ("{street}, {no} - {city} - PR",))),
         ("Cel.:", "Celular", "WhatsApp", "Cel"), ("Tel.:", "Fone:", "Tel", "Fixo"), ("Fax:",),
+        shop_share=0.3,
+        shop_forms=("{s} Auto Peças", "Padaria {s}", "Mercadinho {s}", "Lanchonete {s}",
+                    "{s} Materiais de Construção", "Ótica {s}"),
+        shop_titles=("Proprietário", "Proprietária", "Gerente", "Sócio-Proprietário"),
+        freemail_share=0.4,
     ),
     "es": L(
         "es", "es", "latin",
@@ -315,6 +329,9 @@ LOCALES: dict[str, Locale] = {
          T("TW", "台北市", "1##", ("{pc} {city}信義區{street}{no}號", "{district}"))),
         ("手机", "Mobile", "M"), ("电话", "Tel", "T"), ("传真", "Fax"),
         family_first=True,
+        shop_share=0.25,
+        shop_forms=("{s}餐厅", "{s}便利店", "{s}五金店", "{s}茶庄", "{s}眼镜店"),
+        shop_titles=("店长", "老板", "经理", "负责人"),
         latin_given=("Wei", "Fang", "Na", "Min", "Jing", "Lei", "Yang", "Yan", "Junjie",
                      "Xiaoming"),
         latin_family=("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu",
@@ -337,6 +354,9 @@ LOCALES: dict[str, Locale] = {
          T("KR", "경기도", "13###", ("{city} 성남시 분당구 {street} {no}", "{district}"))),
         ("휴대폰", "H.P", "M", "Mobile"), ("전화", "Tel", "T"), ("팩스", "Fax", "F"),
         family_first=True,
+        shop_share=0.25,
+        shop_forms=("{s} 식당", "{s}마트", "{s} 부동산", "{s} 카페", "{s} 안경원"),
+        shop_titles=("대표", "사장", "점장", "실장"),
         latin_given=("Minjun", "Seoyeon", "Jihoon", "Subin", "Hyunwoo", "Jieun", "Donghyun",
                      "Haeun", "Sungmin", "Yujin"),
         latin_family=("Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang",
@@ -387,6 +407,87 @@ LOCALES: dict[str, Locale] = {
          T("IN", "Ahmedabad", "380###", ("{no}, {street}, {district}", "{city} - {pc}")),
          T("AU", "Brisbane QLD", "40##", ("{district}, {no} {street}", "{city} {pc}"))),
         ("Mobile", "M", "Cell", "Mob."), ("Tel", "T", "Office", "Direct", "Ph."), ("Fax", "F"),
+        shop_forms=("{s} Bakery", "{s} Hardware", "{s} Auto Repair", "{s} Florist"),
+        shop_titles=("Owner", "Proprietor", "Manager"),
+    ),
+    "en-IN": L(
+        "en-IN", "en", "latin",
+        ("Rakesh", "Suresh", "Amit", "Priya", "Sunita", "Vikram", "Anil", "Kavita", "Manoj",
+         "Deepak", "Pooja", "Ramesh", "Hitesh", "Jignesh"),
+        ("Patel", "Shah", "Sharma", "Verma", "Gupta", "Mehta", "Desai", "Joshi", "Agarwal",
+         "Reddy", "Nair", "Kumar", "Jain", "Thakkar"),
+        ("Proprietor", "Managing Director", "Partner", "Sales Manager", "Director"),
+        ("Sales", "Accounts", "Marketing"),
+        ("Navrang", "Krishna", "Laxmi", "Balaji", "Om Sai", "Shiv Shakti", "Ambika",
+         "Jay Ambe", "Mahavir", "Ganesh", "Sagar", "Shubh"),
+        ("{s} Pvt. Ltd.", "{s} Enterprises", "{s} Industries", "{s} Exports"),
+        ("Relief Road", "C.G. Road", "Station Road", "M.G. Road", "Ashram Road", "Nehru Bazaar",
+         "Gandhi Chowk", "Ring Road"),
+        ("Navrangpura", "Opp. Bus Stand", "Near Clock Tower", "Ellisbridge", "Maninagar",
+         "Shop No. 4"),
+        (T("IN", "Ahmedabad", "380###", ("{no}, {street}, {district}", "{city} - {pc}")),
+         T("IN", "Surat", "395###", ("{district}, {street}", "{city}, Gujarat {pc}")),
+         T("IN", "Jaipur", "302###", ("{no}, {street}", "{city} - {pc} (Raj.)")),
+         T("IN", "Pune", "411###", ("{no}, {street}, {district}", "{city} {pc}")),
+         T("IN", "Hyderabad", "500###", ("{no}, {street}", "{city} - {pc}")),
+         T("IN", "Mumbai", "400###", ("{district}, {no} {street}", "{city} - {pc}"))),
+        ("Mob.", "M:", "Mobile", "Cell"), ("Ph.", "Tel", "Off."), ("Fax",),
+        shop_share=0.65,
+        shop_forms=("{s} Textiles", "{s} Jewellers", "{s} Electronics", "{s} Sweets",
+                    "{s} Mobile Point", "{s} Traders", "{s} Hardware", "{s} Medical Stores",
+                    "Shree {s} Provision Stores", "{s} Saree Centre", "{s} Tailors"),
+        shop_titles=("Proprietor", "Prop.", "Owner", "Partner", "Manager"),
+        freemail_share=0.6,
+    ),
+    "ms": L(
+        "ms", "ms", "latin",
+        ("Ahmad", "Siti", "Muhammad", "Nurul", "Azman", "Faridah", "Hafiz", "Zulkifli",
+         "Aminah", "Rosli", "Norazlina", "Kamal"),
+        ("Ismail", "Yusof", "Rahman", "Hassan", "Abdullah", "Ibrahim", "Othman", "Salleh",
+         "Hamid", "Ahmad", "Razak", "Aziz"),
+        ("Pengurus", "Pengarah Urusan", "Eksekutif Jualan", "Pengurus Besar", "Manager"),
+        ("Bahagian Jualan", "Khidmat Pelanggan", "Kewangan"),
+        ("Seri Murni", "Maju Jaya", "Bintang Timur", "Sinar Harapan", "Cahaya Baru",
+         "Mutiara", "Permata", "Setia"),
+        ("{s} Sdn. Bhd.", "{s} Enterprise", "{s} Trading", "{s} Holdings Sdn Bhd"),
+        ("Jalan Ampang", "Jalan Tun Razak", "Lorong Bunga Raya", "Jalan Besar",
+         "Jalan Sultan Ismail", "Jalan Bukit Bintang"),
+        ("Taman Melati", "Taman Sri Rampai", "Bandar Baru", ""),
+        (T("MY", "Kuala Lumpur", "5####", ("No. {no}, {street}", "{district}",
+                                           "{pc} {city}")),
+         T("MY", "Johor Bahru", "8####", ("No. {no}, {street}", "{pc} {city}, Johor")),
+         T("MY", "Shah Alam", "40###", ("{no}, {street}, {district}", "{pc} {city}, Selangor")),
+         T("MY", "George Town", "10###", ("{no}, {street}", "{pc} {city}, Pulau Pinang"))),
+        ("H/P", "Tel. Bimbit", "HP", "Mobile"), ("Tel", "Pejabat", "T"), ("Faks", "Fax"),
+        shop_share=0.5,
+        shop_forms=("Kedai Runcit {s}", "Restoran {s}", "Perniagaan {s}", "Bengkel {s}",
+                    "Kedai Makan {s}", "{s} Hardware", "Kedai Emas {s}"),
+        shop_titles=("Pemilik", "Pengurus", "Proprietor", "Tauke"),
+        freemail_share=0.5,
+    ),
+    "zh-TW": L(
+        "zh-TW", "zh", "zh",
+        ("志明", "淑芬", "俊傑", "雅婷", "家豪", "怡君", "建宏", "美玲", "宗翰", "佳穎"),
+        ("陳", "林", "黃", "張", "李", "王", "吳", "劉", "蔡", "楊"),
+        ("總經理", "業務經理", "專案經理", "技術總監", "副總經理", "行銷主任"),
+        ("業務部", "研發部", "行銷部"),
+        ("永和", "福記", "大同", "金興", "新光", "順發"),
+        ("{s}股份有限公司", "{s}科技有限公司", "{s}企業有限公司", "{s}國際貿易有限公司"),
+        ("忠孝東路四段", "中山北路二段", "民生東路三段", "復興南路一段", "中正路"),
+        ("", "3樓", "5樓之2"),
+        (T("TW", "台北市", "1##", ("{pc} {city}大安區{street}{no}號", "{district}")),
+         T("TW", "台中市", "4##", ("{pc} {city}西屯區{street}{no}號",)),
+         T("TW", "高雄市", "8##", ("{pc} {city}苓雅區{street}{no}號{district}",))),
+        ("手機", "行動", "Mobile", "M"), ("電話", "Tel", "T"), ("傳真", "Fax"),
+        family_first=True,
+        latin_given=("Chih-Ming", "Shu-Fen", "Chun-Chieh", "Ya-Ting", "Chia-Hao", "Yi-Chun",
+                     "Chien-Hung", "Mei-Ling", "Tsung-Han", "Chia-Ying"),
+        latin_family=("Chen", "Lin", "Huang", "Chang", "Lee", "Wang", "Wu", "Liu", "Tsai",
+                      "Yang"),
+        latin_stems=("yungho", "fuchi", "tatung", "chinhsing", "shinkong", "shunfa"),
+        shop_share=0.4,
+        shop_forms=("{s}茶行", "{s}餐廳", "{s}商行", "{s}眼鏡行", "{s}企業社", "{s}麵包店"),
+        shop_titles=("負責人", "店長", "老闆", "經理"),
     ),
 }
 # National domain endings a card from that country may use.
@@ -396,8 +497,9 @@ REGION_TLDS: dict[str, tuple[str, ...]] = {
     "VN": (".vn", ".com.vn"), "JP": (".co.jp", ".jp"), "CN": (".cn", ".com.cn"),
     "TW": (".com.tw", ".tw"), "KR": (".co.kr", ".kr"), "AE": (".ae",), "SA": (".sa", ".com.sa"),
     "EG": (".com.eg",), "US": (".com", ".us"), "GB": (".co.uk",), "IN": (".in", ".co.in"),
-    "AU": (".com.au",),
+    "AU": (".com.au",), "MY": (".com.my", ".my"),
 }
+FREEMAIL = ("gmail.com", "yahoo.com", "hotmail.com", "rediffmail.com", "outlook.com")
 
 
 # --------------------------------------------------------------------------- card data
@@ -427,7 +529,7 @@ class StressCard:
     websites: tuple[str, ...]
     layout: str
     scheme: str  # light | dark (white on dark) | panel (contacts on a dark panel)
-    company_style: str  # line | two_lines | logo | logo_band
+    company_style: str  # line | two_lines | logo | logo_band | shop
     fonts: tuple[str, str]  # bold, regular
     logo_font: str
     colours: tuple[RGB, RGB, RGB, RGB]  # bg, fg, muted, accent
@@ -485,10 +587,10 @@ def _local_part(rng: random.Random, given: str, family: str) -> str:
                        "contact", f"{g}_{f}"))
 
 
-def _company(rng: random.Random, loc: Locale) -> tuple[str, str]:
+def _company(rng: random.Random, loc: Locale, forms: Sequence[str] = ()) -> tuple[str, str]:
     """(company as printed, romanised core for its domain)."""
     i = rng.randrange(len(loc.stems))
-    name = rng.choice(loc.forms).format(s=loc.stems[i])
+    name = rng.choice(forms or loc.forms).format(s=loc.stems[i])
     core = loc.latin_stems[i] if loc.latin_stems else _fold_ascii(loc.stems[i])
     return name, core.replace(" ", "").replace("'", "")
 
@@ -556,21 +658,25 @@ def make_card(index: int, seed: int) -> StressCard:
         covers.append("romanised-name")
     if loc.family_first:
         covers.append("family-name-first")
-    title = rng.choice(loc.titles)
+    shop = rng.random() < loc.shop_share
+    title = rng.choice((loc.shop_titles or loc.titles) if shop else loc.titles)
     title_lines = tuple(title.split(" / "))
     if len(title_lines) > 1:
         covers.append("two-line-title")
     department = rng.choice(loc.departments) if rng.random() < 0.3 else None
     if department:
         covers.append("department")
-    company, core = _company(rng, loc)
+    company, core = _company(rng, loc, loc.shop_forms if shop else ())
     company_style = rng.choice(("line", "line", "two_lines", "logo", "logo_band"))
+    if shop:
+        company_style = "shop"
+        covers.append("shop-card")
     if company_style == "two_lines" and len(company.split(" ")) < 2:
         company_style = "line"
     company_lines = _split_two(company) if company_style == "two_lines" else (company,)
     if company_style == "logo":
         company_lines = (company.upper() if loc.script == "latin" else company,)
-    if company_style != "line":
+    if company_style not in ("line", "shop"):
         covers.append({"two_lines": "two-line-company", "logo": "company-only-in-logo",
                        "logo_band": "company-on-band"}[company_style])
     address = _address(rng, loc, town) if rng.random() < 0.85 else ()
@@ -582,9 +688,18 @@ def make_card(index: int, seed: int) -> StressCard:
         tld = ".com"
     domain = core.replace("-", "") + tld
     emails = [f"{_local_part(rng, lat_g, lat_f)}@{domain}"]
-    if rng.random() < 0.12:
+    freemail = shop and rng.random() < loc.freemail_share
+    if freemail:  # a shop's free-mail address, named after the shop
+        tld = ".com"
+        domain = rng.choice(FREEMAIL)
+        shop_word = _fold_ascii(company).replace(" ", "").replace("-", "")
+        emails = [f"{shop_word}{rng.choice(('', '', '1', '.' + _fold_ascii(lat_g)))}@{domain}"]
+        covers.append("freemail")
+    if rng.random() < 0.12 and not freemail:
         emails.append(f"{rng.choice(('info', 'sales', 'office', 'contato', 'kontakt'))}@{domain}")
     websites = (rng.choice(("www.", "www.", "")) + domain,) if rng.random() < 0.75 else ()
+    if freemail:
+        websites = ()
     # Phones: local format unless the card prints +CC; a local card needs a clue to its
     # country (address or national domain) or its numbers cannot be placed.
     clue = bool(address) or tld not in (".com", ".example")
@@ -617,6 +732,9 @@ def make_card(index: int, seed: int) -> StressCard:
         else None
     scheme = rng.choice(SCHEMES)
     layout = rng.choice(LAYOUTS)
+    if shop:  # the shop's name across the card, the owner and contacts under it
+        scheme = "light" if scheme == "panel" else scheme
+        layout = rng.choice(("left", "centered", "right")) if layout == "two_column" else layout
     if scheme == "panel":
         layout = "two_column"
     if loc.script == "ar" and layout in ("left", "right"):
@@ -727,6 +845,26 @@ def _company_rows(c: StressCard) -> list[Row]:
     return [(t, c.fonts[0], 9.5, c.colours[3]) for t in c.company_lines]
 
 
+def _shop(cv: gen.Canvas, c: StressCard, w: float, h: float, m: float) -> None:
+    """A shop's card: the shop's name is the largest text, the owner's name small,
+    near the title and the contact lines."""
+    al, x = {"left": ("l", m), "right": ("r", w - m)}.get(c.layout, ("m", w / 2))
+    name_font = c.logo_font if LOCALES[c.locale].script == "latin" else c.fonts[0]
+    top = m - 1.5
+    _fit(cv, [(c.company_lines[0], name_font, 17.0, c.colours[3])], x, top, top + 10.5,
+         w - 2 * m, al, "center")
+    top += 11.5
+    ident = _identity(c, 9.0)
+    contacts = _contacts(c, c.colours[1], c.colours[2])
+    mid = max(top + 9, h * 0.5)
+    _fit(cv, ident, x, top, mid, w - 2 * m, al, "center")
+    _fit(cv, contacts, x, mid + 1, h - m + 1.5, w - 2 * m, al, "bottom", 1.24)
+    try:
+        cv.check_overlaps()
+    except AssertionError as exc:
+        raise DoesNotFit(str(exc)) from None
+
+
 def render(c: StressCard) -> Image.Image:
     """The flat card face at generate.PX_PER_MM."""
     w, h = (88.9, 50.8) if int(c.id[-4:]) % 3 else (85.0, 55.0)
@@ -741,6 +879,9 @@ def render(c: StressCard) -> Image.Image:
         al, x = {"left": ("l", m), "right": ("r", w - m)}.get(c.layout, ("m", w / 2))
         _fit(cv, rows, x, 2.0, 12.5, w - 2 * m, al, "center")
         head_top, head_bottom = 15.5, 15.5
+    if c.company_style == "shop":
+        _shop(cv, c, w, h, m)
+        return cv.img
     ident = _identity(c, 13.0)
     contacts = _contacts(c, fg, muted)
     company: list[Row] = [] if c.company_style == "logo_band" else _company_rows(c)
@@ -922,7 +1063,8 @@ def build(index: int, seed: int) -> tuple[StressCard, Image.Image]:
         c = make_card(index, seed * 1000 + attempt if attempt else seed)
         c = StressCard(**{**c.__dict__, "id": f"stress_{index:04d}"})
         bold_text = c.name + "".join(c.company_lines)
-        logo_text = "".join(c.company_lines) if c.company_style.startswith("logo") else ""
+        logo_text = "".join(c.company_lines) if c.company_style.startswith(("logo", "shop")) \
+            else ""
         if not (_has_glyphs(c.fonts[1], card_text(c)) and _has_glyphs(c.fonts[0], bold_text)
                 and _has_glyphs(c.logo_font, logo_text)):
             continue
