@@ -125,3 +125,24 @@ def space_family_name(name: str) -> str:
 def spaced_name(name: Field) -> Field:
     value = space_family_name(name.value)
     return name if value == name.value else replace(name, value=value)
+
+
+# Characters a shop's or an organisation's name ends with in Chinese and Japanese
+# (茶行, 餐廳, 眼鏡店, 八百屋, 藥局, 美容院, 企業社); the Hangul ones (식당, 마트) are words of
+# vocab/company_words.txt, matched at the end of the line as well.
+_ORG_ENDINGS = ("店", "行", "廳", "厅", "館", "馆", "社", "莊", "庄", "坊", "鋪", "铺", "屋", "局", "院")
+
+
+@cache
+def _org_words() -> tuple[str, ...]:
+    return tuple(_nfc(w) for w in vocab_entries("company_words.txt")
+                 if w and all(is_cjk(c) for c in w))
+
+
+def org_ending(text: str) -> bool:
+    """A CJK line of three characters or more that ends as a shop's or an
+    organisation's name does."""
+    if not _is_cjk_line(text):
+        return False
+    t = _nfc(fold(text)).replace(" ", "").rstrip(")）")
+    return len(t) >= 3 and (t.endswith(_ORG_ENDINGS) or t.endswith(_org_words()))

@@ -23,6 +23,8 @@ from nameparser.config import CONSTANTS
 from cardscan.model import Field
 
 from . import weights as W
+from .cjk import org_ending as cjk_org_ending
+from .names import name_share
 from .cjk import title_score as cjk_title_score
 from .text import CJK_CHAR, Chunk, Roles, clamp, fold, tokens, vocab_set, vocab_words
 
@@ -73,6 +75,8 @@ def company_marks(text: str) -> tuple[int, int]:
         if len(suf) > 3 and not suf.isascii() and suf in low:
             n_suffix += 1
     n_words = sum(1 for t in toks if t in words)
+    if not n_words and cjk_org_ending(text):
+        n_words = 1  # "福記茶行", "새솔마트": no spaces, the ending says it
     return n_suffix, n_words
 
 
@@ -207,9 +211,9 @@ def name_score(text: str, local_parts: Sequence[str], domains: Sequence[str]) ->
     if not text or any(c.isdigit() for c in text) or "@" in text:
         return -1.0
     if is_cjk_name(text):
-        suffix, _ = company_marks(text)
+        suffix, org = company_marks(text)
         # Below a Latin-script name: gold and CRMs want the romanised name when printed.
-        return -1.0 if suffix or title_words(text) or department_words(text) else 0.3
+        return -1.0 if suffix or org or title_words(text) or department_words(text) else 0.3
     head, suffix_part = _split_name_suffix(text)
     if "," in head or "&" in head or ":" in head:
         return -1.0
@@ -244,6 +248,9 @@ def name_score(text: str, local_parts: Sequence[str], domains: Sequence[str]) ->
     first_is_given = _bare(core[0]) in given
     if first_is_given:
         score += 0.3
+    # How many of its words people are called (name data of many countries); a
+    # bonus only: a name nobody listed is not held against it.
+    score += W.NAME_DATA * name_share([t for t in core if _bare(t) not in particles])
     n_title = title_words(head)
     if n_title:
         score -= (0.25 if first_is_given else 0.55) * n_title

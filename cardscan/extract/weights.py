@@ -13,6 +13,7 @@ NAME_THRESHOLD = 0.3  # hand ranking: below this, no name
 LOW_CONFIDENCE = 0.4  # a name or every contact below this: review
 HEIGHT_WEIGHT = 0.8  # name score per unit of (text height / median height - 1)
 HEIGHT_RANGE = (-0.3, 0.45)
+NAME_DATA = 0.3  # name score per share of its words people are called (names.py)
 NEAR_TITLE = 0.15  # a name candidate right over/under a title line
 EARLY_LINE = 0.05  # the earlier of two equal name candidates
 TITLE_THRESHOLD = 0.45
