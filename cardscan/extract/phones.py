@@ -476,7 +476,7 @@ def read_phones(
     evidence = card_evidence(tls, domains)
     choice = _choose(tls, evidence, hint, scans)
     if _undecided(tls, choice.hits, choice.region):
-        choice = _choose(tls, evidence + deep_evidence(tls), hint, scans)
+        choice = _choose(tls, evidence + deep_evidence(tls, evidence), hint, scans)
     return choice
 
 

@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 DEFAULT_REGION = "US"  # numbers without +CC on a card with no clue at all
 
 ClueKind = Literal[
-    "calling_code", "tld", "country", "postcode", "city", "script", "words", "language"
+    "calling_code", "tld", "country", "postcode", "city", "script", "words", "language", "shape"
 ]
 
 # Evidence per clue kind (one home).  A hint from the user counts HINT_WEIGHT.
@@ -60,6 +60,7 @@ WEIGHTS: Mapping[ClueKind, float] = {
     "script": 2.0,
     "words": 1.5,
     "language": 2.0,  # times the identifier's probability, split between its countries
+    "shape": 1.0,  # a number valid, and printed in its national grouping, in few countries
 }
 HINT_WEIGHT = 4.0
 # Evidence at least this strong may overrule a --region hint the numbers fit worse.
@@ -138,12 +139,95 @@ def card_evidence(
     return RegionEvidence(tuple(clues))
 
 
-def deep_evidence(lines: Sequence[Line] | Sequence[TextLine]) -> RegionEvidence:
+def deep_evidence(
+    lines: Sequence[Line] | Sequence[TextLine], cheap: RegionEvidence | None = None
+) -> RegionEvidence:
     """Clues that need a data set (the gazetteer's cities, the language identifier's
     model): each loaded once per process, and only for the cards whose numbers the
-    cheap clues leave undecided (loading takes seconds)."""
+    cheap clues leave undecided (loading takes seconds).  The numbers' own shape is
+    the last resort: only on a card where nothing else (``cheap`` clues, cities,
+    language) names a country."""
     texts = [tl.text for tl in lines_of(lines)]
-    return RegionEvidence((*_city_clues(texts), *_language_clues(texts)))
+    clues = (*_city_clues(texts), *_language_clues(texts))
+    if not clues and not (cheap and cheap.clues):
+        clues = tuple(_shape_clues(texts))
+    return RegionEvidence(clues)
+
+
+# ---------------------------------------------------------------- number shape
+
+# A number printed without +CC in two or more digit groups.
+_GROUPED_RUN = re.compile(r"(?<![+\d])\(?\d[\d().\-/ ]{5,}\d(?!\d)")
+MAX_SHAPE_REGIONS = 3  # a shape valid in more countries than this says nothing
+
+
+def _group_lengths(text: str) -> list[int]:
+    return [len(g) for g in re.findall(r"\d+", text)]
+
+
+def _separators(text: str) -> list[str]:
+    return [re.sub(r"\s+", " ", g) for g in re.findall(r"(?<=\d)\D+(?=\d)", text.strip())]
+
+
+@lru_cache(maxsize=1)
+def _plans() -> tuple[tuple[str, str, re.Pattern[str], frozenset[int]], ...]:
+    """(region, trunk prefix, national number pattern, possible lengths) per region."""
+    out = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        desc = meta.general_desc if meta else None
+        if desc is None or not desc.national_number_pattern:
+            continue
+        out.append((region, meta.national_prefix or "",
+                    re.compile(desc.national_number_pattern),
+                    frozenset(desc.possible_length or ())))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def shape_regions(printed: str) -> tuple[str, ...]:
+    """The countries in which a number printed without +CC is valid (phonenumbers'
+    metadata) and printed exactly in that country's national format, digit groups
+    and separators: "012-345 6789" is Malaysian, "010-1234-5678" Korean,
+    "(11) 98765-4321" Brazilian.  A mobile may leave its trunk prefix out
+    ("98250 12345", Indian).  A number printed as one run says nothing."""
+    text = printed.strip()
+    groups = _group_lengths(text)
+    digits = "".join(re.findall(r"\d", text))
+    if len(groups) < 2 or not 8 <= len(digits) <= 12:
+        return ()
+    out = []
+    for region, trunk, pattern, lengths in _plans():
+        nsn = digits[len(trunk):] if trunk and digits.startswith(trunk) else digits
+        if lengths and len(nsn) not in lengths or not pattern.fullmatch(nsn):
+            continue  # cheap checks before parsing
+        try:
+            num = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if not phonenumbers.is_valid_number(num) or (
+                phonenumbers.region_code_for_number(num) != region):
+            continue
+        national = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL)
+        want = _group_lengths(national)
+        if _separators(text) != _separators(national):
+            continue
+        mobile = phonenumbers.number_type(num) == phonenumbers.PhoneNumberType.MOBILE
+        if groups == want or (mobile and national[:1] == "0" and want[0] > 1
+                              and groups == [want[0] - 1, *want[1:]]):
+            out.append(region)  # (a mobile's trunk 0 left out, as Indian mobiles are printed)
+    return tuple(out)
+
+
+def _shape_clues(texts: Sequence[str]) -> list[Clue]:
+    out: list[Clue] = []
+    for text in texts:
+        for m in _GROUPED_RUN.finditer(text):
+            regions = shape_regions(m.group(0).strip())
+            if 0 < len(regions) <= MAX_SHAPE_REGIONS:
+                out += [Clue("shape", r, m.group(0).strip(), 1.0 / len(regions))
+                        for r in regions]
+    return out
 
 
 # ---------------------------------------------------------------- language
