@@ -104,7 +104,7 @@ def _own(ch: Chunk, local_parts: Sequence[str], domains: Sequence[str]) -> Featu
     n_suffix, n_org = company_marks(text)
     f["suffix"] = float(min(n_suffix, 2))
     f["orgword"] = float(min(n_org, 2))
-    f["email_sup"] = email_support(text, local_parts)
+    f["email_sup"] = 0.0 if n_suffix or n_org else email_support(text, local_parts)
     f["dom_sup"] = domain_support(text, domains)
     f["dom_cov"] = coverage(text, domains)
     f["addr"] = min(address_score(text), 2.0)

@@ -262,9 +262,12 @@ def name_score(text: str, local_parts: Sequence[str], domains: Sequence[str]) ->
         score -= 0.5
     stop = vocab_set("not_name_words.txt")
     score -= 0.8 * sum(1 for t in core if _bare(t) in stop)
-    score += 0.6 * email_support(head, local_parts)
+    # An address named after a shop ("balajielectronics@gmail.com") spells the
+    # shop, not a person: no support for a line with organisation marks.
+    support = 0.0 if n_suffix or n_org else email_support(head, local_parts)
+    score += 0.6 * support
     d = domain_support(head, domains)
-    if d >= 0.6 and email_support(head, local_parts) < 0.6:
+    if d >= 0.6 and support < 0.6:
         score -= 0.4 * d
     if len(core) > 4:
         score -= 0.2

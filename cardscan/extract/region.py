@@ -431,7 +431,18 @@ def _script_clues(texts: Sequence[str]) -> list[Clue]:
         out.append(Clue("script", "JP", "japanese company or postcode mark"))
     if _TURKISH.search(joined):  # letters no other Latin alphabet uses
         out.append(Clue("script", "TR", "turkish letters"))
+    trad, simp = len(set(joined) & _TRADITIONAL), len(set(joined) & _SIMPLIFIED)
+    if trad >= _SCRIPT_MIN_CHARS and not simp:
+        out += [Clue("script", r, "traditional chinese", 0.5) for r in ("TW", "HK")]
+    elif simp >= _SCRIPT_MIN_CHARS and not trad:
+        out.append(Clue("script", "CN", "simplified chinese", 0.5))
     return out
+
+
+# Han characters written one way in Traditional Chinese (Taiwan, Hong Kong) and
+# another in Simplified Chinese (mainland China), and in neither way in Japanese.
+_TRADITIONAL = frozenset("臺灣號區傳廳縣鄉樓經覽當與們說錶圖專實發產價處舉體從廣總會學關歡聯營銷顧額")
+_SIMPLIFIED = frozenset("湾传厅县乡经览们说钟图专实发产价处举从广总关欢联营销顾额电话务业门东车长书设计师现开资讯场")
 
 
 def _word_clues(texts: Sequence[str]) -> list[Clue]:
