@@ -495,7 +495,9 @@ def split_address(text: str, country: str | None = None) -> AddressParts:
             _find_city(work, None, big_first)
             city = work.get("city")
             regions = gazetteer_cities().get(fold(city), frozenset()) if city else frozenset()
-            if len(regions) == 1:  # a city only one country has: split again as that country
+            if shared := postcode_regions(text):  # "28013 Madrid": ES of DE, FR, IT, ES ...
+                regions = regions & frozenset(shared)
+            if len(regions) == 1:  # one country has that city: split again as that country
                 return split_address(text, next(iter(regions)))
     return AddressParts(
         street=_street(work),
