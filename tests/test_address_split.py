@@ -133,6 +133,11 @@ def test_empty_and_unknown() -> None:
     assert p == AddressParts(street="Somewhere behind the old mill")
 
 
+def test_text_longer_than_an_address_is_not_split() -> None:
+    text = "12345 Main Street, " * 40 + "Springfield, IL 62704"
+    assert split_address(text, "US") == AddressParts(street=" ".join(text.split()), country="US")
+
+
 def test_to_dict_has_the_five_fields() -> None:
     d = split_address("Damrak 1, 1012 LG Amsterdam").to_dict()
     assert list(d) == ["street", "city", "region", "postcode", "country"]

@@ -78,6 +78,9 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _PUNCT = " ,;:.-–—/|·•()[]"
 MAX_CITY_WORDS = 4
+# Longer than any printed address (the dev cards' longest is 115 characters): such text
+# is not split (it all stays in `street`), so a pasted page cannot make a split slow.
+MAX_ADDRESS_CHARS = 400
 
 
 # ---------------------------------------------------------------- data
@@ -539,6 +542,8 @@ def split_address(text: str, country: str | None = None) -> AddressParts:
     if not text:
         return AddressParts(country=(country or "").upper() if country else "")
     hint = country.upper() if country else None
+    if len(text) > MAX_ADDRESS_CHARS:
+        return AddressParts(street=text, country=hint or "")
     work = _Work(text, _pieces(text), {})
     printed = _find_country(work, hint)
     cc = printed or hint or _guess_country(text)
