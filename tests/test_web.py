@@ -248,6 +248,12 @@ def test_review_page_shows_the_card_and_highlights_weak_fields(
     assert row and "low" in row.group(1) and row.group(2) == "1.brandt@nordlicht-solar.de"
     email_input = re.search(r'<input[^>]*value="1\.brandt@nordlicht-solar\.de"[^>]*>', page)
     assert email_input and 'data-key="e"' in email_input.group(0)  # e goes to the weakest field
+    assert "data-autofocus" in email_input.group(0)  # and the page opens there
+    assert page.count("data-autofocus") == 1
+    jumps = re.findall(r'<input[^>]*data-jump[^>]*>', page)  # Tab goes through the weak ones
+    with crm.open_store(db) as store:
+        weak = [f for f in crm_review.field_views(crm.get_lead(store, lukas.id)) if f.uncertain]
+    assert len(jumps) == len(weak) >= 2
     with crm.open_store(db) as store:
         detail = crm_review.lead_detail(store, lukas.id, cadence=crm.load_cadence(None))
     sure = next(f for f in detail.fields if f.field == "phone" and not f.uncertain)
@@ -255,6 +261,23 @@ def test_review_page_shows_the_card_and_highlights_weak_fields(
                          rf'[^<]*(?:<small>[^<]*</small>)?</label>\s*<input[^>]*value="'
                          rf'{re.escape(sure.value)}"', page)
     assert sure_row and "low" not in sure_row.group(1)  # a sure reading is not highlighted
+
+
+def test_review_page_of_a_sure_card_opens_in_no_field(client: FlaskClient, db: Path) -> None:
+    with crm.open_store(db) as store:
+        sure = next(i.lead for i in crm_review.review_queue(store)
+                    if not i.uncertain and i.lead.name)
+    page = client.get(f"/review/{sure.id}", headers=HOST).get_data(as_text=True)
+    assert "data-autofocus" not in page and "data-jump" not in page
+    assert 'data-key="e"' in page  # e still reaches a field
+
+
+def test_review_page_without_a_name_opens_in_the_name(client: FlaskClient, db: Path) -> None:
+    with crm.open_store(db) as store:
+        nameless = next(i.lead for i in crm_review.review_queue(store) if not i.lead.name)
+    page = client.get(f"/review/{nameless.id}", headers=HOST).get_data(as_text=True)
+    name_input = re.search(r'<input[^>]*name="name"[^>]*>', page)
+    assert name_input and "data-autofocus" in name_input.group(0)
 
 
 def test_card_image_comes_from_the_store_by_lead_id(client: FlaskClient, db: Path) -> None:
