@@ -282,6 +282,55 @@ def test_today_mailto_link_has_recipient_subject_and_body(
     assert _mailto_parts(link.get_attribute("href") or "")[1] == "Lovely to meet you, Harriet"
 
 
+def test_today_edited_draft_is_kept_and_reset(page: tuple[Any, Dialogs], db: Path) -> None:
+    pg, dialogs = page
+    harriet = _lead_named(db, "Harriet Vance")
+    with crm.open_store(db) as store:
+        intro = next(t for t in store.tasks(harriet.id) if t.step == "intro-email")
+    pg.goto("/today")
+    task = pg.locator(f"#task-{intro.id}")
+    template_subject = task.locator(".subject").input_value()
+    template_body = task.locator(".body").input_value()
+    assert task.locator(".reset-draft").is_hidden()
+    assert task.locator(".save-draft").is_hidden()  # saved as typed
+    task.locator(".subject").fill("Our chat about data partnerships")
+    task.locator(".body").fill("Hi Harriet,\nHere is the deck I promised.\nSam")
+    task.locator("form[data-draft][data-state=saved]").wait_for()  # saved as typed
+    assert "Saved" in task.locator(".status").inner_text()
+    assert task.locator(".reset-draft").is_visible()
+    # reload: the edit is still there, and the link carries it
+    pg.reload()
+    task = pg.locator(f"#task-{intro.id}")
+    assert task.locator(".subject").input_value() == "Our chat about data partnerships"
+    assert task.locator(".body").input_value() == "Hi Harriet,\nHere is the deck I promised.\nSam"
+    to, subject, body = _mailto_parts(task.locator("a.mailto").get_attribute("href") or "")
+    assert to == "harriet.vance@ashgroveanalytics.co.uk"
+    assert subject == "Our chat about data partnerships"
+    assert body == "Hi Harriet,\r\nHere is the deck I promised.\r\nSam"
+    # typed and sent at once: the link waits for the save, the mail client gets the words
+    task.locator(".subject").fill("Last-second subject")
+    with pg.expect_request(lambda r: r.url.endswith(f"/task/{intro.id}/draft")):
+        task.locator("a.mailto").click(no_wait_after=True)
+    pg.wait_for_function(
+        "el => el.href.includes('Last-second%20subject')",
+        arg=task.locator("a.mailto").element_handle(),
+    )
+    with crm.open_store(db) as store:
+        kept = store.draft_edit(intro.id)
+    assert kept is not None and kept.subject == "Last-second subject"
+    # reset to the template
+    task.locator(".reset-draft").click()
+    pg.wait_for_url(re.compile(r"/today#task-"))
+    task = pg.locator(f"#task-{intro.id}")
+    assert "reset to the template" in pg.locator(".flash").inner_text()
+    assert task.locator(".subject").input_value() == template_subject
+    assert task.locator(".body").input_value() == template_body
+    assert task.locator(".reset-draft").is_hidden()
+    with crm.open_store(db) as store:
+        assert store.draft_edit(intro.id) is None
+    assert dialogs == []
+
+
 def _mailto_parts(href: str) -> tuple[str, str, str]:
     from urllib.parse import parse_qs, unquote, urlsplit
 
