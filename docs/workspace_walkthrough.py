@@ -53,6 +53,8 @@ TODAY = dt.date(2026, 11, 25)  # the morning after: the intro e-mails are due
 PROFILE = 'name = "Sam Rivera"\ncompany = "Northwind Consulting"\nemail = "sam@northwind.example"\n'
 FIXABLE = ("name", "title", "company", "department", "address", "emails", "phones", "websites")
 LIST_INPUT = {"emails": "email", "phones": "phone", "websites": "website"}
+# The one draft the person changes before sending (the first e-mail of the day).
+POSTSCRIPT = "\n\nP.S. I will bring the samples we talked about."
 
 
 @dataclass
@@ -67,6 +69,7 @@ class CardWalk:
 class TaskWalk:
     who: str
     channel: str
+    edited: bool = False
     actions: int = 0
     seconds: float = 0.0
     link: str = ""
@@ -268,6 +271,17 @@ def open_outside(person: Person, link: Any) -> None:
         pass  # net::ERR_ABORTED: handed to (absent) external handler
 
 
+def add_postscript(person: Person, body: Any) -> None:
+    """Click below the message's last line (the cursor lands at its end) and
+    type a line: 2 actions, and no save: the page saves as it is typed."""
+    box = body.bounding_box()
+    body.click(position={"x": box["width"] - 30, "y": box["height"] - 8})
+    person.actions += 1
+    if not body.evaluate("el => el.selectionStart === el.value.length"):
+        raise SystemExit("the click did not put the cursor at the end of the message")
+    person.type(POSTSCRIPT)
+
+
 def walk_today(pg: Any, url: str, db: Path) -> list[TaskWalk]:
     out: list[TaskWalk] = []
     pg.goto(url + "today")
@@ -282,12 +296,17 @@ def walk_today(pg: Any, url: str, db: Path) -> list[TaskWalk]:
         walk = TaskWalk(lead.name or lead.id, channel)
         mail, tel = task.locator("a.mailto"), task.locator("a.tel")
         if mail.count():
+            walk.edited = not out  # the first one: add a line, then send at once
+            if walk.edited:
+                add_postscript(person, task.locator(".body"))
+            open_outside(person, mail)
             href = mail.get_attribute("href") or ""
             to, subject, body = mailto_parts(href)
             if to != lead.emails[0] or not subject or not body or "[" in body:
                 raise SystemExit(f"{walk.who}: the draft is not ready to send: {href}")
+            if walk.edited and not body.endswith(POSTSCRIPT.replace("\n", "\r\n")):
+                raise SystemExit(f"{walk.who}: the mail client did not get the edit: {href}")
             walk.link = f"mailto:{to}"
-            open_outside(person, mail)
         elif tel.count():
             walk.link = tel.get_attribute("href") or ""
             open_outside(person, tel)
@@ -314,15 +333,19 @@ def report(scan_s: float, engine: str, cards: list[CardWalk], tasks: list[TaskWa
               f"(actions max {max((c.actions for c in ok), default=0)})", ""]
     lines += ["| follow-up | channel | link | actions | seconds (script) |",
               "|---|---|---|---|---|"]
-    lines += [f"| {t.who} | {t.channel} | {t.link} | {t.actions} | {t.seconds:.2f} |"
-              for t in tasks]
+    lines += [f"| {t.who}{' (draft edited)' if t.edited else ''} | {t.channel} | {t.link} "
+              f"| {t.actions} | {t.seconds:.2f} |" for t in tasks]
     by_channel: dict[str, list[int]] = {}
     for t in tasks:
-        by_channel.setdefault(t.channel, []).append(t.actions)
+        if not t.edited:
+            by_channel.setdefault(t.channel, []).append(t.actions)
     summary = "; ".join(
         f"{ch}: {len(a)} tasks, max {max(a)} actions" for ch, a in by_channel.items()
     )
-    lines += ["", f"follow-ups handled: {len(tasks)} ({summary}); still due today: {left}"]
+    edited = [t.actions for t in tasks if t.edited]
+    lines += ["", f"follow-ups handled: {len(tasks)} (as drafted: {summary}; draft edited "
+              f"first: {len(edited)}, actions {', '.join(map(str, edited)) or '-'}); "
+              f"still due today: {left}"]
     per_card = statistics.median(c.seconds for c in cards) if cards else 0.0
     per_task = statistics.median(t.seconds for t in tasks) if tasks else 0.0
     lines += [f"script wall time: review {sum(c.seconds for c in cards):.1f} s "

@@ -89,6 +89,10 @@
     var s = state(form);
     s.dirty = true;
     say(form, "editing", "Editing…");
+    var box = ev.target;
+    while (box.tagName === "TEXTAREA" && box.scrollHeight > box.clientHeight && box.rows < 40) {
+      box.rows += 1; // the whole message stays in view
+    }
     clearTimeout(s.timer);
     s.timer = setTimeout(function () { save(form); }, DELAY);
   });
