@@ -538,3 +538,11 @@ def test_calls_get_a_tel_link(db: Path) -> None:
         call = next(t for t in store.tasks(grace.id) if t.channel == "call")
     block = page.split(f'id="task-{call.id}"')[1].split("</article>")[0]
     assert f'href="tel:{grace.phone()}"' in block
+
+
+def test_an_edited_draft_is_escaped_on_the_page(client: FlaskClient, db: Path) -> None:
+    task = due_task(db, "Harriet Vance")
+    _save_draft(client, task.id, 'x" autofocus onfocus="alert(1)', f"</textarea>{SCRIPT}{IMG}")
+    page = client.get("/today", headers=HOST).get_data(as_text=True)
+    assert SCRIPT not in page and IMG not in page and 'onfocus="alert' not in page
+    assert f"&lt;/textarea&gt;{escape(SCRIPT)}" in page
