@@ -178,6 +178,18 @@ _V5_PHONE_VALID = (
     "UPDATE lead_phones SET valid = cardscan_phone_valid(number) WHERE local_only = 0",
 )
 
+# v9 (workspace8): a draft edited by a person (Today page), per task, used instead
+# of the template until it is reset (the task's stored subject/body follow it
+# when drafts are refreshed, as they follow the template).  Dropped with its task.
+_V9_DRAFT_EDITS = (
+    """CREATE TABLE draft_edits (
+        task_id TEXT PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        edited_at TEXT NOT NULL
+    )""",
+)
+
 # v8 (address9): the address split into street, city, region, postcode and country
 # (ISO 3166 alpha-2), the fields address books and CRMs import (issue 9).  Filled at
 # scan and on `edit --address`; rows stored before are split here through the SQL
@@ -200,7 +212,8 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (3, _V3_REVIEW),
     (4, _V4_SCAN_RESULTS),
     (5, _V5_PHONE_VALID),
-    (6, _V8_ADDRESS_PARTS),  # the lead renumbers this to 8 when 6 and 7 land
+    (6, _V9_DRAFT_EDITS),
+    (7, _V8_ADDRESS_PARTS),  # numbered by landing order; the brief's "v8"
 )
 LATEST = MIGRATIONS[-1][0]
 
