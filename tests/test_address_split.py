@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cardscan.extract.address_split import AddressParts, split_address
 
@@ -162,3 +164,27 @@ def test_dev_cards_floors(devset: Path) -> None:
     assert rate("postcode") >= 0.9
     assert rate("country") >= 0.9
     assert rate("locality") >= 0.85
+
+
+_PIECES = st.sampled_from([
+    "12", "Main Street", "Suite 5", "No. 8", "P.O. Box 1454", "Springfield", "IL", "62704",
+    "D-10115", "Berlin", "1012 AB", "Amsterdam", "東京都", "千代田区", "〒100-0005", "Tokyo",
+    "SP", "São Paulo", "(MI)", "Japan", "USA", "Türkiye", "İstanbul", "CEP 01310-100", "-",
+    "Chiyoda-ku", "=HYPERLINK(1)", "+44", "\t", "BEGIN:VEVENT", '"', "·", "/",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=8), st.sampled_from(["", ", ", " ", "-", "\n"]),
+       st.sampled_from([None, "US", "DE", "JP", "BR", "GB"]))
+def test_parts_are_text_of_the_address(pieces: list[str], sep: str, country: str | None) -> None:
+    """Whatever the input: no error, city/region/postcode are printed text, the
+    country is an ISO code, and the street holds no text the input lacks."""
+    text = sep.join(pieces)
+    p = split_address(text, country)
+    flat = " ".join(text.replace("\n", ", ").split())
+    for part in (p.city, p.region, p.postcode):
+        assert part in flat
+    assert p.country == "" or (len(p.country) == 2 and p.country.isupper())
+    for run in p.street.split(", "):
+        assert not run or all(w in flat for w in run.split())

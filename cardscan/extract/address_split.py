@@ -69,8 +69,6 @@ _NUMBER_WORDS = re.compile(
     r"[:#.]?\s*|#\s*)$",
     re.IGNORECASE,
 )
-# Names of a city or a ward as printed in Latin letters ("Shinjuku-ku", "Matsue City").
-_CITY_NAMED = re.compile(r"(?:[-\s](?:ku|shi|si|gu|machi|city)|\bcity of\b.*)\.?$", re.I)
 _CJK_CITY = re.compile(r"\s*([^\s\d\-]{1,6}?(?:市|区|區|町|村|郡|시|군|구))")
 _LETTERS = re.compile(r"[^\W\d_](?:[^\W\d_]|['.\-])*")
 _CJK_RUN = re.compile(CJK_CHAR.pattern + "+")
@@ -371,10 +369,6 @@ def _find_postcode(work: _Work, cc: str) -> bool:
     work.taken["postcode_whole"] = best[2]
     work.taken["postcode"] = best[3]
     return True
-
-
-def _code_at(work: _Work, codes: frozenset[str], span: Span) -> bool:
-    return work.text[span[0] : span[1]] in codes
 
 
 def _find_region(work: _Work, cc: str, big_first: bool) -> None:
