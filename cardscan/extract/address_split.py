@@ -539,6 +539,8 @@ def split_address(text: str, country: str | None = None) -> AddressParts:
     if len(text) > MAX_ADDRESS_CHARS:
         return AddressParts(street=text, country=hint or "")
     work = _Work(text, _pieces(text), {})
+    if not work.pieces:  # separators only: nothing to split
+        return AddressParts(street=text, country=hint or "")
     printed = _find_country(work, hint)
     cc = printed or hint or _guess_country(text)
     big_first = _is_cjk_address(text)
