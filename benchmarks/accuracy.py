@@ -145,6 +145,7 @@ def loso(args: argparse.Namespace, labels: Labels) -> int:
     base += train_fields.image_examples(
         train_fields.ROOT / "samples" / "labels.json", train_fields.ROOT / "samples",
         f"replay:{train_fields.SAMPLES_REPLAY}", source_of="samples")
+    base += train_fields.stress_examples(args.stress)
     dev = list(train_fields.image_examples(args.labels, args.images, args.engine,
                                            cache=args.pages_cache))
 
@@ -225,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
                     "source and score that source (hand weights beside it)")
     ap.add_argument("--text-cases", type=Path, default=_TEXT_CASES,
                     help="text cases the --loso models also train on")
+    ap.add_argument("--stress", nargs=3, action="append", metavar=("LABELS", "IMAGES", "ENGINE"),
+                    help="--loso: a generated stress set the models also train on")
     ap.add_argument("--pages-cache", type=Path, metavar="FILE.jsonl",
                     help="--loso: keep the OCR pages of each image here (outside the repo)")
     args = ap.parse_args(argv)

@@ -2,7 +2,7 @@
 
     python benchmarks/train_fields.py [--dev LABELS.json IMAGES_DIR --engine replay:FILE]
         [--text-cases CASES.jsonl] [--no-samples] [--out MODEL] [--pages-cache FILE]
-        [--exclude-source NAME ...]
+        [--exclude-source NAME ...] [--stress LABELS.json IMAGES_DIR ENGINE ...]
 
 Each card's text is cut into chunks exactly as ``cardscan.extract.prepare`` cuts it
 (contact details and the address taken out), and each chunk is labelled with the
@@ -17,7 +17,10 @@ Sources:
   top folder, which ``--exclude-source`` (and accuracy.py ``--loso``) leaves out;
 * ``--text-cases``: card texts with the fields other parsers assert; a role the case
   does not assert is labelled from the hand-weighted pipeline's reading;
-* samples/labels.json read through the recorded OCR in tests/fixtures.
+* samples/labels.json read through the recorded OCR in tests/fixtures;
+* ``--stress``: a generated stress set (samples/stress.py) read through ENGINE
+  (``replay:FILE`` recorded with benchmarks/record_ocr.py), source "stress".  Train
+  on a seed other than the one the stress benchmark is scored on.
 """
 
 from __future__ import annotations
@@ -223,6 +226,15 @@ def collect(args: argparse.Namespace) -> list[Example]:
     if args.dev:
         labels, images = args.dev
         out += image_examples(Path(labels), Path(images), args.engine, cache=args.pages_cache)
+    out += stress_examples(args.stress)
+    return out
+
+
+def stress_examples(sets: Sequence[Sequence[str]] | None) -> list[Example]:
+    """Examples of generated stress sets, each (labels.json, images folder, engine)."""
+    out: list[Example] = []
+    for labels, images, engine in sets or ():
+        out += image_examples(Path(labels), Path(images), engine, source_of="stress")
     return out
 
 
@@ -233,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--text-cases", type=Path)
     ap.add_argument("--no-samples", action="store_true")
     ap.add_argument("--exclude-source", action="append", default=[])
+    ap.add_argument("--stress", nargs=3, action="append", metavar=("LABELS", "IMAGES", "ENGINE"),
+                    help="a generated stress set to train on too (repeatable)")
     ap.add_argument("--pages-cache", type=Path, help="keep the --dev pages here (outside the repo)")
     ap.add_argument("--out", type=Path, default=ROOT / "cardscan" / "extract" / "fields.crfsuite")
     args = ap.parse_args(argv)

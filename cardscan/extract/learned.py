@@ -25,6 +25,7 @@ from typing import Any
 
 from .address import address_score
 from .company import company_score, coverage
+from .names import name_share
 from .person import (
     CJK_CHAR,
     company_marks,
@@ -110,6 +111,7 @@ def _own(ch: Chunk, local_parts: Sequence[str], domains: Sequence[str]) -> Featu
     f["addr"] = min(address_score(text), 2.0)
     first = fold(toks[0]).strip(".,;:()\"'") if toks else ""
     f["given"] = float(first in vocab_words("given_names.txt"))
+    f["namedata"] = name_share(toks) if ns > -1.0 else 0.0  # words people are called
     f[f"ntok={min(len(toks), 7)}"] = 1.0
     f[f"len={_bucket(len(text), (4, 8, 14, 22, 32, 45))}"] = 1.0
     if letters:
