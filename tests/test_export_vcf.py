@@ -101,8 +101,11 @@ def test_tricky_names_survive(tmp_path: Path, lead: Lead) -> None:
     assert c.fn.value == lead.name
     assert c.org.value == [lead.name]
     assert c.title.value == lead.name
-    given, _, family = (lead.name or "").rpartition(" ")
-    assert (c.n.value.given, c.n.value.family) == ((given, family) if given else (family, ""))
+    n = c.n.value
+    parts = (n.prefix, n.given, n.additional, n.family, n.suffix)
+    # Every word of the name is in exactly one part of N (newlines and the ";"
+    # before a suffix are separators, not name).
+    assert " ".join(x for x in parts if x) == " ".join((lead.name or "").replace(";", "").split())
 
 
 def test_event_with_separators_stays_one_category() -> None:

