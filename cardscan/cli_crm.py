@@ -453,9 +453,17 @@ def cmd_refer(args: argparse.Namespace) -> int:
     return 0
 
 
+def _time_of_day(text: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text.strip()).replace(second=0, microsecond=0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time of day (HH:MM)") from None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    from .calendar_feed import feed_items, zone_name
     from .export import write_export
-    from .export.crm_csv import tasks_path_for
+    from .export.crm_csv import dataloader_path_for, read_salesforce_ids, tasks_path_for
     from .outputs import Output, OutputKind, check_outputs
 
     out = Path(args.out)
@@ -463,13 +471,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     files = [Output("--out", kind, out)]
     if args.format in ("hubspot", "salesforce"):
         files.append(Output("--out (its tasks file)", "csv", tasks_path_for(out)))
+    if args.format == "salesforce":
+        files.append(Output("--out (its Data Loader file)", "csv", dataloader_path_for(out)))
     check_outputs(files, database=Path(args.db))  # never over the database or a photo
-    clock = clock_from_env()
     cadence = cadence_from_args(args)
+    clock = clock_from_env(cadence.calendar.timezone)
+    sf_ids = read_salesforce_ids(args.salesforce_ids) if args.salesforce_ids else None
     with _open(args) as store:
-        leads = crm.list_leads(store)
-        tasks = rendered_tasks(store, store.tasks(), cadence)  # drafts as they would be sent now
-    paths = write_export(args.format, leads, tasks, Path(args.out), todo=args.todo, now=clock())
+        if args.format == "ics":  # deleted leads and finished tasks go out as cancelled
+            leads, tasks = feed_items(store, cadence)
+        else:
+            leads = crm.list_leads(store)
+            tasks = rendered_tasks(store, store.tasks(), cadence)  # drafts as sent now
+        photos = (
+            {x.id: jpeg for x in leads if (jpeg := store.card_image(x.id))}
+            if args.photos and args.format == "vcf" else None
+        )
+    paths = write_export(
+        args.format, leads, tasks, Path(args.out), todo=args.todo, now=clock(),
+        tz=zone_name(args.tz, cadence), at=args.at or cadence.calendar.at,
+        vcard_version=args.vcard_version, photos=photos, salesforce_ids=sf_ids,
+    )
     for p in paths:
         print(f"Wrote {p}")
     return 0
@@ -569,6 +591,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     p.add_argument("--out", required=True, type=Path, metavar="FILE", help="file to write")
     p.add_argument("--todo", action="store_true", help="ics: add a VTODO for each task as well")
+    p.add_argument("--tz", metavar="ZONE", help="ics: IANA time zone of the events (default: "
+                   "the cadence's [calendar] timezone, else this machine's)")
+    p.add_argument("--at", type=_time_of_day, metavar="HH:MM",
+                   help="ics: when each day's follow-ups start (default: the cadence's "
+                   "[calendar] time, 09:00)")
+    p.add_argument("--vcard-version", type=int, choices=(3, 4), default=3,
+                   help="vcf: vCard 3.0 (default, what phones import best) or 4.0")
+    p.add_argument("--photos", action="store_true",
+                   help="vcf: add the picture of each card (small JPEG) as PHOTO")
+    p.add_argument("--salesforce-ids", type=Path, metavar="SUCCESS.csv",
+                   help="salesforce: Data Loader's success file of the -dataloader.csv import; "
+                   "fills each task's WhoId")
     p.set_defaults(func=cmd_export)
 
 

@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .crm_drafts import refresh_drafts
-from .errors import InvalidValueError, StoreError
+from .errors import ConfigError, InvalidValueError, StoreError
 from .followup import planner
 from .followup.cadence import REFERRAL_KEY, Cadence
 from .followup.cadence import load_cadence as _load_cadence
 from .followup.calendar import Clock
 from .leads import PENDING, FieldInfo, Lead, PhoneNumber, Task
 from .model import CardRecord, ParsedCard
+from .profile import load_profile, profile_path
 from .store import Store
 from .store.ids import lead_id_for_manual, lead_id_for_source, source_key
 from .store.merge import callable_numbers, decide, merge_leads
@@ -60,8 +61,22 @@ def open_store(path: str | Path) -> Store:
 
 
 def load_cadence(path: str | Path | None) -> Cadence:
-    """The follow-up cadence: built-in default, or `path`'s TOML laid over it."""
-    return _load_cadence(path)
+    """The follow-up cadence: built-in default, or `path`'s TOML laid over it.
+    Its calendar takes the sender profile's country when the cadence sets none."""
+    cadence = _load_cadence(path)
+    if cadence.calendar.country is None:
+        country = load_profile().country
+        if country:
+            from .followup.calendar import supported_country
+
+            code = supported_country(country)
+            if code is None:
+                raise ConfigError(
+                    f"{profile_path()}: country {country!r} is not an ISO 3166 code the "
+                    "holidays package knows (e.g. ES, GB, US)"
+                )
+            cadence = replace(cadence, calendar=replace(cadence.calendar, country=code))
+    return cadence
 
 
 # ------------------------------------------------------------------ import

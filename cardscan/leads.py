@@ -187,3 +187,6 @@ class Task:
     note: str | None = None
     depends_on: str | None = None  # task id whose completion dates this one
     offset: int = 0  # business days after depends_on's completion (or the meeting)
+    # How many times what a calendar shows of it changed (store trigger, v7);
+    # the calendar's SEQUENCE.  Not part of equality: it is bookkeeping.
+    revision: int = field(default=0, compare=False)

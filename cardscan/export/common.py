@@ -256,8 +256,14 @@ def met_line(lead: Lead) -> str:
     return ""
 
 
+# Between the draft and the lead's details in event and task bodies, so the
+# details never read as the draft's signature.
+CONTACT_SEPARATOR = "---------- Contact (from the card) ----------"
+
+
 def task_description(task: Task, lead: Lead | None, referrer: Lead | None = None) -> str:
-    """Draft message plus the contact details, for calendar events and CRM notes."""
+    """Draft message, a separator line, then the lead's contact details: the
+    body of calendar events and CRM tasks."""
     parts: list[str] = []
     subject = clean_text(task.subject).strip()
     body = clean_text(task.body).strip()
@@ -265,10 +271,10 @@ def task_description(task: Task, lead: Lead | None, referrer: Lead | None = None
         parts.append(f"Subject: {subject}")
     if body:
         parts.append(body)
-    if lead is not None:
-        parts.append("\n".join(contact_lines(lead, referrer)))
     if task.note:
         parts.append(f"Note: {clean_text(task.note).strip()}")
+    if lead is not None:
+        parts.append(CONTACT_SEPARATOR + "\n" + "\n".join(contact_lines(lead, referrer)))
     parts.append(f"cardscan lead {task.lead_id}, task {task.id}")
     return "\n\n".join(parts)
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ConfigError
 from ..leads import Channel, Lead
-from .calendar import WEEKDAY_NAMES, Calendar
+from .calendar import DEFAULT_AT, WEEKDAY_NAMES, Calendar, supported_country
 from .templates import PLACEHOLDERS, check_template
 
 RelativeTo = Literal["met", "previous"]
@@ -203,7 +203,7 @@ def _step(raw: Any, source: str, where: str, *, referral: bool = False) -> Step:
 def _calendar(raw: Any, source: str) -> Calendar:
     where = f"{source}: [calendar]"
     table = _table(raw, where)
-    _unknown(table, {"weekend", "holidays", "timezone"}, where)
+    _unknown(table, {"weekend", "holidays", "timezone", "country", "time"}, where)
     weekend_raw = table.get("weekend", ["sat", "sun"])
     if not isinstance(weekend_raw, list):
         raise ConfigError(f"{where}: weekend must be a list of day names")
@@ -229,7 +229,34 @@ def _calendar(raw: Any, source: str) -> Calendar:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"{where}: unknown time zone {tz!r}") from None
-    return Calendar(frozenset(weekend), frozenset(holidays), tz)
+    return Calendar(frozenset(weekend), frozenset(holidays), tz,
+                    _country(table.get("country"), where), _time(table.get("time"), where))
+
+
+def _country(value: Any, where: str) -> str | None:
+    if value is None or value == "":
+        return None
+    code = supported_country(value) if isinstance(value, str) else None
+    if code is None:
+        raise ConfigError(
+            f"{where}: country {value!r} is not an ISO 3166 code the holidays package knows "
+            '(e.g. "ES", "GB", "US")'
+        )
+    return code
+
+
+def _time(value: Any, where: str) -> dt.time:
+    # TOML's bare local times arrive as time objects; quoted ones as strings.
+    if value is None:
+        return DEFAULT_AT
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, str):
+        try:
+            return dt.time.fromisoformat(value.strip()).replace(second=0, microsecond=0)
+        except ValueError:
+            pass
+    raise ConfigError(f'{where}: time {value!r} is not a time of day like "09:00"')
 
 
 def _iso_date(item: Any, where: str) -> dt.date:

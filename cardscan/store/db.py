@@ -516,11 +516,14 @@ class Store:
                 ),
             )
 
-    def tasks(self, lead_id: str | None = None) -> list[Task]:
-        """Tasks of one lead, or of every lead not deleted, by due date then plan order."""
+    def tasks(self, lead_id: str | None = None, *, include_deleted: bool = False) -> list[Task]:
+        """Tasks of one lead, or of every lead not deleted (with `include_deleted`,
+        of every lead: the calendar feed cancels those), by due date then plan order."""
         where, params = (
             ("WHERE lead_id = ?", (lead_id,))
             if lead_id
+            else ("", ())
+            if include_deleted
             else ("WHERE lead_id IN (SELECT id FROM leads WHERE deleted_at IS NULL)", ())
         )
         rows = self._x(f"SELECT * FROM tasks {where} ORDER BY due, lead_id, seq", params)
@@ -553,6 +556,7 @@ class Store:
             note=r["note"],
             depends_on=r["depends_on"],
             offset=r["offset_days"],
+            revision=r["revision"],
         )
 
     # ------------------------------------------------------------ scan results

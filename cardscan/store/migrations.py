@@ -171,6 +171,34 @@ _V5_PHONE_VALID = (
     "UPDATE lead_phones SET valid = cardscan_phone_valid(number) WHERE local_only = 0",
 )
 
+# v7 (exports9): a revision counter per task, so a calendar export can give
+# each event a SEQUENCE that only ever grows (RFC 5545 3.8.7.4: a client keeps
+# the copy with the higher SEQUENCE).  Triggers bump it whenever something a
+# calendar shows changes: the task's date, status or texts, or its lead being
+# deleted, restored or renamed.  They name columns, never the status CHECK
+# list, so they survive plan13's v6 rebuild of `tasks` (created after it, and
+# a rebuild that drops the table drops its triggers: recreate them after any
+# later rebuild).  Recursive triggers are off, and the inner UPDATE only sets
+# `revision`, which no trigger watches.
+_V7_TASK_REVISION = (
+    "ALTER TABLE tasks ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
+    """CREATE TRIGGER tasks_revision AFTER UPDATE OF due, status, summary, subject, body,
+           channel, note, done_on ON tasks
+       FOR EACH ROW WHEN OLD.due IS NOT NEW.due OR OLD.status IS NOT NEW.status
+           OR OLD.summary IS NOT NEW.summary OR OLD.subject IS NOT NEW.subject
+           OR OLD.body IS NOT NEW.body OR OLD.channel IS NOT NEW.channel
+           OR OLD.note IS NOT NEW.note OR OLD.done_on IS NOT NEW.done_on
+       BEGIN
+           UPDATE tasks SET revision = OLD.revision + 1 WHERE id = NEW.id;
+       END""",
+    """CREATE TRIGGER leads_task_revision AFTER UPDATE OF deleted_at, name, company ON leads
+       FOR EACH ROW WHEN OLD.deleted_at IS NOT NEW.deleted_at OR OLD.name IS NOT NEW.name
+           OR OLD.company IS NOT NEW.company
+       BEGIN
+           UPDATE tasks SET revision = revision + 1 WHERE lead_id = NEW.id;
+       END""",
+)
+
 # (version, statements); versions are consecutive from 1.
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (1, _V1),
@@ -178,6 +206,7 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (3, _V3_REVIEW),
     (4, _V4_SCAN_RESULTS),
     (5, _V5_PHONE_VALID),
+    (7, _V7_TASK_REVISION),  # v6 is plan13's _V6_OUTCOMES; the lead orders them on merge
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -110,6 +110,9 @@ def create_app(config: WebConfig) -> Flask:
         return render_template("error.html", message=exc.description, code=code), code
 
     _routes(app, config)
+    from .feed import add_feed_route  # deferred: feed imports WebConfig from here
+
+    add_feed_route(app, config)
     return app
 
 
