@@ -117,7 +117,9 @@ def test_google_fields(tmp_path: Path) -> None:
     ]
     assert ana["Address 1 - Label"] == "Work"
     assert ana["Address 1 - Formatted"] == ANA.address
-    assert ana["Address 1 - Street"] == ANA.address
+    assert ana["Address 1 - Street"] == "Calle Mayor 1, 2ºB"
+    assert (ana["Address 1 - City"], ana["Address 1 - Postal Code"]) == ("Madrid", "28013")
+    assert (ana["Address 1 - Region"], ana["Address 1 - Country"]) == ("", "Spain")
     assert ana["Website 1 - Value"] == "brightlane.example"
     assert ana["Labels"] == "* myContacts ::: cardscan ::: Chamber breakfast"
     assert ana["Notes"].startswith("Met at Chamber breakfast on 2024-05-03. Next: Call Ana Ruiz")
@@ -152,7 +154,9 @@ def test_outlook_fields(tmp_path: Path) -> None:
     assert (ana["First Name"], ana["Last Name"]) == ("Ana", "Ruiz")
     assert ana["Company"] == "Brightlane, S.L.; R&D"
     assert ana["Department"] == "Sales"
-    assert ana["Business Street"] == ANA.address
+    assert ana["Business Street"] == "Calle Mayor 1, 2ºB"
+    assert (ana["Business City"], ana["Business Postal Code"]) == ("Madrid", "28013")
+    assert ana["Business Country/Region"] == "Spain"
     assert ana["Mobile Phone"] == "+34600111222"
     assert ana["Business Phone"] == "+34911222333"
     assert ana["Business Phone 2"] == "+34911222334"
@@ -188,12 +192,12 @@ def test_hubspot_contacts_and_tasks(tmp_path: Path) -> None:
         "Company Name": "Brightlane, S.L.; R&D",
         "Job Title": "Head of Sales, EMEA",
         "Website URL": "brightlane.example",
-        "Street Address": ANA.address,  # no splitter given here: all of it in the street
+        "Street Address": "Calle Mayor 1, 2ºB",
         "Salutation": "",
-        "City": "",
+        "City": "Madrid",
         "State/Region": "",
-        "Postal Code": "",
-        "Country/Region": "",
+        "Postal Code": "28013",
+        "Country/Region": "Spain",
         "Event": "Chamber breakfast",
     }
     assert set(contacts[0]) == set(HUBSPOT_CONTACT_HEADER)
@@ -243,7 +247,9 @@ def test_salesforce_leads(tmp_path: Path) -> None:
     assert ana["MobilePhone"] == "+34600111222"
     assert ana["Fax"] == "+34911222399"
     assert ana["Website"] == "brightlane.example"
-    assert ana["Street"] == ANA.address
+    assert (ana["Street"], ana["City"], ana["PostalCode"]) == ("Calle Mayor 1, 2ºB", "Madrid",
+                                                                 "28013")
+    assert (ana["State"], ana["Country"]) == ("", "Spain")
     desc = ana["Description"]
     assert desc.startswith("Department: Sales. Met at Chamber breakfast on 2024-05-03.")
     for extra in ("phone: +34911222334", "phone: +34911222000", "email: ana.ruiz@example.org"):

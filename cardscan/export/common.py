@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
 
+from cardscan.extract.address_split import AddressParts, split_address
 from cardscan.followup.cadence import REFERRAL_KEY
 from cardscan.leads import PENDING, Lead, Task
 from cardscan.outputs import atomic_open as atomic_open  # every export writes through it
@@ -103,58 +103,39 @@ def split_name(lead: Lead) -> tuple[str, str]:
     return parts.given, parts.family
 
 
-class AddressLike(Protocol):
-    """`cardscan.extract.address_split.AddressParts`: "" when unknown, the
-    country as an ISO 3166 alpha-2 code."""
+def lead_country(lead: Lead) -> str | None:
+    """The lead's country as its numbers say (the first valid one's region), the
+    anchor `split_address` uses when the address names no country."""
+    import phonenumbers
 
-    @property
-    def street(self) -> str: ...
-    @property
-    def city(self) -> str: ...
-    @property
-    def region(self) -> str: ...
-    @property
-    def postcode(self) -> str: ...
-    @property
-    def country(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class _Unsplit:
-    street: str
-    city: str = ""
-    region: str = ""
-    postcode: str = ""
-    country: str = ""
+    for p in lead.phones:
+        if p.valid and not p.local_only:
+            try:
+                region = phonenumbers.region_code_for_number(phonenumbers.parse(p.number))
+            except phonenumbers.NumberParseException:
+                continue
+            if region and region != "001":
+                return str(region)
+    return None
 
 
-def _splitter() -> Callable[[str], AddressLike] | None:
-    """The address splitter (`cardscan.extract.address_split`), when installed."""
-    try:
-        from cardscan.extract import address_split  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    split: Callable[[str], AddressLike] = address_split.split_address
-    return split
-
-
-def address_parts(lead: Lead) -> AddressLike:
-    """The lead's address split into street, city, region, postcode, country.
+def address_parts(lead: Lead) -> AddressParts:
+    """The lead's address split into street, city, region, postcode, country
+    (`cardscan.extract.address_split`, anchored on the lead's phone country).
 
     The parts the store keeps win (`Lead.address_parts`, when the store has
     them); otherwise the stored text is split now.  Whatever the splitter does
     not recognise stays in the street, so no text is ever lost.
     """
     stored = getattr(lead, "address_parts", None)
-    if stored is not None and any(
-        getattr(stored, f) for f in ("street", "city", "region", "postcode", "country")
+    if isinstance(stored, AddressParts) and any(
+        (stored.street, stored.city, stored.region, stored.postcode, stored.country)
     ):
-        return stored  # type: ignore[no-any-return]
+        return stored
     text = clean_text(lead.address).strip()
-    split = _splitter()
-    if not text or split is None:
-        return _Unsplit(text)
-    return split(text)
+    if not text:
+        return AddressParts()
+    return split_address(text, lead_country(lead))
 
 
 @lru_cache(maxsize=1)

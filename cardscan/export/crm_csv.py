@@ -85,11 +85,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from cardscan.errors import CardscanError
+from cardscan.extract.address_split import AddressParts
 from cardscan.leads import Lead, Task
 
 from .common import (
     PENDING,
-    AddressLike,
     address_parts,
     clean_text,
     country_name,
@@ -252,7 +252,7 @@ def _with_overflow(note: str, leftover: list[str]) -> str:
     return f"{note}. Also {'; '.join(leftover)}" if leftover else note
 
 
-def _address_cells(parts: AddressLike, columns: Sequence[str]) -> dict[str, object]:
+def _address_cells(parts: AddressParts, columns: Sequence[str]) -> dict[str, object]:
     """street, city, region, postcode, country name under the target's `columns`."""
     values = (parts.street, parts.city, parts.region, parts.postcode, country_name(parts.country))
     return dict(zip(columns, values, strict=True))
