@@ -341,3 +341,14 @@ def test_salesforce_success_file_fills_who_id(
     assert main(["export", "--format", "salesforce", "--out", str(out), "--db", str(db),
                  "--salesforce-ids", str(bad)]) != 0
     assert "bad.csv: not a Data Loader success file" in capsys.readouterr().err
+
+
+def test_an_unreadable_card_picture_is_left_out_not_fatal() -> None:
+    from cardscan.export.vcf import vcards
+
+    lead = Lead(id="x", name="Ana Ruiz")
+    good = Lead(id="y", name="Pat Lee")
+    text = vcards([lead, good], [], now=NOW, photos={"x": b"not a jpeg", "y": _jpeg((40, 30))})
+    cards = list(vobject.readComponents(text))
+    assert [c.fn.value for c in cards] == ["Ana Ruiz", "Pat Lee"]
+    assert "photo" not in cards[0].contents and "photo" in cards[1].contents

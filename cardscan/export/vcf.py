@@ -31,12 +31,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import vobject
+from PIL import Image
 
 from cardscan.leads import Lead, Task
 
@@ -52,6 +54,7 @@ from .common import (
     next_task_by_lead,
 )
 
+log = logging.getLogger(__name__)
 VERSIONS = (3, 4)
 PHOTO_MAX_SIDE = 480  # pixels: enough to read the card, small in an address book
 PHOTO_QUALITY = 80
@@ -71,13 +74,11 @@ def as_url(website: str) -> str:
 
 def small_jpeg(data: bytes) -> bytes:
     """`data` (a JPEG) at most `PHOTO_MAX_SIDE` pixels on its longer side."""
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data)) as img:
-        img = img.convert("RGB")
-        img.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-        out = io.BytesIO()
-        img.save(out, "JPEG", quality=PHOTO_QUALITY, optimize=True)
+    with Image.open(io.BytesIO(data)) as src:
+        img = src.convert("RGB")
+    img.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=PHOTO_QUALITY, optimize=True)
     return out.getvalue()
 
 
@@ -97,7 +98,8 @@ def build_vcard(
     version: int = 3,
     photo: bytes | None = None,
 ) -> Any:
-    """One vobject vCard component for `lead` (a 4.0 PHOTO is added by `vcards`)."""
+    """One vobject vCard component for `lead`; `photo` is a small JPEG (see
+    `small_jpeg`; a 4.0 PHOTO is added by `vcards`)."""
     v4 = version == 4
     card = vobject.vCard()
     card.add("version").value = "4.0" if v4 else "3.0"
@@ -155,7 +157,7 @@ def build_vcard(
         adr.type_param = "work" if v4 else "WORK"
     if photo and not v4:
         prop = card.add("photo")
-        prop.value = small_jpeg(photo)
+        prop.value = photo
         prop.encoding_param = "b"
         prop.type_param = "JPEG"
     note = lead_note(lead, next_task, referrer)
@@ -171,7 +173,19 @@ def build_vcard(
 
 def _photo_line_v4(photo: bytes) -> str:
     """PHOTO as RFC 6350 wants it: a data URI, which vobject would escape."""
-    return "PHOTO:data:image/jpeg;base64," + base64.b64encode(small_jpeg(photo)).decode("ascii")
+    return "PHOTO:data:image/jpeg;base64," + base64.b64encode(photo).decode("ascii")
+
+
+def _small_or_none(lead: Lead, data: bytes | None) -> bytes | None:
+    """The card picture made small; None (and a warning) when it cannot be read:
+    one unreadable picture never costs the other contacts their export."""
+    if not data:
+        return None
+    try:
+        return small_jpeg(data)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        log.warning("lead %s: card picture left out of the vCard (%s)", lead.id, exc)
+        return None
 
 
 def vcards(
@@ -191,7 +205,7 @@ def vcards(
     out: list[str] = []
     for lead in leads:
         referrer = by_id.get(lead.referred_by) if lead.referred_by else None
-        photo = photos.get(lead.id)
+        photo = _small_or_none(lead, photos.get(lead.id))
         card = build_vcard(lead, now=now, next_task=nxt.get(lead.id), referrer=referrer,
                            version=version, photo=photo)
         text = card.serialize()
