@@ -16,7 +16,7 @@ from icalendar import Calendar
 from cardscan.errors import ConfigError
 from cardscan.export import write_export
 from cardscan.export.common import CONTACT_SEPARATOR, clean_text, task_description, task_title
-from cardscan.export.ics import build_calendar
+from cardscan.export.ics import SEQUENCE_FLOOR, build_calendar
 from cardscan.leads import Lead, Task
 
 BY_ID = {x.id: x for x in LEADS}
@@ -49,7 +49,7 @@ def test_every_task_is_a_timed_event_with_an_alarm_before_it(tmp_path: Path) -> 
         assert ev.decoded("dtstart") == dt.datetime.combine(t.due, dt.time(9))
         assert ev.decoded("duration") == dt.timedelta(minutes=15)
         assert ev.decoded("dtstamp") == NOW
-        assert int(ev["sequence"]) == t.revision
+        assert int(ev["sequence"]) == SEQUENCE_FLOOR + t.revision
         assert str(ev["summary"]) == task_title(t, lead)
         desc = str(ev["description"])
         referrer = BY_ID.get(lead.referred_by or "")
@@ -215,3 +215,12 @@ def test_any_text_survives_the_ics_round_trip(name: str, summary: str, body: str
 
 def test_referral_lead_fixture_is_linked() -> None:
     assert REFERRED.referred_by == ANA.id
+
+
+def test_sequence_starts_above_what_earlier_versions_wrote() -> None:
+    # They wrote the minutes since 2020-01-01 UTC; a client ignores any lower SEQUENCE.
+    old_scheme_2037 = (dt.datetime(2038, 1, 1, tzinfo=dt.UTC)
+                       - dt.datetime(2020, 1, 1, tzinfo=dt.UTC)).total_seconds() // 60
+    fresh = task(ANA, "x", 1, dt.date(2024, 5, 8), "call")
+    (ev,) = build_calendar([ANA], [fresh], now=NOW).walk("VEVENT")
+    assert int(ev["sequence"]) == SEQUENCE_FLOOR > old_scheme_2037

@@ -21,6 +21,7 @@ from cardscan.calendar_feed import calendar_feed, feed_token, feed_url, reset_fe
 from cardscan.cli import main
 from cardscan.crm_review import delete_lead, restore_lead
 from cardscan.errors import ConfigError
+from cardscan.export.ics import SEQUENCE_FLOOR
 from cardscan.followup.cadence import load_cadence, parse_cadence
 from cardscan.followup.calendar import Calendar as BusinessCalendar
 from cardscan.store import Store
@@ -131,7 +132,7 @@ def test_feed_matches_the_store_in_both_parsers(store: Store) -> None:
         (trigger,) = [a.trigger for a in e.alarms]
         assert trigger == dt.timedelta(minutes=-15)  # before the start, in both parsers
         assert "Ana Ruiz" in e.name and e.description == str(ev["description"])  # type: ignore[index]
-        assert int(str(ev["sequence"])) == t.revision  # type: ignore[index]
+        assert int(str(ev["sequence"])) == SEQUENCE_FLOOR + t.revision  # type: ignore[index]
 
 
 def test_done_and_deleted_tasks_stay_cancelled_with_a_higher_sequence(store: Store) -> None:

@@ -19,11 +19,15 @@ Decisions (issue 9):
   has the event removes it (a one-off import adds and updates, it never
   deletes; a CANCELLED copy with a higher SEQUENCE is how RFC 5546 publishes a
   removal).  A snoozed task moves: same UID, new date, higher SEQUENCE.
-* SEQUENCE is the task's ``revision``: a counter the store's triggers bump
-  whenever what the calendar shows changes (date, status, texts, the lead's
-  name or deletion; see `cardscan.store.migrations._V7_TASK_REVISION`), so it
-  only ever grows for a task, and two exports of an unchanged store are
-  identical apart from DTSTAMP.
+* SEQUENCE is `SEQUENCE_FLOOR` plus the task's ``revision``: a counter the
+  store's triggers bump whenever what the calendar shows changes (date,
+  status, texts, the lead's name or deletion; see
+  `cardscan.store.migrations._V7_TASK_REVISION`), so it only ever grows for a
+  task, and two exports of an unchanged store are identical apart from
+  DTSTAMP.  The floor is there because earlier cardscan versions wrote the
+  minutes since 2020 (about 3.7 million at the end of 2026): a calendar that
+  imported such a file keeps ignoring any lower SEQUENCE, so ours start above
+  every value that scheme could write before 2038.
 * ``todo=True`` adds a VTODO per task for task-list clients (NEEDS-ACTION,
   COMPLETED, CANCELLED).
 * UIDs are stable: ``<task.id>@cardscan`` for the event and
@@ -59,6 +63,7 @@ CALENDAR_NAME = "cardscan follow-ups"
 TIMED_DURATION = dt.timedelta(minutes=15)
 REMINDER_BEFORE = dt.timedelta(minutes=15)
 REFRESH = dt.timedelta(hours=1)
+SEQUENCE_FLOOR = 10_000_000  # above every SEQUENCE earlier versions wrote (see above)
 DEFAULT_AT = dt.time(9, 0)
 TODO_STATUS = {"open": "NEEDS-ACTION", "snoozed": "NEEDS-ACTION", "done": "COMPLETED"}
 
@@ -69,6 +74,10 @@ def event_uid(task: Task) -> str:
 
 def todo_uid(task: Task) -> str:
     return f"{task.id}-todo@cardscan"
+
+
+def sequence_of(task: Task) -> int:
+    return SEQUENCE_FLOOR + max(0, task.revision)
 
 
 def zone_for(tz: str | None) -> ZoneInfo | None:
@@ -94,7 +103,7 @@ def _common(
     stamp: dt.datetime,
 ) -> None:
     comp.add("dtstamp", stamp)
-    comp.add("sequence", max(0, task.revision))
+    comp.add("sequence", sequence_of(task))
     comp.add("summary", _title(task, lead))
     comp.add("description", task_description(task, lead, referrer))
     comp.add("categories", ["cardscan", task.channel])
