@@ -171,14 +171,27 @@ _V5_PHONE_VALID = (
     "UPDATE lead_phones SET valid = cardscan_phone_valid(number) WHERE local_only = 0",
 )
 
+# v9 (workspace8): a draft edited by a person (Today page), per task, used instead
+# of the template until it is reset (the task's stored subject/body follow it
+# when drafts are refreshed, as they follow the template).  Dropped with its task.
+_V9_DRAFT_EDITS = (
+    """CREATE TABLE draft_edits (
+        task_id TEXT PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        edited_at TEXT NOT NULL
+    )""",
+)
+
 # v7 (exports9): a revision counter per task, so a calendar export can give
 # each event a SEQUENCE that only ever grows (RFC 5545 3.8.7.4: a client keeps
 # the copy with the higher SEQUENCE).  Triggers bump it whenever something a
 # calendar shows changes: the task's date, status or texts, or its lead being
 # deleted, restored or renamed.  They name columns, never the status CHECK
-# list, so they survive plan13's v6 rebuild of `tasks` (created after it, and
-# a rebuild that drops the table drops its triggers: recreate them after any
-# later rebuild).  Recursive triggers are off, and the inner UPDATE only sets
+# list, so they survive plan13's rebuild of `tasks` for its wider status CHECK
+# (they must be created after it: a rebuild that drops the table drops its
+# triggers, so this migration goes after any rebuild, and a later rebuild must
+# create them again).  Recursive triggers are off, and the inner UPDATE only sets
 # `revision`, which no trigger watches.
 _V7_TASK_REVISION = (
     "ALTER TABLE tasks ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
@@ -206,7 +219,8 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (3, _V3_REVIEW),
     (4, _V4_SCAN_RESULTS),
     (5, _V5_PHONE_VALID),
-    (7, _V7_TASK_REVISION),  # v6 is plan13's _V6_OUTCOMES; the lead orders them on merge
+    (6, _V9_DRAFT_EDITS),
+    (7, _V7_TASK_REVISION),  # after every rebuild of `tasks` (see its comment)
 )
 LATEST = MIGRATIONS[-1][0]
 
