@@ -266,3 +266,23 @@ def _default_with(line: str) -> str:
 
     text = resources.files("cardscan.followup").joinpath("default_cadence.toml").read_text("utf-8")
     return text.replace("[calendar]\n", f"[calendar]\n{line}\n", 1)
+
+
+def test_serve_announces_the_subscription_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cardscan.web import server as srv
+    from cardscan.web.app import WebConfig
+
+    class Listening:  # the bound server, without the blocking loop
+        server_port = 8123
+
+        def serve_forever(self) -> None: ...
+        def server_close(self) -> None: ...
+
+    monkeypatch.setattr(srv, "make", lambda *a, **k: Listening())
+    lines: list[str] = []
+    config = WebConfig(db=tmp_path / "c.db", cadence=load_cadence(None), clock=clock(MET))
+    srv.serve(config, 0, lines.append)
+    assert lines[0].startswith("cardscan workspace: open http://127.0.0.1:8123/")
+    assert lines[1].endswith(feed_url("http://127.0.0.1:8123/"))
