@@ -286,3 +286,12 @@ def test_serve_announces_the_subscription_url(
     srv.serve(config, 0, lines.append)
     assert lines[0].startswith("cardscan workspace: open http://127.0.0.1:8123/")
     assert lines[1].endswith(feed_url("http://127.0.0.1:8123/"))
+
+
+def test_bad_country_in_the_cadence_is_exit_4(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    cad = tmp_path / "cadence.toml"
+    cad.write_text('[calendar]\ncountry = "Atlantis"\n', "utf-8")
+    db = tmp_path / "c.db"
+    assert main(["add", "--name", "Ana Ruiz", "--db", str(db), "--cadence", str(cad)]) == 4
+    err = capsys.readouterr().err
+    assert "cadence.toml: [calendar]: country 'Atlantis'" in err and len(err.splitlines()) == 1

@@ -352,3 +352,14 @@ def test_an_unreadable_card_picture_is_left_out_not_fatal() -> None:
     cards = list(vobject.readComponents(text))
     assert [c.fn.value for c in cards] == ["Ana Ruiz", "Pat Lee"]
     assert "photo" not in cards[0].contents and "photo" in cards[1].contents
+
+
+def test_vcard_4_writes_an_unvalidated_number_as_text() -> None:
+    from cardscan.export.vcf import vcards
+
+    lead = Lead(id="x", name="Ana Ruiz", phones=(
+        PhoneNumber("+34600111222", "mobile"),
+        PhoneNumber("+441234", "work", valid=False, raw="020 7123 456")))
+    (card,) = list(vobject.readComponents(vcards([lead], [], now=NOW, version=4)))
+    tels = {t.value: t.params.get("VALUE") for t in card.tel_list}
+    assert tels == {"tel:+34600111222": ["uri"], "020 7123 456": ["text"]}

@@ -143,6 +143,8 @@ def build_vcard(
             prop.value_param = "uri"
         else:
             prop.value = phone.dialable
+            if v4:  # 4.0's TEL is a URI unless it says otherwise (RFC 6350 6.4.1)
+                prop.value_param = "text"
         prop.type_paramlist = [t.lower() for t in types] if v4 else types
     for site in lead.websites:
         if as_url(site):
