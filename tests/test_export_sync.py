@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -295,3 +296,16 @@ def test_bad_country_in_the_cadence_is_exit_4(tmp_path: Path, capsys) -> None:  
     assert main(["add", "--name", "Ana Ruiz", "--db", str(db), "--cadence", str(cad)]) == 4
     err = capsys.readouterr().err
     assert "cadence.toml: [calendar]: country 'Atlantis'" in err and len(err.splitlines()) == 1
+
+
+def test_editing_the_card_details_bumps_the_revision(store: Store) -> None:
+    lead_id = add_ana(store).lead_id
+    before = {t.id: t.revision for t in store.tasks()}
+    lead = store.get_lead(str(lead_id))
+    assert lead is not None
+    with store.transaction():
+        store.save_lead(lead, clock(MET)())  # unchanged: no bump
+    assert {t.id: t.revision for t in store.tasks()} == before
+    with store.transaction():
+        store.save_lead(replace(lead, address="Calle Mayor 1\n28013 Madrid"), clock(MET)())
+    assert {t.id: t.revision for t in store.tasks()} == {k: v + 1 for k, v in before.items()}

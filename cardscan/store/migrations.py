@@ -187,7 +187,10 @@ _V9_DRAFT_EDITS = (
 # each event a SEQUENCE that only ever grows (RFC 5545 3.8.7.4: a client keeps
 # the copy with the higher SEQUENCE).  Triggers bump it whenever something a
 # calendar shows changes: the task's date, status or texts, or its lead being
-# deleted, restored or renamed.  They name columns, never the status CHECK
+# deleted, restored, renamed, or its card details in the description (title,
+# company, department, address, event, meeting date, referrer) edited.  Emails
+# and phones live in child tables that every save rewrites, so they do not bump
+# it (a changed number shows in the description from the next task change on).  They name columns, never the status CHECK
 # list, so they survive plan13's rebuild of `tasks` for its wider status CHECK
 # (they must be created after it: a rebuild that drops the table drops its
 # triggers, so this migration goes after any rebuild, and a later rebuild must
@@ -204,9 +207,13 @@ _V7_TASK_REVISION = (
        BEGIN
            UPDATE tasks SET revision = OLD.revision + 1 WHERE id = NEW.id;
        END""",
-    """CREATE TRIGGER leads_task_revision AFTER UPDATE OF deleted_at, name, company ON leads
+    """CREATE TRIGGER leads_task_revision AFTER UPDATE OF deleted_at, name, company, title,
+           department, address, event_id, met_on, referred_by ON leads
        FOR EACH ROW WHEN OLD.deleted_at IS NOT NEW.deleted_at OR OLD.name IS NOT NEW.name
-           OR OLD.company IS NOT NEW.company
+           OR OLD.company IS NOT NEW.company OR OLD.title IS NOT NEW.title
+           OR OLD.department IS NOT NEW.department OR OLD.address IS NOT NEW.address
+           OR OLD.event_id IS NOT NEW.event_id OR OLD.met_on IS NOT NEW.met_on
+           OR OLD.referred_by IS NOT NEW.referred_by
        BEGIN
            UPDATE tasks SET revision = revision + 1 WHERE lead_id = NEW.id;
        END""",
