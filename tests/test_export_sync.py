@@ -94,7 +94,8 @@ def test_trigger_does_not_depend_on_the_status_check_list(tmp_path: Path) -> Non
     """Another branch rebuilds `tasks` with a wider status CHECK before v7 runs
     (SQLite cannot alter a CHECK): the trigger made after it still counts."""
     conn = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
-    migrate(conn, tuple(m for m in MIGRATIONS if m[0] < 7))
+    revision_version = next(v for v, sql in MIGRATIONS if sql is _V7_TASK_REVISION)
+    migrate(conn, tuple(m for m in MIGRATIONS if m[0] < revision_version))
     conn.execute(
         "INSERT INTO leads (id, name, created_at, updated_at) VALUES ('l', 'L', 'x', 'x')")
     conn.execute(
@@ -107,7 +108,7 @@ def test_trigger_does_not_depend_on_the_status_check_list(tmp_path: Path) -> Non
     conn.executescript(
         f"BEGIN; {wider}; INSERT INTO tasks_new SELECT * FROM tasks; DROP TABLE tasks;"
         " ALTER TABLE tasks_new RENAME TO tasks; COMMIT;")
-    migrate(conn, ((7, _V7_TASK_REVISION),))
+    migrate(conn, ((revision_version, _V7_TASK_REVISION),))
     conn.execute("UPDATE tasks SET status = 'cancelled' WHERE id = 't'")
     conn.execute("UPDATE tasks SET updated_at = 'y' WHERE id = 't'")  # not shown: no bump
     assert conn.execute("SELECT status, revision FROM tasks").fetchone() == ("cancelled", 1)

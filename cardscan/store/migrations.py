@@ -7,9 +7,16 @@ Never edit a released migration: append a new one.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
-from ..leads import phone_is_valid
+from ..leads import (
+    ADDRESS_COLUMNS,
+    PhoneNumber,
+    phone_is_valid,
+    phone_region,
+    split_lead_address,
+)
 
 _V1 = (
     """CREATE TABLE events (
@@ -183,6 +190,21 @@ _V9_DRAFT_EDITS = (
     )""",
 )
 
+# v8 (address9): the address split into street, city, region, postcode and country
+# (ISO 3166 alpha-2), the fields address books and CRMs import (issue 9).  Filled at
+# scan and on `edit --address`; rows stored before are split here through the SQL
+# function `cardscan_split_address` that `migrate` registers (the address and the
+# lead's first phone, whose country anchors the split), which returns the parts as JSON.
+_V8_ADDRESS_PARTS = (
+    *(f"ALTER TABLE leads ADD COLUMN {c} TEXT" for c in ADDRESS_COLUMNS),
+    "UPDATE leads SET (" + ", ".join(ADDRESS_COLUMNS) + ") = (SELECT "
+    + ", ".join(f"json_extract(j, '$.{c.removeprefix('address_')}')"
+                for c in ADDRESS_COLUMNS)
+    + " FROM (SELECT cardscan_split_address(leads.address, (SELECT number FROM lead_phones"
+    " WHERE lead_id = leads.id ORDER BY position LIMIT 1)) AS j))"
+    " WHERE address IS NOT NULL AND trim(address) != ''",
+)
+
 # v7 (exports9): a revision counter per task, so a calendar export can give
 # each event a SEQUENCE that only ever grows (RFC 5545 3.8.7.4: a client keeps
 # the copy with the higher SEQUENCE).  Triggers bump it whenever something a
@@ -190,8 +212,8 @@ _V9_DRAFT_EDITS = (
 # deleted, restored, renamed, or its card details in the description (title,
 # company, department, address, event, meeting date, referrer) edited.  Emails
 # and phones live in child tables that every save rewrites, so they do not bump
-# it (a changed number shows in the description from the next task change on).  They name columns, never the status CHECK
-# list, so they survive plan13's rebuild of `tasks` for its wider status CHECK
+# it (a changed number shows in the description from the next task change on).
+# The triggers name columns, never the status CHECK list, so they survive plan13's rebuild of `tasks` for its wider status CHECK
 # (they must be created after it: a rebuild that drops the table drops its
 # triggers, so this migration goes after any rebuild, and a later rebuild must
 # create them again).  Recursive triggers are off, and the inner UPDATE only sets
@@ -227,7 +249,8 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (4, _V4_SCAN_RESULTS),
     (5, _V5_PHONE_VALID),
     (6, _V9_DRAFT_EDITS),
-    (7, _V7_TASK_REVISION),  # after every rebuild of `tasks` (see its comment)
+    (7, _V8_ADDRESS_PARTS),  # numbered by landing order; the brief's "v8"
+    (8, _V7_TASK_REVISION),  # after every rebuild of `tasks` (see its comment)
 )
 LATEST = MIGRATIONS[-1][0]
 
@@ -245,6 +268,7 @@ def migrate(
     """
     version = current_version(conn)
     conn.create_function("cardscan_phone_valid", 1, _phone_valid, deterministic=True)
+    conn.create_function("cardscan_split_address", 2, _split_address, deterministic=True)
     for target, statements in migrations:
         if target <= version:
             continue
@@ -269,3 +293,13 @@ def migrate(
 def _phone_valid(number: object) -> int:
     """SQL function for v5: 1 when phonenumbers calls the stored number valid."""
     return int(isinstance(number, str) and phone_is_valid(number))
+
+
+def _split_address(address: object, phone: object) -> str | None:
+    """SQL function for v8: the parts of a stored address as JSON, anchored on the
+    country of the lead's first phone."""
+    if not isinstance(address, str):
+        return None
+    country = phone_region((PhoneNumber(phone, "other"),)) if isinstance(phone, str) else None
+    parts = split_lead_address(address, country)
+    return json.dumps(parts.to_dict(), ensure_ascii=False) if parts else None
