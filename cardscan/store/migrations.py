@@ -205,7 +205,7 @@ _V8_ADDRESS_PARTS = (
     " WHERE address IS NOT NULL AND trim(address) != ''",
 )
 
-# v7 (exports9): a revision counter per task, so a calendar export can give
+# v8 (exports9, the brief's "v7"): a revision counter per task, so a calendar export can give
 # each event a SEQUENCE that only ever grows (RFC 5545 3.8.7.4: a client keeps
 # the copy with the higher SEQUENCE).  Triggers bump it whenever something a
 # calendar shows changes: the task's date, status or texts, or its lead being
@@ -213,10 +213,10 @@ _V8_ADDRESS_PARTS = (
 # company, department, address, event, meeting date, referrer) edited.  Emails
 # and phones live in child tables that every save rewrites, so they do not bump
 # it (a changed number shows in the description from the next task change on).
-# The triggers name columns, never the status CHECK list, so they survive plan13's rebuild of `tasks` for its wider status CHECK
-# (they must be created after it: a rebuild that drops the table drops its
-# triggers, so this migration goes after any rebuild, and a later rebuild must
-# create them again).  Recursive triggers are off, and the inner UPDATE only sets
+# The triggers name columns, never the status CHECK list, so they survive
+# plan13's rebuild of `tasks` for its wider status CHECK as long as they are
+# created after it: a rebuild that drops the table drops its triggers, so this
+# migration goes after any rebuild, and a later rebuild must create them again.  Recursive triggers are off, and the inner UPDATE only sets
 # `revision`, which no trigger watches.
 _V7_TASK_REVISION = (
     "ALTER TABLE tasks ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
