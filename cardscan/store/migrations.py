@@ -216,8 +216,9 @@ _V8_ADDRESS_PARTS = (
 # The triggers name columns, never the status CHECK list, so they survive
 # plan13's rebuild of `tasks` for its wider status CHECK as long as they are
 # created after it: a rebuild that drops the table drops its triggers, so this
-# migration goes after any rebuild, and a later rebuild must create them again.  Recursive triggers are off, and the inner UPDATE only sets
-# `revision`, which no trigger watches.
+# migration goes after any rebuild, and a later rebuild must create them again.
+# Recursive triggers are off, and the inner UPDATE only sets `revision`, which
+# no trigger watches.
 _V7_TASK_REVISION = (
     "ALTER TABLE tasks ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
     """CREATE TRIGGER tasks_revision AFTER UPDATE OF due, status, summary, subject, body,
