@@ -363,3 +363,16 @@ def test_vcard_4_writes_an_unvalidated_number_as_text() -> None:
     (card,) = list(vobject.readComponents(vcards([lead], [], now=NOW, version=4)))
     tels = {t.value: t.params.get("VALUE") for t in card.tel_list}
     assert tels == {"tel:+34600111222": ["uri"], "020 7123 456": ["text"]}
+
+
+def test_the_parts_the_store_keeps_win_over_a_new_split() -> None:
+    from cardscan.export.common import address_parts
+    from cardscan.extract.address_split import AddressParts
+
+    kept = AddressParts(street="1 Main St", city="Springfield", region="IL", postcode="62701",
+                        country="US")
+    lead = Lead(id="x", name="Ana Ruiz", address="1 Main St\nSpringfield IL 62701",
+                address_parts=kept)
+    assert address_parts(lead) == kept
+    fresh = address_parts(replace(lead, address_parts=None))
+    assert fresh.street and "Main St" in fresh.street  # split again, nothing lost

@@ -123,12 +123,12 @@ def address_parts(lead: Lead) -> AddressParts:
     """The lead's address split into street, city, region, postcode, country
     (`cardscan.extract.address_split`, anchored on the lead's phone country).
 
-    The parts the store keeps win (`Lead.address_parts`, when the store has
-    them); otherwise the stored text is split now.  Whatever the splitter does
+    The parts the store keeps win (`Lead.address_parts`, split at scan time
+    with the card's country); otherwise the stored text is split now.  Whatever the splitter does
     not recognise stays in the street, so no text is ever lost.
     """
-    stored = getattr(lead, "address_parts", None)
-    if isinstance(stored, AddressParts) and any(
+    stored = lead.address_parts
+    if stored is not None and any(
         (stored.street, stored.city, stored.region, stored.postcode, stored.country)
     ):
         return stored
