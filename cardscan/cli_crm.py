@@ -450,6 +450,11 @@ def cmd_refer(args: argparse.Namespace) -> int:
             clock=clock,
         )
         _print_import(store, result, verb="Added", suffix=f", referred by {_who(referrer)}")
+        thanks = [t for t in store.tasks(referrer.id)
+                  if t.status in crm.PENDING and t.step.endswith(f":{result.lead_id}")]
+        if thanks and not result.skipped:
+            print(f"For {_who(referrer)}, who introduced you:")
+            print(_task_table(thanks, _all_task_ids(store)))
     return 0
 
 

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from .crm_drafts import refresh_drafts
 from .errors import InvalidValueError, StoreError
 from .followup import planner
-from .followup.cadence import REFERRAL_KEY, Cadence
+from .followup.cadence import REFERRAL_KEY, Branch, Cadence
 from .followup.cadence import load_cadence as _load_cadence
 from .followup.calendar import Clock
-from .leads import PENDING, FieldInfo, Lead, PhoneNumber, Task
+from .leads import PENDING, STAGES, FieldInfo, Lead, PhoneNumber, Task
 from .model import CardRecord, ParsedCard
 from .store import Store
 from .store.ids import lead_id_for_manual, lead_id_for_source, source_key
@@ -367,8 +367,10 @@ def _ingest(
         referred_by = referrer.name if referrer else _referrer_name(store, lead)
         tasks = list(planner.rerender(old, lead, cadence, referred_by=referred_by))
         have = {t.id for t in tasks}
-        if referrer is not None:
-            fresh: Sequence[Task] = (planner.referral_task(lead, referrer, cadence, clock),)
+        if referrer is not None and not any(t.step != REFERRAL_KEY for t in tasks):
+            fresh: Sequence[Task] = planner.referral_plan(lead, referrer, cadence, clock)
+        elif referrer is not None:
+            fresh = (planner.referral_task(lead, referrer, cadence, clock),)
         elif not any(t.step != REFERRAL_KEY for t in tasks):
             # No plan yet (new lead, or one only known by referral so far).
             fresh = planner.plan(lead, lead.met_on or cadence.calendar.today(clock), cadence, clock)
@@ -376,6 +378,11 @@ def _ingest(
             fresh = ()
         tasks += [t for t in fresh if t.id not in have]
         store.save_tasks(tasks, now)
+        if existing is None:
+            store.set_stage(lead.id, "new", None, cadence.calendar.today(clock), now)
+        if referrer is not None:
+            _tell_referrer(store, lead, cadence.on_referral, cadence.calendar.today(clock),
+                           cadence, clock, now)
         if event_id is not None:
             store.link_event(lead.id, event_id, incoming.met_on)
         store.save_source(
@@ -533,30 +540,82 @@ def done(
     on: dt.date | None = None,
     note: str | None = None,
     skipped: bool = False,
+    outcome: str | None = None,
+    meeting: dt.date | None = None,
     cadence: Cadence,
     clock: Clock,
 ) -> TaskChange:
-    """Mark a task done (or skipped) on `on` (default today); the steps that
-    follow it are re-dated from that real date."""
+    """Mark a task done (or skipped) on `on` (default today), with what happened
+    (`outcome`, one the step accepts; `meeting`: the date a `booked` outcome
+    agreed).  The steps that follow are re-dated from that real date, and the
+    plan and the lead's stage follow the cadence's branch for the outcome."""
     now = clock()
     on = on or cadence.calendar.today(clock)
+    note = (note or "").strip() or None
+    if skipped and (outcome or meeting):
+        raise InvalidValueError("a skipped step has no outcome: give --skip or --outcome")
     with store.transaction():
         task = get_task(store, task_id)
         before = store.tasks(task.lead_id)
-        after = planner.complete(
-            before,
-            task.id,
-            on=on,
-            note=(note or "").strip() or None,
-            cadence=cadence,
-            clock=clock,
-            status="skipped" if skipped else "done",
-        )
-        change = _apply(store, before, after, task.id, now)
-        lead = store.get_lead(task.lead_id)
-        if lead is not None and note:
-            refresh_drafts(store, lead, cadence=cadence, now=now)  # a promise feeds the next steps
-        return change
+        lead = _require_lead(store, task.lead_id)
+        if skipped:
+            after = planner.complete(before, task.id, on=on, note=note, cadence=cadence,
+                                     clock=clock, status="skipped")
+            return _apply(store, before, after, task.id, now)
+        rec = planner.record(before, task.id, lead=lead, outcome=outcome, on=on, cadence=cadence,
+                             clock=clock, note=note, meeting=meeting)
+        change = _apply(store, before, rec.tasks, task.id, now)
+        if rec.meeting_on is not None:
+            store.set_meeting(lead.id, rec.meeting_on, now)
+        _follow_stage(store, lead, task, rec.branch, on, now)
+        if rec.branch is not None and rec.branch.referrer:
+            _tell_referrer(store, lead, rec.branch.referrer, on, cadence, clock, now)
+        lead = _require_lead(store, lead.id)
+        refresh_drafts(store, lead, cadence=cadence, now=now)  # promise, meeting date, notes
+        return TaskChange(store.get_task(task.id) or change.task, change.moved)
+
+
+def _follow_stage(
+    store: Store, lead: Lead, task: Task, branch: Branch | None, on: dt.date, now: dt.datetime
+) -> None:
+    """The lead's stage after a step is done: the branch's stage (forward only),
+    closed with the branch's reason, and nurturing once nothing is left to do."""
+    stage = lead.stage
+    if branch is None and task.channel in ("email", "call") and stage == "new":
+        stage = _move(store, lead.id, stage, "contacted", None, on, now)
+    if branch is not None and branch.stage:
+        stage = _move(store, lead.id, stage, branch.stage, None, on, now)
+    if branch is not None and branch.close:
+        stage = _move(store, lead.id, stage, "closed", branch.close, on, now)
+    if stage not in ("new", "closed") and not any(t.status in PENDING for t in store.tasks(lead.id)):
+        _move(store, lead.id, stage, "nurturing", None, on, now)
+
+
+def _move(
+    store: Store, lead_id: str, current: str, stage: str, reason: str | None, on: dt.date,
+    now: dt.datetime,
+) -> str:
+    """Move forward to `stage` (closed always applies; a closed lead stays closed)."""
+    if current == "closed" or stage == current:
+        return current
+    if stage != "closed" and STAGES.index(stage) < STAGES.index(current):
+        return current
+    store.set_stage(lead_id, stage, reason, on, now)
+    return stage
+
+
+def _tell_referrer(
+    store: Store, lead: Lead, keys: Sequence[str], on: dt.date, cadence: Cadence, clock: Clock,
+    now: dt.datetime,
+) -> None:
+    """Steps for the person who referred `lead` (none when nobody did)."""
+    referrer = store.get_lead(lead.referred_by) if lead.referred_by else None
+    if referrer is None or referrer.deleted_at is not None:
+        return
+    existing = store.tasks(referrer.id)
+    fresh = planner.referrer_tasks(referrer, lead, keys, existing, on=on, cadence=cadence,
+                                   clock=clock)
+    store.save_tasks(fresh, now)
 
 
 def snooze(

@@ -171,6 +171,66 @@ _V5_PHONE_VALID = (
     "UPDATE lead_phones SET valid = cardscan_phone_valid(number) WHERE local_only = 0",
 )
 
+# v6 (plan13, issue 13): the plan follows the relationship.  A task gains the
+# status 'cancelled' (kept, with the reason in its note, so a calendar can cancel
+# its event) and the outcome recorded with it; SQLite cannot alter a CHECK, so
+# `tasks` is rebuilt: the new table is created under another name (its self
+# reference names that table, and the rename rewrites it to `tasks`), every row
+# copied, the old table dropped.  A lead gains its stage, the reason it was closed
+# and the date a meeting was booked for; `stage_history` keeps every stage change.
+_V6_OUTCOMES = (
+    """CREATE TABLE tasks_v6 (
+        id TEXT PRIMARY KEY,
+        lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+        step TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        due TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ('email', 'call', 'meeting', 'note')),
+        summary TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('open', 'done', 'skipped', 'snoozed', 'cancelled')),
+        done_on TEXT,
+        note TEXT,
+        depends_on TEXT REFERENCES tasks_v6(id) ON DELETE SET NULL,
+        offset_days INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        outcome TEXT,
+        UNIQUE (lead_id, step)
+    )""",
+    """INSERT INTO tasks_v6 (id, lead_id, step, seq, due, channel, summary, subject, body,
+           status, done_on, note, depends_on, offset_days, created_at, updated_at)
+       SELECT id, lead_id, step, seq, due, channel, summary, subject, body,
+           status, done_on, note, depends_on, offset_days, created_at, updated_at
+       FROM tasks""",
+    "DROP TABLE tasks",
+    "ALTER TABLE tasks_v6 RENAME TO tasks",
+    "CREATE INDEX tasks_due ON tasks (status, due)",
+    "ALTER TABLE leads ADD COLUMN stage TEXT NOT NULL DEFAULT 'new' CHECK (stage IN"
+    " ('new', 'contacted', 'replied', 'meeting-booked', 'met', 'nurturing', 'closed'))",
+    "ALTER TABLE leads ADD COLUMN stage_reason TEXT",
+    "ALTER TABLE leads ADD COLUMN meeting_on TEXT",
+    """CREATE TABLE stage_history (
+        id INTEGER PRIMARY KEY,
+        lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+        on_date TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        reason TEXT,
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX stage_history_lead ON stage_history (lead_id)",
+    # Leads already planned start at 'new', or 'contacted' once a step went out.
+    """UPDATE leads SET stage = 'contacted' WHERE id IN
+           (SELECT lead_id FROM tasks WHERE status = 'done' AND channel IN ('email', 'call'))""",
+    """INSERT INTO stage_history (lead_id, on_date, stage, reason, at)
+       SELECT id, substr(created_at, 1, 10), 'new', NULL, created_at FROM leads""",
+    """INSERT INTO stage_history (lead_id, on_date, stage, reason, at)
+       SELECT lead_id, min(coalesce(done_on, due)), 'contacted', NULL, min(updated_at)
+       FROM tasks WHERE status = 'done' AND channel IN ('email', 'call') GROUP BY lead_id""",
+)
+
 # (version, statements); versions are consecutive from 1.
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (1, _V1),
@@ -178,6 +238,7 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (3, _V3_REVIEW),
     (4, _V4_SCAN_RESULTS),
     (5, _V5_PHONE_VALID),
+    (6, _V6_OUTCOMES),
 )
 LATEST = MIGRATIONS[-1][0]
 
