@@ -572,7 +572,9 @@ def done(
             _tell_referrer(store, lead, rec.branch.referrer, on, cadence, clock, now)
         lead = _require_lead(store, lead.id)
         refresh_drafts(store, lead, cadence=cadence, now=now)  # promise, meeting date, notes
-        return TaskChange(store.get_task(task.id) or change.task, change.moved)
+        fresh = {t.id: t for t in store.tasks(lead.id)}  # texts as re-rendered
+        return TaskChange(fresh.get(task.id, change.task),
+                          tuple(fresh.get(t.id, t) for t in change.moved))
 
 
 def _follow_stage(
@@ -635,11 +637,15 @@ def _apply(
     store: Store, before: Sequence[Task], after: Sequence[Task], tid: str, now: dt.datetime
 ) -> TaskChange:
     old = {t.id: t for t in before}
-    changed = [t for t in after if t != old[t.id]]
+    changed = [t for t in after if t != old.get(t.id)]
     store.save_tasks(changed, now)
     task = next(t for t in after if t.id == tid)
     moved = tuple(
-        sorted((t for t in changed if t.id != tid and t.due != old[t.id].due), key=lambda t: t.seq)
+        sorted(
+            (t for t in changed
+             if t.id != tid and t.id in old and t.due != old[t.id].due and t.status in PENDING),
+            key=lambda t: t.seq,
+        )
     )
     return TaskChange(task, moved)
 

@@ -132,9 +132,9 @@ def test_leads_table_csv_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert out == (
         "ID        NAME     COMPANY   EMAIL            PHONE          EVENT              MET"
-        "         STATUS  NEXT\n"
+        "         STAGE  STATUS  NEXT\n"
         f"{ANN[:8]}  Ann Lee  Acme Ltd  ann@example.com  +442071234567  Chamber breakfast  "
-        f"2024-03-01  ok      2024-03-04 email {T['intro-email']}\n"
+        f"2024-03-01  new    ok      2024-03-04 email {T['intro-email']}\n"
     )
     code, out = run(capsys, "leads", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -416,7 +416,7 @@ def test_db_parent_is_shared() -> None:
     assert p.parse_args(["--db", "x/y.db"]).db == Path("x/y.db")
     sub = argparse.ArgumentParser().add_subparsers()
     cli_crm.register(sub)
-    assert set(sub.choices) == {"add", "leads", "tasks", "done", "snooze", "refer", "export"}
+    assert set(sub.choices) == {"add", "leads", "tasks", "done", "snooze", "refer", "report", "export"}
     for name, sp in sub.choices.items():
         dbs = [a for a in sp._actions if "--db" in a.option_strings]
         assert len(dbs) == 1 and dbs[0].default == Path("cardscan.db"), name

@@ -24,7 +24,10 @@ Decisions:
   by the library; control characters other than newline and tab are dropped
   first because RFC 5545 forbids them in TEXT values.
 * Done and skipped tasks produce no VEVENT: a one-off import cannot delete an
-  event, and a cancelled event would only add clutter.
+  event, and a cancelled event would only add clutter.  A task the plan
+  cancelled (a declined coffee, issue 13) is the exception: its VEVENT goes out
+  once more with STATUS:CANCELLED, the same UID and a later SEQUENCE, so a
+  calendar that imported it drops it.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 TIMED_DURATION = dt.timedelta(minutes=15)
 TIMED_REMINDER = dt.timedelta(minutes=-15)
 TODO_STATUS = {"open": "NEEDS-ACTION", "snoozed": "NEEDS-ACTION", "done": "COMPLETED"}
+CANCELLED = "cancelled"  # the task status whose event is sent as STATUS:CANCELLED
 
 
 def event_uid(task: Task) -> str:
@@ -113,7 +117,10 @@ def _event(
         ev.add("duration", TIMED_DURATION)
         alarm.add("trigger", TIMED_REMINDER)
     ev.add("transp", "TRANSPARENT")
-    ev.add_component(alarm)
+    if task.status == CANCELLED:
+        ev.add("status", "CANCELLED")
+    else:
+        ev.add_component(alarm)
     return ev
 
 
@@ -165,7 +172,7 @@ def build_calendar(
     for task in ordered:
         lead = by_id.get(task.lead_id)
         referrer = by_id.get(lead.referred_by) if lead and lead.referred_by else None
-        if task.status in PENDING:
+        if task.status in PENDING or task.status == CANCELLED:
             cal.add_component(_event(task, lead, referrer, stamp, seq, zone, at))
         if todo:
             todos.append(_todo(task, lead, referrer, stamp, seq, today))

@@ -256,8 +256,17 @@ def record(
             raise CardscanError(f"task {short}: outcome {outcome!r} needs the meeting date (--meeting DATE)")
         if meeting < today:
             raise CardscanError(f"task {short}: the meeting date {meeting} is before today")
+    before = {t.id: t for t in tasks}
     out = list(complete(tasks, tid, on=on, cadence=cadence, clock=clock, note=note))
-    out = [replace(t, outcome=outcome) if t.id == tid else t for t in out]
+    out = [
+        replace(t, outcome=outcome) if t.id == tid
+        # A step dated before this one (research before a coffee) has no use once it is done.
+        else replace(t, status="cancelled", due=before[t.id].due,
+                     note=f"not needed after {_base(task.step)}")
+        if t.depends_on == tid and t.offset < 0 and t.status in PENDING
+        else t
+        for t in out
+    ]
     if branch is None:
         return Recorded(tuple(out), None)
     step = _Plan(out, lead, cadence, today)
