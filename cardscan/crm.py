@@ -638,7 +638,8 @@ def _apply(
 ) -> TaskChange:
     old = {t.id: t for t in before}
     changed = [t for t in after if t != old.get(t.id)]
-    store.save_tasks(changed, now)
+    # New tasks first: a task re-pointed to follow a new one references it.
+    store.save_tasks(sorted(changed, key=lambda t: t.id in old), now)
     task = next(t for t in after if t.id == tid)
     moved = tuple(
         sorted(
