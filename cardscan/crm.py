@@ -589,7 +589,8 @@ def _follow_stage(
         stage = _move(store, lead.id, stage, branch.stage, None, on, now)
     if branch is not None and branch.close:
         stage = _move(store, lead.id, stage, "closed", branch.close, on, now)
-    if stage not in ("new", "closed") and not any(t.status in PENDING for t in store.tasks(lead.id)):
+    left = any(t.status in PENDING for t in store.tasks(lead.id))
+    if stage not in ("new", "closed") and not left:
         _move(store, lead.id, stage, "nurturing", None, on, now)
 
 

@@ -158,7 +158,8 @@ def chart_png(funnels: Sequence[Funnel], *, title: str = "Follow-up funnel") -> 
     FigureCanvasAgg(fig)
     axes = fig.subplots(rows, 1, squeeze=False)[:, 0]
     colours = ("#8a8f98", "#2f6fb0", "#3d8f5a", "#c98a1b", "#1f7a4d", "#b0413e")
-    for ax, f in zip(axes, funnels or [None], strict=False):
+    shown: list[Funnel | None] = list(funnels) or [None]
+    for ax, f in zip(axes, shown, strict=False):
         if f is None:
             ax.text(0.5, 0.5, "No leads yet", ha="center", va="center")
             ax.set_axis_off()
@@ -168,12 +169,12 @@ def chart_png(funnels: Sequence[Funnel], *, title: str = "Follow-up funnel") -> 
         ax.barh(range(len(values)), values, color=colours)
         ax.set_yticks(range(len(values)), labels)
         ax.invert_yaxis()
-        ax.set_xlim(0, max(values + [1]) * 1.15)
+        ax.set_xlim(0, max([*values, 1]) * 1.15)
         for i, v in enumerate(values):
-            ax.text(v + 0.02 * max(values + [1]), i, str(v), va="center", fontsize=9)
+            ax.text(v + 0.02 * max([*values, 1]), i, str(v), va="center", fontsize=9)
         median = "-" if f.median_days_to_contact is None else f"{f.median_days_to_contact:g}"
         ax.set_title(
-            f"{f.event}: {f.overdue} overdue tasks, median {median} days to first contact",
+            f"{f.event}: {f.overdue} overdue tasks; median days to first contact: {median}",
             fontsize=10, loc="left",
         )
         ax.xaxis.get_major_locator().set_params(integer=True)

@@ -416,7 +416,9 @@ def test_db_parent_is_shared() -> None:
     assert p.parse_args(["--db", "x/y.db"]).db == Path("x/y.db")
     sub = argparse.ArgumentParser().add_subparsers()
     cli_crm.register(sub)
-    assert set(sub.choices) == {"add", "leads", "tasks", "done", "snooze", "refer", "report", "export"}
+    assert set(sub.choices) == {
+        "add", "leads", "tasks", "done", "snooze", "refer", "report", "export"
+    }
     for name, sp in sub.choices.items():
         dbs = [a for a in sp._actions if "--db" in a.option_strings]
         assert len(dbs) == 1 and dbs[0].default == Path("cardscan.db"), name

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar as ICal
+from web_support import EVENT, MET_ON, fixed_clock, isolate_profile, scan_samples
 
 from cardscan import crm
 from cardscan.errors import CardscanError, ConfigError
@@ -19,7 +20,6 @@ from cardscan.export.ics import build_calendar, event_uid
 from cardscan.followup.cadence import load_cadence, parse_cadence
 from cardscan.leads import Lead, Task
 from cardscan.store import Store
-from web_support import EVENT, MET_ON, fixed_clock, isolate_profile, scan_samples
 
 D = dt.date
 CAD = load_cadence(None)
@@ -471,8 +471,9 @@ def test_a_bad_cadence_file_exits_4_naming_file_and_key(
     code, out = cli(capsys, monkeypatch, D(2026, 11, 26), "done", t.id, "--outcome", "booked",
                     "--meeting", "2026-12-01", "--db", str(st.path), "--cadence", str(bad))
     assert code == 4
-    assert out == (f"cardscan: error: {bad}: [branches.coffee-call] booked: stage must be one of new, "
-                   "contacted, replied, meeting-booked, met, nurturing, closed, not 'won'\n")
+    assert out == (f"cardscan: error: {bad}: [branches.coffee-call] booked: stage must be one "
+                   "of new, contacted, replied, meeting-booked, met, nurturing, closed, "
+                   "not 'won'\n")
 
 
 def test_migration_v6_keeps_every_task_and_adds_stages(tmp_path: Path) -> None:

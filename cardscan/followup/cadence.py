@@ -421,7 +421,9 @@ def _branch(
     add = _keys(rule, "add", where, set(extras))
     for key in add:
         if extras[key].relative_to == "before-meeting" and meeting is None:
-            raise ConfigError(f"{where}: step {key!r} is dated before a meeting this rule does not book")
+            raise ConfigError(
+                f"{where}: step {key!r} is dated before a meeting this rule does not book"
+            )
     return Branch(
         outcome=outcome,
         stage=stage,

@@ -253,7 +253,9 @@ def record(
     today = cadence.calendar.today(clock)
     if branch is not None and branch.meeting is not None:
         if meeting is None:
-            raise CardscanError(f"task {short}: outcome {outcome!r} needs the meeting date (--meeting DATE)")
+            raise CardscanError(
+                f"task {short}: outcome {outcome!r} needs the meeting date (--meeting DATE)"
+            )
         if meeting < today:
             raise CardscanError(f"task {short}: the meeting date {meeting} is before today")
     before = {t.id: t for t in tasks}

@@ -140,7 +140,8 @@ def outcome_message(change: crm.TaskChange, lead: Lead) -> str:
     t = change.task
     text = f"{t.summary}: {(t.outcome or 'done').replace('-', ' ')} (on {t.done_on})."
     if change.moved:
-        text += " Re-dated: " + "; ".join(f"{m.summary} now due {m.due}" for m in change.moved) + "."
+        moved = "; ".join(f"{m.summary} now due {m.due}" for m in change.moved)
+        text += f" Re-dated: {moved}."
     why = f" ({lead.stage_reason})" if lead.stage == "closed" and lead.stage_reason else ""
     return f"{text} Stage: {lead.stage}{why}."
 
