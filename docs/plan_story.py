@@ -180,9 +180,15 @@ def _json(text: str) -> list[dict[str, str]]:
     return list(json.loads(text))
 
 
-def main() -> int:
-    out_md = ROOT / "docs" / "plan-story.md"
-    out_png = ROOT / "docs" / "plan-report.png"
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out-dir", type=Path, default=ROOT / "docs",
+                    help="where plan-story.md and plan-report.png go (default: docs/)")
+    out_dir = ap.parse_args(argv).out_dir
+    out_md = out_dir / "plan-story.md"
+    out_png = out_dir / "plan-report.png"
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["CARDSCAN_CONFIG_DIR"] = str(Path(tmp) / "config")
         s = Story(Path(tmp))
