@@ -20,7 +20,7 @@ from .followup import planner
 from .followup.cadence import REFERRAL_KEY, Branch, Cadence
 from .followup.cadence import load_cadence as _load_cadence
 from .followup.calendar import Clock
-from .leads import PENDING, STAGES, FieldInfo, Lead, PhoneNumber, Task
+from .leads import OUTCOMES, PENDING, STAGES, FieldInfo, Lead, PhoneNumber, Task
 from .model import CardRecord, ParsedCard
 from .store import Store
 from .store.ids import lead_id_for_manual, lead_id_for_source, source_key
@@ -554,6 +554,10 @@ def done(
     note = (note or "").strip() or None
     if skipped and (outcome or meeting):
         raise InvalidValueError("a skipped step has no outcome: give --skip or --outcome")
+    if outcome is not None and outcome not in OUTCOMES:
+        raise InvalidValueError(
+            f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}"
+        )
     with store.transaction():
         task = get_task(store, task_id)
         before = store.tasks(task.lead_id)

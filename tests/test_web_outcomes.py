@@ -5,6 +5,7 @@ the report's chart rendered from the store."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import shutil
 from collections.abc import Iterator
@@ -142,6 +143,13 @@ def test_outcomes_need_the_token_and_a_date_for_booked(client: FlaskClient, db: 
                              "meeting": "next tuesday"},
                        headers=HOST)
     assert resp.status_code == 400 and "is not a date" in resp.get_data(as_text=True)
+    for bad in ("", "ghosted"):
+        resp = client.post(f"/task/{call.id}/outcome",
+                           data={security.CSRF_FIELD: token(client), "outcome": bad},
+                           headers=HOST)
+        assert resp.status_code == 400
+        text = html.unescape(resp.get_data(as_text=True))
+        assert f"outcome {bad!r} is not one of replied, no-reply" in text
     assert snapshot(db, "Tomas Oliveira") == before
 
 
