@@ -514,3 +514,19 @@ def replace_status(t: Task, status: str) -> Task:
     from dataclasses import replace
 
     return replace(t, status=status)  # type: ignore[arg-type]
+
+
+def test_an_unanswered_referral_call_leaves_the_coffee_call_as_the_next_try(st: Store) -> None:
+    tomas = lead(st, "Tomas Oliveira")
+    day = D(2026, 11, 26)
+    crm.refer(st, tomas.id, name="Ravi Shah", phones=["+44 20 7946 0018"], cadence=CAD,
+              clock=fixed_clock(day))
+    ravi = lead(st, "Ravi Shah")
+    p = plan(st, ravi)
+    assert p["referral"].channel == "call"
+    done(st, p["referral"], day, "no-answer")
+    p = plan(st, ravi)
+    assert "retry-call" not in p and p["coffee-call"].due == bd(day, 2)
+    assert lead(st, "Ravi Shah").stage == "contacted"
+    with pytest.raises(CardscanError, match="is not one of replied"):
+        done(st, p["coffee-call"], day, "ghosted")
