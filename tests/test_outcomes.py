@@ -479,13 +479,13 @@ def test_a_bad_cadence_file_exits_4_naming_file_and_key(
 def test_migration_v6_keeps_every_task_and_adds_stages(tmp_path: Path) -> None:
     import sqlite3
 
-    from cardscan.store.migrations import LATEST, MIGRATIONS, migrate
+    from cardscan.store.migrations import _V6_OUTCOMES, LATEST, MIGRATIONS, migrate
 
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
-    v6 = next(i for i, (v, _) in enumerate(MIGRATIONS) if v == 6)
-    migrate(conn, MIGRATIONS[:v6])
+    mine = next(i for i, (_, sql) in enumerate(MIGRATIONS) if sql is _V6_OUTCOMES)
+    migrate(conn, MIGRATIONS[:mine])
     now = "2026-01-05T10:00:00"
     conn.execute("INSERT INTO leads (id, name, created_at, updated_at) VALUES ('L1', 'Ann', ?, ?)",
                  (now, now))
@@ -494,6 +494,10 @@ def test_migration_v6_keeps_every_task_and_adds_stages(tmp_path: Path) -> None:
                        "promised: deck", None, 1, now, now))
     conn.execute(row, ("t2", "coffee-call", 2, "2026-01-08", "call", "open", None, None, "t1",
                        2, now, now))
+    has_edits = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'draft_edits'").fetchone() is not None
+    if has_edits:  # a draft a person edited survives the rebuild of `tasks`
+        conn.execute("INSERT INTO draft_edits VALUES ('t2', 'Coffee?', 'Edited body', ?)", (now,))
     conn.close()
     with Store(path) as store:
         assert store.schema_version == LATEST
@@ -508,6 +512,13 @@ def test_migration_v6_keeps_every_task_and_adds_stages(tmp_path: Path) -> None:
         with store.transaction():  # the new status is allowed now
             store.save_tasks([replace_status(tasks["t2"], "cancelled")], dt.datetime(2026, 1, 7))
         assert store.get_task("t2").status == "cancelled"  # type: ignore[union-attr]
+    if has_edits:
+        conn = sqlite3.connect(path)
+        assert conn.execute("SELECT task_id, body FROM draft_edits").fetchall() == [
+            ("t2", "Edited body")
+        ]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        conn.close()
 
 
 def replace_status(t: Task, status: str) -> Task:

@@ -171,14 +171,29 @@ _V5_PHONE_VALID = (
     "UPDATE lead_phones SET valid = cardscan_phone_valid(number) WHERE local_only = 0",
 )
 
-# v6 (plan13, issue 13): the plan follows the relationship.  A task gains the
+# v9 (workspace8): a draft edited by a person (Today page), per task, used instead
+# of the template until it is reset (the task's stored subject/body follow it
+# when drafts are refreshed, as they follow the template).  Dropped with its task.
+_V9_DRAFT_EDITS = (
+    """CREATE TABLE draft_edits (
+        task_id TEXT PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        edited_at TEXT NOT NULL
+    )""",
+)
+
+# v7 (plan13, issue 13): the plan follows the relationship.  A task gains the
 # status 'cancelled' (kept, with the reason in its note, so a calendar can cancel
 # its event) and the outcome recorded with it; SQLite cannot alter a CHECK, so
 # `tasks` is rebuilt: the new table is created under another name (its self
 # reference names that table, and the rename rewrites it to `tasks`), every row
 # copied, the old table dropped.  A lead gains its stage, the reason it was closed
 # and the date a meeting was booked for; `stage_history` keeps every stage change.
+# Dropping `tasks` deletes (ON DELETE CASCADE) the rows that reference it, so the
+# draft edits (v6) are kept aside in a temporary table and put back.
 _V6_OUTCOMES = (
+    "CREATE TEMP TABLE keep_draft_edits AS SELECT * FROM draft_edits",
     """CREATE TABLE tasks_v6 (
         id TEXT PRIMARY KEY,
         lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
@@ -208,6 +223,8 @@ _V6_OUTCOMES = (
     "DROP TABLE tasks",
     "ALTER TABLE tasks_v6 RENAME TO tasks",
     "CREATE INDEX tasks_due ON tasks (status, due)",
+    "INSERT INTO draft_edits SELECT * FROM keep_draft_edits",
+    "DROP TABLE keep_draft_edits",
     "ALTER TABLE leads ADD COLUMN stage TEXT NOT NULL DEFAULT 'new' CHECK (stage IN"
     " ('new', 'contacted', 'replied', 'meeting-booked', 'met', 'nurturing', 'closed'))",
     "ALTER TABLE leads ADD COLUMN stage_reason TEXT",
@@ -238,7 +255,8 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (3, _V3_REVIEW),
     (4, _V4_SCAN_RESULTS),
     (5, _V5_PHONE_VALID),
-    (6, _V6_OUTCOMES),
+    (6, _V9_DRAFT_EDITS),
+    (7, _V6_OUTCOMES),
 )
 LATEST = MIGRATIONS[-1][0]
 
