@@ -338,6 +338,7 @@ TASK_COLUMNS = (
     "step",
     "done_on",
     "note",
+    "outcome",
     "mailto",
     "tel",
     "edited",  # the draft is a person's edit (workspace), not the template's

@@ -702,6 +702,7 @@ def task_row(task: Task, lead: Lead | None, today: dt.date | None = None) -> dic
         "step": task.step,
         "done_on": task.done_on,
         "note": task.note,
+        "outcome": task.outcome,
     }
 
 

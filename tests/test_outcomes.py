@@ -413,6 +413,10 @@ def test_cli_outcomes_stage_filter_and_report(
                     "--outcome", "booked", "--meeting", "2026-12-01", "--db", db)
     assert code == 0 and "Research Tomas Oliveira before the coffee on 2026-12-01" in out
     assert out.rstrip().endswith("Stage: meeting-booked.")
+    _, out = cli(capsys, monkeypatch, D(2026, 11, 26), "tasks", "--due", "all", "--format",
+                 "json", "--db", db)
+    mine = {t["step"]: t for t in json.loads(out) if t["lead_id"] == tomas.id}
+    assert mine["coffee-call"]["outcome"] == "booked" and mine["coffee"]["outcome"] is None
     code, out = cli(capsys, monkeypatch, D(2026, 11, 26), "leads", "--stage", "closed",
                     "--format", "json", "--db", db)
     rows = json.loads(out)
