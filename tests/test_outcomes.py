@@ -545,3 +545,11 @@ def test_an_unanswered_referral_call_leaves_the_coffee_call_as_the_next_try(st: 
     assert lead(st, "Ravi Shah").stage == "contacted"
     with pytest.raises(CardscanError, match="is not one of replied"):
         done(st, p["coffee-call"], day, "ghosted")
+
+
+def test_report_of_an_empty_store(store: Store) -> None:
+    from cardscan import report
+
+    assert report.funnel(store, cadence=CAD, clock=fixed_clock(MET_ON)) == []
+    assert report.format_report([]) == "No leads yet."
+    assert report.chart_png([]).startswith(b"\x89PNG")

@@ -143,6 +143,10 @@ def test_outcomes_need_the_token_and_a_date_for_booked(client: FlaskClient, db: 
                              "meeting": "next tuesday"},
                        headers=HOST)
     assert resp.status_code == 400 and "is not a date" in resp.get_data(as_text=True)
+    resp = client.post(f"/task/{call.id}/done",  # Enter in the date field submits Done
+                       data={security.CSRF_FIELD: token(client), "meeting": "2026-12-07"},
+                       headers=HOST)
+    assert resp.status_code == 400 and "click booked" in resp.get_data(as_text=True)
     for bad in ("", "ghosted"):
         resp = client.post(f"/task/{call.id}/outcome",
                            data={security.CSRF_FIELD: token(client), "outcome": bad},

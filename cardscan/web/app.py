@@ -202,6 +202,8 @@ def _routes(app: Flask, cfg: WebConfig) -> None:
 
     @post("/task/<task_id>/done")
     def task_done(task_id: str) -> Any:
+        if request.form.get("meeting", "").strip():  # Enter in the date field: not a plain done
+            raise InvalidValueError("a meeting date goes with 'booked': click booked to book it")
         change = crm.done(
             store(),
             task_id,
