@@ -66,6 +66,7 @@ REFRESH = dt.timedelta(hours=1)
 SEQUENCE_FLOOR = 10_000_000  # above every SEQUENCE earlier versions wrote (see above)
 DEFAULT_AT = dt.time(9, 0)
 TODO_STATUS = {"open": "NEEDS-ACTION", "snoozed": "NEEDS-ACTION", "done": "COMPLETED"}
+CANCELLED = "cancelled"  # the task status whose event is sent as STATUS:CANCELLED
 
 
 def event_uid(task: Task) -> str:
