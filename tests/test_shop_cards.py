@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from cardscan.extract import names
+from cardscan.extract import names, parse_page
 from cardscan.extract import weights as W
 from cardscan.extract.cjk import org_ending
 from cardscan.extract.person import company_marks, name_score
 from cardscan.model import Block, Box, Line, Page, Word
-from cardscan.extract import parse_page
 
 
 def test_name_data_knows_names_of_many_countries() -> None:

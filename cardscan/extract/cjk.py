@@ -130,7 +130,8 @@ def spaced_name(name: Field) -> Field:
 # Characters a shop's or an organisation's name ends with in Chinese and Japanese
 # (茶行, 餐廳, 眼鏡店, 八百屋, 藥局, 美容院, 企業社); the Hangul ones (식당, 마트) are words of
 # vocab/company_words.txt, matched at the end of the line as well.
-_ORG_ENDINGS = ("店", "行", "廳", "厅", "館", "馆", "社", "莊", "庄", "坊", "鋪", "铺", "屋", "局", "院")
+_ORG_ENDINGS = ("店", "行", "廳", "厅", "館", "馆", "社", "莊", "庄", "坊", "鋪", "铺", "屋", "局",
+                "院")
 
 
 @cache

@@ -24,8 +24,8 @@ from cardscan.model import Field
 
 from . import weights as W
 from .cjk import org_ending as cjk_org_ending
-from .names import name_share
 from .cjk import title_score as cjk_title_score
+from .names import name_share
 from .text import CJK_CHAR, Chunk, Roles, clamp, fold, tokens, vocab_set, vocab_words
 
 _NAME_TOKEN = re.compile(r"^[\"'(]*[^\W\d_][^\W\d_'’\-.]*(?:[\-'’.][^\W\d_]*)*[.\"')]*$")

@@ -176,7 +176,7 @@ def _plans() -> tuple[tuple[str, str, re.Pattern[str], frozenset[int]], ...]:
     for region in sorted(phonenumbers.SUPPORTED_REGIONS):
         meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
         desc = meta.general_desc if meta else None
-        if desc is None or not desc.national_number_pattern:
+        if meta is None or desc is None or not desc.national_number_pattern:
             continue
         out.append((region, meta.national_prefix or "",
                     re.compile(desc.national_number_pattern),
@@ -199,7 +199,7 @@ def shape_regions(printed: str) -> tuple[str, ...]:
     out = []
     for region, trunk, pattern, lengths in _plans():
         nsn = digits[len(trunk):] if trunk and digits.startswith(trunk) else digits
-        if lengths and len(nsn) not in lengths or not pattern.fullmatch(nsn):
+        if (lengths and len(nsn) not in lengths) or not pattern.fullmatch(nsn):
             continue  # cheap checks before parsing
         try:
             num = phonenumbers.parse(digits, region)
@@ -449,8 +449,10 @@ def _script_clues(texts: Sequence[str]) -> list[Clue]:
 
 # Han characters written one way in Traditional Chinese (Taiwan, Hong Kong) and
 # another in Simplified Chinese (mainland China), and in neither way in Japanese.
-_TRADITIONAL = frozenset("臺灣號區傳廳縣鄉樓經覽當與們說錶圖專實發產價處舉體從廣總會學關歡聯營銷顧額")
-_SIMPLIFIED = frozenset("湾传厅县乡经览们说钟图专实发产价处举从广总关欢联营销顾额电话务业门东车长书设计师现开资讯场")
+_TRADITIONAL = frozenset("臺灣號區傳廳縣鄉樓經覽當與們說錶圖專實發產價"
+                         "處舉體從廣總會學關歡聯營銷顧額")
+_SIMPLIFIED = frozenset("湾传厅县乡经览们说钟图专实发产价处举从广总关欢联营销"
+                        "顾额电话务业门东车长书设计师现开资讯场")
 
 
 def _word_clues(texts: Sequence[str]) -> list[Clue]:
