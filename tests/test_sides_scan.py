@@ -35,7 +35,7 @@ class ByShade:
         self.reads: list[int] = []
 
     def read(self, rgb: np.ndarray) -> Page:
-        shade = int(round(float(rgb.mean())))
+        shade = round(float(rgb.mean()))
         if shade == self.interrupt_on:
             raise KeyboardInterrupt
         self.reads.append(shade)
