@@ -149,6 +149,32 @@ def read(photos: list[np.ndarray], tmp: Path, options: ScanOptions) -> list[list
     return [by[str(p)] for p in paths]
 
 
+def _lost(folder: Path, photo: str, card: tuple[str, dict[str, Any], np.ndarray],
+          scores: dict[str, float], rec: dict[str, Any] | None, found: int, laid: int) -> None:
+    """One line on a card read worse in the group than alone."""
+    folder.mkdir(parents=True, exist_ok=True)
+    keep = ("name", "emails", "phones", "company")
+    line = {"photo": photo, "card": card[0], "found": found, "laid": laid, "scores": scores,
+            "gold": {k: card[1].get(k) for k in ("name", "emails", "phones")},
+            "read": {k: rec.get(k) for k in keep} if rec is not None else None}
+    with open(folder / "lost.jsonl", "a", encoding="utf-8") as f:
+        f.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+
+
+def _outlines(path: Path, photo: np.ndarray) -> None:
+    """The photo with each outline find_cards returns drawn on it, numbered."""
+    from cardscan.detect import find_cards
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = cv2.cvtColor(photo, cv2.COLOR_RGB2BGR)
+    for i, r in enumerate(find_cards(photo)):
+        q = r.quad.astype(np.int32)
+        cv2.polylines(out, [q], True, (0, 0, 255), 5)
+        cv2.putText(out, f"{i} {r.method}", tuple(int(v) for v in q[0] + 20),
+                    cv2.FONT_HERSHEY_SIMPLEX, 1.6, (0, 0, 255), 3)
+    cv2.imwrite(str(path), cv2.resize(out, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dev", type=Path, help="cards-dev folder (labels.json, images/)")
@@ -157,6 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--sizes", default="2,4,8")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--dump", type=Path,
+                    help="folder OUTSIDE the repository: each group photo with the outlines "
+                         "found drawn on it (PNG) and lost.jsonl, one line per card read worse "
+                         "than alone (may hold cards-dev text: never commit it)")
     a = ap.parse_args(argv)
     cards = [] if a.no_samples else list(sample_cards())
     if a.dev:
@@ -178,12 +208,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             photos = [lay([cards[j][2] for j in grp], DESKS[gi % 3], rng, 1 if n == 2 else 2)
                       for gi, grp in enumerate(groups)]
             got, ref, errors = [], [], 0
-            for grp, recs in zip(groups, read(photos, tmp, options), strict=True):
+            for gi, (grp, recs) in enumerate(zip(groups, read(photos, tmp, options),
+                                                 strict=True)):
                 errors += sum(r["status"] == "error" for r in recs)
                 found = [r for r in recs if r["status"] in ("ok", "review")]
                 for j in grp:
-                    got.append(all3(best_match(cards[j][1], found)[1]))
+                    match = best_match(cards[j][1], found)
+                    got.append(all3(match[1]))
                     ref.append(alone[j])
+                    if a.dump and got[-1] < alone[j]:
+                        rec = found[match[0]] if match[0] is not None else None
+                        _lost(a.dump, f"{n}-{gi}", cards[j], match[1], rec, len(found), len(grp))
+                if a.dump:
+                    _outlines(a.dump / f"{n}-{gi}.png", photos[gi])
             results[str(n)] = {"cards": len(got), "all3": float(np.mean(got)),
                                "alone_all3": float(np.mean(ref)),
                                "delta": float(np.mean(got) - np.mean(ref)), "errors": errors,
