@@ -98,6 +98,8 @@ def _draft_lines(d: Draft, tid: str) -> list[str]:
         elif d.tel:
             out.append(f"      Call: {d.recipient}  ({d.tel})")
         out += ["      " + line if line else "" for line in d.body.splitlines()]
+        if d.edited:
+            out.append("      (your edit from the workspace, used instead of the template)")
     if d.task.note:
         out.append(f"      Note: {d.task.note}")
     return out
@@ -119,7 +121,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             "plan": [
                 {"id": d.task.id, "due": d.task.due, "status": d.task.status,
                  "channel": d.channel, "summary": d.summary, "recipient": d.recipient,
-                 "subject": d.subject, "body": d.body, "mailto": d.mailto, "tel": d.tel}
+                 "subject": d.subject, "body": d.body, "mailto": d.mailto, "tel": d.tel,
+                 "edited": d.edited}
                 for d in detail.drafts
             ],
             "notes": [{"at": n.created_at, "text": n.text} for n in detail.notes],

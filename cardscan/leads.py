@@ -52,6 +52,17 @@ class Note:
 
 
 @dataclass(frozen=True)
+class DraftEdit:
+    """A task's draft as a person edited it: used instead of the cadence's
+    template until it is reset."""
+
+    task_id: str
+    subject: str
+    body: str
+    edited_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     """One change to a lead.  `old` keeps what was there before, so the
     original reading of a corrected field is never lost."""

@@ -21,6 +21,7 @@ from typing import Any, cast
 from ..errors import StoreError
 from ..leads import (
     Channel,
+    DraftEdit,
     FieldInfo,
     HistoryEntry,
     Lead,
@@ -296,6 +297,29 @@ class Store:
                          r["field"], r["old"], r["new"])
             for r in rows
         ]
+
+    # ------------------------------------------------------------ edited drafts
+
+    def save_draft_edit(self, task_id: str, subject: str, body: str, now: dt.datetime) -> None:
+        self._require_tx()
+        self._x(
+            """INSERT INTO draft_edits (task_id, subject, body, edited_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (task_id) DO UPDATE SET subject = excluded.subject,
+                   body = excluded.body, edited_at = excluded.edited_at""",
+            (task_id, subject, body, now.isoformat()),
+        )
+
+    def drop_draft_edit(self, task_id: str) -> bool:
+        """Forget a task's edited draft; False when it had none."""
+        self._require_tx()
+        return self._x("DELETE FROM draft_edits WHERE task_id = ?", (task_id,)).rowcount > 0
+
+    def draft_edit(self, task_id: str) -> DraftEdit | None:
+        row = self._x("SELECT * FROM draft_edits WHERE task_id = ?", (task_id,)).fetchone()
+        if row is None:
+            return None
+        return DraftEdit(row["task_id"], row["subject"], row["body"],
+                         dt.datetime.fromisoformat(row["edited_at"]))
 
     def source_count(self) -> int:
         return int(self._x("SELECT count(*) FROM sources").fetchone()[0])

@@ -171,6 +171,18 @@ _V5_PHONE_VALID = (
     "UPDATE lead_phones SET valid = cardscan_phone_valid(number) WHERE local_only = 0",
 )
 
+# v9 (workspace8): a draft edited by a person (Today page), per task, used instead
+# of the template until it is reset (the task's stored subject/body follow it
+# when drafts are refreshed, as they follow the template).  Dropped with its task.
+_V9_DRAFT_EDITS = (
+    """CREATE TABLE draft_edits (
+        task_id TEXT PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        edited_at TEXT NOT NULL
+    )""",
+)
+
 # (version, statements); versions are consecutive from 1.
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (1, _V1),
@@ -178,6 +190,7 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (3, _V3_REVIEW),
     (4, _V4_SCAN_RESULTS),
     (5, _V5_PHONE_VALID),
+    (6, _V9_DRAFT_EDITS),
 )
 LATEST = MIGRATIONS[-1][0]
 
