@@ -119,6 +119,8 @@ def detect_only(cards: list[tuple[str, dict[str, Any], np.ndarray]], sizes: list
             extra += sum(max(_iou(r.quad, t) for t in truth) < 0.5 for r in regions)
             if dump and not all(hit):
                 _outlines(dump / f"detect-{n}-{gi}-{DESKS[gi % 3]}.png", photo)
+                np.savez_compressed(dump / f"detect-{n}-{gi}.npz", photo=photo,
+                                    truth=np.array(truth))
         print(f"{n:>11} {len(groups):>6} {laid:>5} {found / max(1, laid):6.3f} {missed:>6} "
               f"{extra:>5}")
     return 0
