@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from cardscan.detect import find_cards, order_quad, warp
+from cardscan.detect import CardRegion, find_cards, order_quad, warp
 
 
 def _card(w: int = 850, h: int = 500, dark: bool = False) -> np.ndarray:
@@ -177,9 +177,7 @@ def test_a_sheet_of_fifty_small_cards_is_more_than_max_cards_not_one_card():
 
 
 
-def _region(x: float, y: float, w: float, h: float, score: float) -> "CardRegion":
-    from cardscan.detect import CardRegion
-
+def _region(x: float, y: float, w: float, h: float, score: float) -> CardRegion:
     quad = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32)
     return CardRegion(quad, score, w * h / (640 * 480), "edges")
 
