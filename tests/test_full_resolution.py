@@ -16,7 +16,7 @@ from cardscan.options import ScanOptions
 from cardscan.pipeline import process_image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_detect import _card, _photo  # noqa: E402
+from test_detect import _card, _photo
 
 SIZE = (4000, 3000)  # a 12 MP phone photo: decoded at 2000x1500 by default
 
