@@ -52,7 +52,16 @@ from .errors import InvalidValueError, StoreError
 from .followup import planner
 from .followup.cadence import Cadence
 from .followup.calendar import Clock
-from .leads import FieldInfo, HistoryEntry, Lead, Note, PhoneNumber, Task
+from .leads import (
+    FieldInfo,
+    HistoryEntry,
+    Lead,
+    Note,
+    PhoneNumber,
+    Task,
+    phone_region,
+    split_lead_address,
+)
 from .profile import Profile, load_profile
 from .store import Store
 from .store.ids import task_id
@@ -375,16 +384,7 @@ def _clean(text: str | None) -> str | None:
 
 def _region_of(lead: Lead) -> str | None:
     """The country of the lead's first phone: where its other numbers are likely from."""
-    import phonenumbers
-
-    for p in lead.phones:
-        try:
-            region = phonenumbers.region_code_for_number(phonenumbers.parse(p.number, None))
-        except phonenumbers.NumberParseException:
-            continue
-        if region and region != "ZZ":
-            return str(region)
-    return None
+    return phone_region(lead.phones)
 
 
 def _website(raw: str) -> str:
@@ -476,6 +476,10 @@ def edit_lead(
         infos = _user_infos(lead, new, changed)
         updated = replace(lead, field_info=infos, **{k: new[k] for k in changed})  # type: ignore[arg-type]
         updated = replace(updated, review_reasons=_still_true(updated))
+        if "address" in changed:  # re-split, anchored on the phones' country or the old split's
+            old_country = lead.address_parts.country if lead.address_parts else None
+            updated = replace(updated, address_parts=split_lead_address(
+                updated.address, phone_region(updated.phones) or old_country or None))
         updated = _flag_duplicate(store, updated)
         store.save_lead(updated, now)
         for key in changed:

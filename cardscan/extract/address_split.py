@@ -69,8 +69,6 @@ _NUMBER_WORDS = re.compile(
     r"[:#.]?\s*|#\s*)$",
     re.IGNORECASE,
 )
-# Names of a city or a ward as printed in Latin letters ("Shinjuku-ku", "Matsue City").
-_CITY_NAMED = re.compile(r"(?:[-\s](?:ku|shi|si|gu|machi|city)|\bcity of\b.*)\.?$", re.I)
 _CJK_CITY = re.compile(r"\s*([^\s\d\-]{1,6}?(?:市|区|區|町|村|郡|시|군|구))")
 _LETTERS = re.compile(r"[^\W\d_](?:[^\W\d_]|['.\-])*")
 _CJK_RUN = re.compile(CJK_CHAR.pattern + "+")
@@ -78,6 +76,9 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _PUNCT = " ,;:.-–—/|·•()[]"
 MAX_CITY_WORDS = 4
+# Longer than any printed address (the dev cards' longest is 115 characters): such text
+# is not split (it all stays in `street`), so a pasted page cannot make a split slow.
+MAX_ADDRESS_CHARS = 400
 
 
 # ---------------------------------------------------------------- data
@@ -97,14 +98,20 @@ def _country_data(cc: str) -> Mapping[str, str]:
     return {k: v for k, v in data.get(cc.upper(), {}).items() if isinstance(v, str)}
 
 
+def postcode_format(cc: str) -> str:
+    """The country's postcode pattern (a regex body) from libaddressinput, "" if none."""
+    return _country_data(cc).get("zip", "")
+
+
 @cache
 def _zip_pattern(cc: str) -> re.Pattern[str] | None:
-    body = _country_data(cc).get("zip")
+    body = postcode_format(cc)
     if not body:
         return None
     # An optional old country prefix ("D-28359"); never inside a longer number.
     return re.compile(
-        rf"(?<![\d\-])(?<![a-z])(?:(?P<prefix>[A-Z]{{1,3}})-)?(?P<code>(?:{body}))(?![\w\-])"
+        rf"(?<![\d\-])(?<![a-z])(?:(?P<prefix>[A-Z]{{1,3}})-)?(?P<code>(?:{body}))"
+        r"(?![0-9A-Za-z]|-\d)"
     )
 
 
@@ -112,7 +119,7 @@ _NAME_SUFFIX = re.compile(r"\s+(?:province|prefecture|sheng|shi|zizhiqu|city|reg
 
 
 @cache
-def _subdivisions(cc: str) -> tuple[frozenset[str], dict[str, str]]:
+def subdivisions(cc: str) -> tuple[frozenset[str], dict[str, str]]:
     """The country's subdivision codes ("TX") and folded names -> canonical name."""
     data = _country_data(cc)
     codes: set[str] = set()
@@ -132,7 +139,7 @@ def _subdivisions(cc: str) -> tuple[frozenset[str], dict[str, str]]:
 
 @cache
 def _subdivision_pattern(cc: str) -> re.Pattern[str]:
-    return phrase_pattern(_subdivisions(cc)[1])
+    return phrase_pattern(subdivisions(cc)[1])
 
 
 @lru_cache(maxsize=1)
@@ -199,15 +206,42 @@ class _Work:
         return self.text[span[0] : span[1]] if span else ""
 
 
-def _pieces(text: str) -> list[Span]:
+def _pieces(text: str, glued: list[Span] = ()) -> list[Span]:  # type: ignore[assignment]
+    """The parts between separators (and between the `glued` dashes)."""
+    cuts = sorted([m.span() for m in _SEP.finditer(text)] + list(glued))
     out: list[Span] = []
     pos = 0
-    for m in _SEP.finditer(text):
-        if m.start() > pos:
-            out.append((pos, m.start()))
-        pos = m.end()
+    for a, b in cuts:
+        if a > pos:
+            out.append((pos, a))
+        pos = max(pos, b)
     if pos < len(text):
         out.append((pos, len(text)))
+    return out
+
+
+# A dash OCR printed without its spaces: "Fernandes-Sao Paulo-SP", "20054-Segrate".
+_GLUED_DASH = re.compile(r"(?<=[^\W_])\s?[\-–](?=[^\W_])|(?<=[^\W_])[\-–]\s?(?=[^\W_])")
+_NEXT_PART = re.compile(r"[^,;|·•\-–/()]+")
+
+
+def _glued_dashes(text: str, cc: str) -> list[Span]:
+    """Dashes joining two parts of an address: the part after is a subdivision, a
+    country or a city of `cc`, or the part before is a postcode-long number.  A
+    dash inside a name ("Anne-Conway-Straße", "Chiyoda-ku") stays."""
+    codes, names = subdivisions(cc)
+    cities, countries = gazetteer_cities(), country_names()
+    out: list[Span] = []
+    for m in _GLUED_DASH.finditer(text):
+        before = text[: m.start()].rstrip()
+        after = _NEXT_PART.match(text, m.end())
+        word = after.group(0).strip() if after else ""
+        key = fold(word).rstrip(".")
+        anchor = word in codes or key in names or key in countries or cc in cities.get(key, ())
+        number = re.search(r"(?<![\d\-])\d{4,}$", before)
+        postcode = number and re.fullmatch(postcode_format(cc) or "$^", number.group(0))
+        if anchor or (postcode and word[:1].isalpha()):
+            out.append(m.span())
     return out
 
 
@@ -245,10 +279,10 @@ def _find_country(work: _Work, hint: str | None) -> str | None:
         if not (ends or starts):
             continue
         # "Georgia" on a US card is the state.
-        if hint and cc != hint and fold(m.group(0)) in _subdivisions(hint)[1]:
+        if hint and cc != hint and fold(m.group(0)) in subdivisions(hint)[1]:
             continue
         # "Dubai" names a country in the vocabulary, but it is a city of it: a last choice.
-        own = fold(m.group(0)) in _subdivisions(cc)[1] or fold(m.group(0)) in gazetteer_cities()
+        own = fold(m.group(0)) in subdivisions(cc)[1] or fold(m.group(0)) in gazetteer_cities()
         rank = (not own, ends)
         if found is None or rank >= found[0]:
             found = (rank, cc, (m.start(), m.end()))
@@ -279,11 +313,35 @@ def _house_number(before: str, codes: frozenset[str]) -> bool:
     return before.rstrip().endswith("+")
 
 
+def _zip_first(cc: str) -> bool:
+    """Whether the country prints the postcode before the city ("%Z %C")."""
+    fmt = _country_data(cc).get("fmt", "")
+    z, c = fmt.find("%Z"), fmt.find("%C")
+    return 0 <= z < c
+
+
+def _street_number(work: _Work, m: re.Match[str], cc: str) -> bool:
+    """In a country that prints "10115 Berlin", a number ending its part after a word
+    ("Piedras 1133") is a house number, unless that word is a city ("Madrid 28022")."""
+    bracketed = work.text[m.start() - 1 : m.start()] == "("
+    if not _zip_first(cc) or not m.group(0).isdigit() or bracketed:
+        return False
+    piece = work.pieces[work.piece_of(m.start())]
+    if work.text[m.end() : piece[1]].strip(_PUNCT):
+        return False
+    before = work.text[piece[0] : m.start()].strip(_PUNCT)
+    if not before or _POSTCODE_LABEL.search(work.text[: m.start()]):
+        return False
+    words = fold(before).split()
+    cities = gazetteer_cities()
+    return not any(cc in cities.get(" ".join(words[-n:]), ()) for n in (1, 2, 3))
+
+
 def _find_postcode(work: _Work, cc: str) -> bool:
     pattern = _zip_pattern(cc)
     if pattern is None:
         return False
-    codes = _subdivisions(cc)[0]
+    codes = subdivisions(cc)[0]
     best: tuple[int, int, Span, Span] | None = None  # (rank, position, whole, code)
     first = work.pieces[0]
     for m in pattern.finditer(work.text):
@@ -299,6 +357,8 @@ def _find_postcode(work: _Work, cc: str) -> bool:
             continue
         elif m.start() == first[0] and len(work.pieces) > 1:
             continue  # the house number opening the street ("18011 Bruno Road, ...")
+        elif _street_number(work, m, cc):
+            continue
         else:
             rank = 1
         cand = (rank, m.start(), whole, (m.start("code"), m.end("code")))
@@ -311,12 +371,8 @@ def _find_postcode(work: _Work, cc: str) -> bool:
     return True
 
 
-def _code_at(work: _Work, codes: frozenset[str], span: Span) -> bool:
-    return work.text[span[0] : span[1]] in codes
-
-
 def _find_region(work: _Work, cc: str, big_first: bool) -> None:
-    codes, names = _subdivisions(cc)
+    codes, names = subdivisions(cc)
     if not codes and not names:
         return
     first = work.pieces[0]
@@ -449,7 +505,7 @@ def _is_cjk_address(text: str) -> bool:
 def _split_cjk(work: _Work, cc: str) -> None:
     """Big-to-small in one run: 〒postcode, prefecture/province, city, the rest."""
     _find_postcode(work, cc)
-    names = _subdivisions(cc)[1]
+    names = subdivisions(cc)[1]
     folded = fold_aligned(work.text)
     found = [m for m in _subdivision_pattern(cc).finditer(folded) if work.free(m.span())]
     # Names inside runs of ideographs ("東京都台東区"): phrase_pattern wants word ends.
@@ -480,7 +536,11 @@ def split_address(text: str, country: str | None = None) -> AddressParts:
     if not text:
         return AddressParts(country=(country or "").upper() if country else "")
     hint = country.upper() if country else None
+    if len(text) > MAX_ADDRESS_CHARS:
+        return AddressParts(street=text, country=hint or "")
     work = _Work(text, _pieces(text), {})
+    if not work.pieces:  # separators only: nothing to split
+        return AddressParts(street=text, country=hint or "")
     printed = _find_country(work, hint)
     cc = printed or hint or _guess_country(text)
     big_first = _is_cjk_address(text)
@@ -490,12 +550,15 @@ def split_address(text: str, country: str | None = None) -> AddressParts:
         # "Saudi Arabia Riyadh, ...": a country first is read big-to-small.
         big_first = bool(printed) and work.taken["country"][0] == 0
         if cc:
+            work.pieces = _pieces(text, _glued_dashes(text, cc))
             _split_latin(work, cc, big_first)
         else:
             _find_city(work, None, big_first)
             city = work.get("city")
             regions = gazetteer_cities().get(fold(city), frozenset()) if city else frozenset()
-            if len(regions) == 1:  # a city only one country has: split again as that country
+            if shared := postcode_regions(text):  # "28013 Madrid": ES of DE, FR, IT, ES ...
+                regions = regions & frozenset(shared)
+            if len(regions) == 1:  # one country has that city: split again as that country
                 return split_address(text, next(iter(regions)))
     return AddressParts(
         street=_street(work),
@@ -515,7 +578,7 @@ def _split_latin(work: _Work, cc: str, big_first: bool) -> None:
     # the city even when a province has the same name.
     if found and region and post and _format_neighbour(cc, latin=True) == "C" \
             and work.piece_of(region[0]) == work.piece_of(post[0]) \
-            and work.text[region[0] : region[1]] not in _subdivisions(cc)[0]:
+            and work.text[region[0] : region[1]] not in subdivisions(cc)[0]:
         work.taken["city"] = work.taken.pop("region")
         _find_region(work, cc, big_first)
         return
