@@ -25,7 +25,6 @@ MIN_GRID_COVER = 0.25  # ...when together they cover this much of the picture
 MAX_AREA = 0.92  # larger: the photo is the card (scan/crop)
 INTERIOR_GROW = 3.5  # px at DETECT_SIDE: half the dilated edge width, added back to interiors
 SPLIT_RATIO = 1.6  # an outline this much larger than an interior may hold several cards
-COVER_SHIFT = 0.06  # of its diagonal: a card around a frame is centred on it
 MIN_ASPECT, MAX_ASPECT = 1.2, 2.4  # long/short side; cards are 1.4-1.9 before perspective
 
 
@@ -210,16 +209,6 @@ def _with_grid(chosen: list[CardRegion], grid: list[CardRegion]) -> list[CardReg
     return kept + free if len(free) >= MIN_GRID else kept
 
 
-def _covers(outer: CardRegion, inner: CardRegion) -> bool:
-    """`outer` is the whole of what `inner` is part of: much larger (a panel or
-    logo box inside a card), or a little larger all round (the card around a
-    printed frame), not a neighbour sticking out on one side."""
-    if outer.area > 1.3 * inner.area:
-        return True
-    shift = np.linalg.norm(outer.quad.mean(axis=0) - inner.quad.mean(axis=0))
-    return bool(shift <= COVER_SHIFT * np.linalg.norm(inner.quad[2] - inner.quad[0]))
-
-
 def _select(cands: list[CardRegion], max_cards: int) -> list[CardRegion]:
     """Best-scoring candidates that do not overlap, at most `max_cards`."""
     chosen: list[CardRegion] = []
@@ -229,11 +218,10 @@ def _select(cands: list[CardRegion], max_cards: int) -> list[CardRegion]:
         clash = [i for i, o in enumerate(chosen) if _overlap(o.quad, c.quad) > 0.3]
         if clash:
             # A card-shaped outline that contains a chosen one is the card and
-            # the chosen one its coloured panel or logo box, or a printed frame
-            # or the inner edge of its border: keep the card, text to its edge.
+            # the chosen one its coloured panel or logo box: keep the card.
             inner = chosen[clash[0]]
-            if (len(clash) == 1 and c.score >= 0.7 and c.area > inner.area
-                    and _overlap(inner.quad, c.quad) > 0.85 and _covers(c, inner)):
+            if (len(clash) == 1 and c.score >= 0.7 and c.area > 1.3 * inner.area
+                    and _overlap(inner.quad, c.quad) > 0.85):
                 chosen[clash[0]] = c
             continue
         chosen.append(c)

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from cardscan.detect import CardRegion, find_cards, order_quad, warp
+from cardscan.detect import find_cards, order_quad, warp
 
 
 def _card(w: int = 850, h: int = 500, dark: bool = False) -> np.ndarray:
@@ -174,30 +174,3 @@ def test_a_sheet_of_fifty_small_cards_is_more_than_max_cards_not_one_card():
     assert len(regions) == 11
     for r in regions:  # each a single small card, not the sheet
         assert cv2.contourArea(order_quad(r.quad)) < 2 * cw * ch
-
-
-
-def _region(x: float, y: float, w: float, h: float, score: float) -> CardRegion:
-    quad = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32)
-    return CardRegion(quad, score, w * h / (640 * 480), "edges")
-
-
-def test_the_card_around_a_printed_frame_wins_over_the_frame():
-    """The inner edge of a card's border (or a printed frame) can be the more
-    regular outline; the card a little larger all round is what to cut, or
-    text near the edge is lost."""
-    from cardscan.detect import _select
-
-    frame = _region(110, 110, 340, 200, 0.97)
-    card = _region(100, 100, 360, 220, 0.87)  # 1.16 times the frame's area, all round it
-    [chosen] = _select([frame, card], 10)
-    assert chosen is card
-
-
-def test_a_region_sticking_out_on_one_side_does_not_replace_a_card():
-    from cardscan.detect import _select
-
-    card = _region(100, 100, 340, 200, 0.97)
-    longer = _region(100, 100, 420, 200, 0.87)  # the card and a strip of its neighbour
-    [chosen] = _select([card, longer], 10)
-    assert chosen is card
