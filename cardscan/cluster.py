@@ -101,9 +101,47 @@ def read_on_worker(path: str, options: ScanOptions, where: str, size: int,
     item = InputFile(path, None, len(data))
     if engine is None:
         return [CardRecord(item.source, status="error", error=f"{item.source}: {failure}")]
-    from .pipeline import read_input
+    from .pipeline import TimeLimitExceeded, over_time, read_input
 
-    return read_input(item, options, engine, data)
+    try:
+        with thread_time_limit(options.time_limit):
+            return read_input(item, options, engine, data)
+    except TimeLimitExceeded:
+        return [over_time(item.source, options.time_limit)]
+
+
+@contextlib.contextmanager
+def thread_time_limit(seconds: float) -> Iterator[None]:
+    """`pipeline.TimeLimitExceeded` in this thread after `seconds` (0 = none).  A Dask
+    task runs in a worker thread, where the pipeline's SIGALRM cannot reach; the
+    exception is raised asynchronously instead, at the same points a signal handler
+    would run (between Python bytecodes), so the limit is the local run's."""
+    if seconds <= 0:
+        yield
+        return
+    import ctypes
+
+    from .pipeline import TimeLimitExceeded
+
+    target = threading.get_ident()
+    lock = threading.Lock()
+    active = [True]
+
+    def fire() -> None:
+        with lock:
+            if active[0]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(target), ctypes.py_object(TimeLimitExceeded))
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:  # a limit that fired is raised here at the latest, inside the block
+            active[0] = False
+        timer.cancel()
 
 
 # --- client side -----------------------------------------------------------------
@@ -155,6 +193,32 @@ def _close(client: Any) -> None:
         client.close(timeout=5)
 
 
+def worker_version() -> str:
+    """The cardscan version a worker runs (`check_workers`)."""
+    from . import __version__
+
+    return __version__
+
+
+def check_workers(client: Any) -> None:
+    """ClusterError unless every worker connected now runs this cardscan version: a
+    reading is stored under the client's version (`scanjob.read_key`), so another
+    version's would be reused as this one's."""
+    from . import __version__
+
+    try:
+        versions: dict[str, str] = client.run(worker_version)
+    except Exception as e:  # cardscan missing on a worker: it cannot unpickle the call
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise ClusterError(f"the Dask workers cannot run cardscan ({type(e).__name__}: "
+                           f"{reason}); install it there: pip install 'cardscan[dask]'"
+                           ) from None
+    other = sorted({f"{v} on {w}" for w, v in versions.items() if v != __version__})
+    if other:
+        raise ClusterError(f"the Dask workers must run cardscan {__version__}, as here: "
+                           f"found {', '.join(other[:3])}")
+
+
 def window_for(client: Any) -> int:
     """Photos in flight or waiting for an earlier one: enough to keep every worker
     thread busy while the client writes, bounded whatever the cluster's size."""
@@ -188,6 +252,7 @@ class DaskReader:
                 yield f, _refused(f)
             return
         with connect(self.scheduler, options.workers, self.timeout) as client:
+            check_workers(client)
             run = _Run(client, files, options, self)
             try:
                 yield from run.answers()
@@ -285,4 +350,5 @@ class _Run:
                 self.client.cancel(futures)
 
 
-__all__ = ["LOCAL", "DaskReader", "connect", "read_on_worker", "window_for"]
+__all__ = ["LOCAL", "DaskReader", "check_workers", "connect", "read_on_worker", "window_for",
+           "worker_version"]

@@ -329,6 +329,12 @@ def _refused(item: InputFile) -> list[CardRecord]:
     return [CardRecord(item.source, status="error", error=item.error)]
 
 
+def over_time(source: str, seconds: float) -> CardRecord:
+    """The error record of a file whose reading took longer than the time limit."""
+    return CardRecord(source, status="error",
+                      error=f"{source}: time limit exceeded ({seconds:g} s per file)")
+
+
 def read_input(item: InputFile | str, options: ScanOptions, engine: OcrEngine,
                data: bytes | None = None) -> list[CardRecord]:
     """The records of one input: its error when the checks refused it, else what
@@ -341,9 +347,7 @@ def read_input(item: InputFile | str, options: ScanOptions, engine: OcrEngine,
         with _time_limit(options.time_limit):
             records = process_file(item.path, options, engine, data)
     except TimeLimitExceeded:
-        return [CardRecord(item.source, status="error",
-                           error=f"{item.source}: time limit exceeded "
-                           f"({options.time_limit:g} s per file)")]
+        return [over_time(item.source, options.time_limit)]
     except Exception as e:  # a bug on one file must not end the batch either
         log.debug("failed on %s", item.source, exc_info=True)
         reason = str(e).splitlines()[0] if str(e) else ""

@@ -15,6 +15,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from conftest import ROOT, SAMPLES, SAMPLES_OCR
@@ -181,6 +183,14 @@ def test_an_unreachable_scheduler_is_one_error_with_its_exit_code(few, tmp_path)
     assert str(e.value).startswith("cannot reach the Dask scheduler at tcp://127.0.0.1:9 (")
 
 
+def test_workers_of_another_cardscan_version_are_refused(threads_cluster, few, tmp_path,
+                                                        monkeypatch):
+    monkeypatch.setattr(cluster, "worker_version", lambda: "0.0.1")  # threads: same module
+    with pytest.raises(ClusterError, match=r"must run cardscan .*: found 0\.0\.1 on "):
+        _scan(few, tmp_path, DaskReader(threads_cluster.scheduler_address))
+    assert not (tmp_path / "r.jsonl").exists() or (tmp_path / "r.jsonl").read_text() == ""
+
+
 def test_an_engine_object_cannot_go_to_the_workers(few, tmp_path, replay_engine):
     with pytest.raises(CardscanError, match="engine named in the options"):
         _scan(few, tmp_path, DaskReader("local"), engine=replay_engine)
@@ -239,3 +249,46 @@ def test_without_scheduler_dask_is_never_imported(tmp_path):
                          timeout=120, check=True)
     assert out.stdout.strip() == "[]"
     assert (tmp_path / "l.csv").exists()
+
+
+class _Endless:
+    """An engine that never finishes a card (Python code, as a pathological regex or
+    loop in the extraction would be)."""
+
+    name = "endless"
+
+    def read(self, rgb):
+        while True:
+            pass
+
+
+def _in_a_thread(fn):
+    got = []
+    t = threading.Thread(target=lambda: got.append(fn()))
+    t.start()
+    t.join(60)
+    assert not t.is_alive()
+    return got[0]
+
+
+def test_the_time_limit_holds_in_a_worker_thread(monkeypatch):
+    monkeypatch.setattr(cluster, "_engine", lambda options: (_Endless(), ""))
+    photo = SAMPLES / "16_crop_app.jpg"
+    options = ScanOptions(time_limit=0.3)
+    [rec] = _in_a_thread(lambda: cluster.read_on_worker(
+        str(photo), options, str(photo), photo.stat().st_size, None))
+    assert (rec.status, rec.error) == (
+        "error", f"{photo}: time limit exceeded (0.3 s per file)")
+
+
+def test_a_time_limit_not_reached_never_fires_later():
+    def quick():
+        with cluster.thread_time_limit(0.05):
+            pass
+        deadline = time.monotonic() + 0.5
+        n = 0
+        while time.monotonic() < deadline:  # Python code: where a late limit would land
+            n += 1
+        return n
+
+    assert _in_a_thread(quick) > 0
