@@ -1,7 +1,7 @@
 """Cards per second of `cardscan scan --scheduler` with 1, 2, 4... Dask workers on this machine.
 
     python benchmarks/dask_throughput.py IMAGES_DIR [--workers 1,2,4] [--engine NAME]
-        [--repeat K] [--send-bytes] [--json OUT]
+        [--limit N] [--repeat K] [--send-bytes] [--json OUT]
 
 For each worker count a LocalCluster of that many single-threaded worker processes is
 started (as ``dask worker --nthreads 1`` would be), every worker reads one photo first so
@@ -47,10 +47,10 @@ def _client_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _photos(folder: Path, repeat: int, work: Path) -> list[str]:
+def _photos(folder: Path, limit: int, repeat: int, work: Path) -> list[str]:
     from cardscan.inputs import find_inputs
 
-    found = [f.path for f in find_inputs([folder]) if f.error is None]
+    found = [f.path for f in find_inputs([folder]) if f.error is None][:limit or None]
     if repeat <= 1:
         return found
     out = []
@@ -96,6 +96,8 @@ def measure(photos: list[str], n: int, options: ScanOptions, send_bytes: bool,
         summary = run_scan(photos, options, ScanOutputs(None, out / "r.jsonl", out / "c.db"),
                            reader=DaskReader(cluster.scheduler_address, send_bytes=send_bytes))
         wall = time.perf_counter() - t1
+        if summary.interrupted:
+            raise KeyboardInterrupt
         client_cpu = _client_cpu() - c0
         worker_cpu = sum(client.run(_cpu_of_worker).values()) - before
     files = summary.files
@@ -137,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("images", type=Path, help="folder of card photos (recursive)")
     ap.add_argument("--workers", default="1,2,4", help="comma list of worker counts")
     ap.add_argument("--engine", default="auto", type=_engine_name, help=engine_help())
+    ap.add_argument("--limit", type=int, default=0, help="only the first N photos (sorted)")
     ap.add_argument("--repeat", type=int, default=1, help="cycle the photo list K times")
     ap.add_argument("--send-bytes", action="store_true", help="send the photos' bytes")
     ap.add_argument("--json", type=Path, metavar="OUT", help="write the results as JSON")
@@ -145,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="dask-bench-") as tmp:
         work = Path(tmp)
-        photos = _photos(args.images, args.repeat, work)
+        photos = _photos(args.images, args.limit, args.repeat, work)
         if not photos:
             ap.error(f"no photos in {args.images}")
         for n in (int(x) for x in args.workers.split(",")):

@@ -121,9 +121,8 @@ def _reader(args: argparse.Namespace) -> Reader | None:
         return None
     from .cluster import DaskReader
 
-    if not args.verbose:  # a lost scheduler is said in one line, not Dask's tracebacks
-        logging.getLogger("distributed").setLevel(logging.CRITICAL)
-    return DaskReader(args.scheduler, send_bytes=args.send_bytes)
+    # quiet: a lost scheduler is said in one line, not in Dask's logs and tracebacks
+    return DaskReader(args.scheduler, send_bytes=args.send_bytes, quiet=not args.verbose)
 
 
 def cmd_scan(args: argparse.Namespace) -> int:

@@ -161,15 +161,21 @@ def _client_bytes(f: InputFile) -> bytes | list[CardRecord]:
 
 
 @contextlib.contextmanager
-def connect(scheduler: str, workers: int = 0, timeout: str = CONNECT_TIMEOUT) -> Iterator[Any]:
+def connect(scheduler: str, workers: int = 0, timeout: str = CONNECT_TIMEOUT,
+            quiet: bool = False) -> Iterator[Any]:
     """A Dask client of the scheduler at `scheduler`, or of a LocalCluster of
     `workers` single-threaded processes (0 = one per core) for ``local``.  `timeout`:
-    how long to try to reach it (and to reach it again when the connection drops)."""
+    how long to try to reach it (and to reach it again when the connection drops);
+    `quiet`: Dask's own logs (which its import sets to INFO) only when critical."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise MissingDependencyError(
             "--scheduler needs Dask: pip install 'cardscan[dask]'") from None
+    if quiet:  # its config gives some loggers levels of their own (distributed.client)
+        for name in ["distributed", *logging.root.manager.loggerDict]:
+            if name.split(".")[0] == "distributed":
+                logging.getLogger(name).setLevel(logging.CRITICAL)
     with contextlib.ExitStack() as stack:
         if scheduler == LOCAL:
             cluster = stack.enter_context(LocalCluster(
@@ -234,8 +240,10 @@ class DaskReader:
     """
 
     def __init__(self, scheduler: str, *, send_bytes: bool = False, window: int = 0,
-                 retries: int = TASK_RETRIES, timeout: str = CONNECT_TIMEOUT) -> None:
+                 retries: int = TASK_RETRIES, timeout: str = CONNECT_TIMEOUT,
+                 quiet: bool = False) -> None:
         self.scheduler = scheduler
+        self.quiet = quiet
         self.timeout = timeout
         self.send_bytes = send_bytes
         self.window = window
@@ -251,7 +259,7 @@ class DaskReader:
             for f in files:
                 yield f, _refused(f)
             return
-        with connect(self.scheduler, options.workers, self.timeout) as client:
+        with connect(self.scheduler, options.workers, self.timeout, self.quiet) as client:
             check_workers(client)
             run = _Run(client, files, options, self)
             try:
