@@ -13,8 +13,9 @@ task answers "not here" and the client sends the bytes, for that photo and every
 later one (``send_bytes=True`` sends them from the start).
 
 Results come back as they finish (`distributed.as_completed`) and are handed on in
-input order; at most `window` photos are in flight or waiting for an earlier one,
-so memory stays bounded however large the batch.
+input order; at most `window` photos are in flight or waiting for an earlier one
+(`window_for`: two per worker thread, looked at again as workers come and go), so
+memory stays bounded however large the batch.
 
 Faults: a photo that fails becomes its `error` record on the worker
 (`pipeline.read_input`); a worker that dies mid-task has its tasks rerun by the
@@ -28,8 +29,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import threading
+import time
 import uuid
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
@@ -50,6 +53,7 @@ TASK_RETRIES = 2  # a task that raises (not a photo that fails: that is a record
 WINDOW_PER_THREAD = 2  # photos in flight or waiting, per worker thread of the cluster
 MIN_WINDOW = 4
 MAX_WINDOW = 512  # however large the cluster: bounds the client's memory
+RESIZE_EVERY = 5.0  # seconds between two looks at the cluster's size
 _NOT_HERE = None  # what a worker answers when it cannot see the photo
 
 Read = list[CardRecord] | None
@@ -281,6 +285,7 @@ class _Run:
         self.retries = reader.retries
         self.send_bytes = reader.send_bytes
         self.window = reader.window or window_for(client)
+        self.sized_at = time.monotonic() if not reader.window else math.inf
         self.tag = uuid.uuid4().hex[:8]
         self.pending: dict[Any, int] = {}  # future -> input index
         self.ready: dict[int, list[CardRecord]] = {}
@@ -302,9 +307,16 @@ class _Run:
         self.pending[future] = i
         self.finished.add(future)
 
+    def resize(self) -> None:
+        """Workers join and leave: the window follows the cluster's threads."""
+        if time.monotonic() - self.sized_at > RESIZE_EVERY:
+            self.window = window_for(self.client)
+            self.sized_at = time.monotonic()
+
     def answers(self) -> Generator[tuple[InputFile, list[CardRecord]], None, None]:
         submitted = 0
         for out, f in enumerate(self.files):
+            self.resize()
             while submitted < len(self.files) and submitted - out < self.window:
                 if self.files[submitted].error is None:
                     self.submit(submitted)

@@ -292,3 +292,17 @@ def test_a_time_limit_not_reached_never_fires_later():
         return n
 
     assert _in_a_thread(quick) > 0
+
+
+class _Threads:
+    def __init__(self, *per_worker):
+        self.per_worker = per_worker
+
+    def nthreads(self):
+        return {f"tcp://w{i}": n for i, n in enumerate(self.per_worker)}
+
+
+def test_the_window_follows_the_threads_within_bounds():
+    assert cluster.window_for(_Threads()) == cluster.MIN_WINDOW  # no worker yet
+    assert cluster.window_for(_Threads(1, 3)) == 8
+    assert cluster.window_for(_Threads(*[8] * 100)) == cluster.MAX_WINDOW
