@@ -18,11 +18,13 @@ input order; at most `window` photos are in flight or waiting for an earlier one
 memory stays bounded however large the batch.
 
 Faults: a photo that fails becomes its `error` record on the worker
-(`pipeline.read_input`); a worker that dies mid-task has its tasks rerun by the
-scheduler elsewhere, and a photo that kills workers again and again
-(`KilledWorker`) becomes an `error` record; a lost scheduler raises `ClusterError`
-(what was answered before is stored).  Closing the reader (Ctrl-C) cancels every
-future still running.  Dask is imported only here, and only when a reader runs.
+(`pipeline.read_input`; the per-file time limit holds there too: `thread_time_limit`);
+workers of another cardscan version are refused (`check_workers`); a worker that
+dies mid-task has its tasks rerun by the scheduler elsewhere, and a photo that kills
+workers again and again (`KilledWorker`) becomes an `error` record; a lost
+scheduler raises `ClusterError` (what was answered before is stored).  Closing the
+reader (Ctrl-C) cancels every future still running.  Dask is imported only here,
+and only when a reader runs.
 """
 
 from __future__ import annotations
