@@ -52,6 +52,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Reads inputs into records: (input, its records) for each, in input order, refused
+# inputs (InputFile.error) included; closing the generator stops the reading.
+Reader = Callable[[list[InputFile], ScanOptions, "OcrEngine | None"],
+                  Generator[tuple[InputFile, list[CardRecord]], None, None]]
+
 EARLIEST_MEETING_YEAR = 2000  # EXIF dates before this are a camera's reset clock
 
 
@@ -295,11 +300,15 @@ _Answer = tuple[InputFile, str | None, list[CardRecord], bool]  # file, sha, rec
 
 
 def _answers(
-    files: list[InputFile], job: _Job, reread: bool, engine: OcrEngine | None
+    files: list[InputFile], job: _Job, reread: bool, engine: OcrEngine | None,
+    reader: Reader | None = None,
 ) -> Generator[_Answer, None, None]:
     """(input, its SHA-256, records, reused) in input order: stored readings
-    looked up first, the rest read by the pipeline's pool."""
-    from .pipeline import run_files
+    looked up first, the rest read by `reader` (default: the pipeline's pool)."""
+    if reader is None:
+        from .pipeline import run_files
+
+        reader = run_files
 
     shas: dict[int, str | None] = {}
     known: dict[int, list[CardRecord]] = {}
@@ -315,7 +324,7 @@ def _answers(
                 known[i] = got
                 continue
         fresh.append(f)
-    reading = run_files(fresh, job.options, engine)
+    reading = reader(fresh, job.options, engine)
     try:
         for i, f in enumerate(files):
             if i in known:
@@ -339,10 +348,13 @@ def run_scan(
     progress: Callable[[FileResult], None] | None = None,
     reread: bool = False,
     engine: OcrEngine | None = None,
+    reader: Reader | None = None,
 ) -> ScanSummary:
     """Scan `paths` into `outputs` (see the module doc); raises CardscanError
     subclasses (each with its exit code) for problems with the run as a whole,
-    never for one bad input."""
+    never for one bad input.  `reader` reads the photos not found in the store
+    (default: `pipeline.run_files`, this machine's process pool; a Dask cluster:
+    `cardscan.cluster.DaskReader`)."""
     files = find_inputs(paths, options.max_bytes)
     if not files:
         shown = " ".join(display_path(str(p)) for p in paths)
@@ -376,7 +388,7 @@ def run_scan(
                                     job.done, len(files)))
 
     try:
-        answers = _answers(files, job, reread, engine)
+        answers = _answers(files, job, reread, engine, reader)
         try:
             for answer in answers:
                 settle(pairing.push(answer, answer[2]) if options.join_sides
@@ -410,4 +422,4 @@ def run_scan(
                        outputs)
 
 
-__all__ = ["FileResult", "NoInputsError", "ScanOutputs", "ScanSummary", "run_scan"]
+__all__ = ["FileResult", "NoInputsError", "Reader", "ScanOutputs", "ScanSummary", "run_scan"]
