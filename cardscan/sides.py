@@ -44,7 +44,6 @@ from .model import CardRecord, ParsedCard
 T = TypeVar("T")
 
 MIN_WORD = 4  # letters: shorter words ("the", "co", "inc") match too much
-
 ASPECT_TOLERANCE = 0.015  # relative difference of the two outlines' long/short ratio
 MAX_SECONDS_APART = 120  # the card is turned over, not put away
 
