@@ -218,14 +218,21 @@ def _pdf_pages(source: str, data: bytes, sha: str, max_pixels: int) -> Iterator[
         doc.close()
 
 
-def load_pages(source: str, *, max_pixels: int, work_side: int) -> Generator[LoadedImage]:
+def load_pages(
+    source: str, *, max_pixels: int, work_side: int, data: bytes | None = None
+) -> Generator[LoadedImage]:
     """Every picture in one file, decoded lazily, one at a time: one for a
-    photo, one per frame of a multi-page TIFF, one per page of a PDF.
+    photo, one per frame of a multi-page TIFF, one per page of a PDF.  `data`:
+    the file's bytes when they were read elsewhere (a Dask client sent them,
+    `cardscan.cluster`); `source` then only names the file.
 
     Raises InputFileError with a one-line reason naming the file (or the page:
     `scan.tif#p2: ...`); pages before a bad one have been yielded already.
     """
-    data = _read(source)
+    if data is None:
+        data = _read(source)
+    elif not data:
+        raise InputFileError(f"{source}: empty file (0 bytes)")
     sha = hashlib.sha256(data).hexdigest()
     if _is_pdf(data):
         yield from _pdf_pages(source, data, sha, max_pixels)
@@ -241,6 +248,28 @@ def load_pages(source: str, *, max_pixels: int, work_side: int) -> Generator[Loa
     except (OSError, SyntaxError, ValueError, EOFError) as e:
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise InputFileError(f"{source}: cannot decode image ({reason})") from None
+
+
+def full_resolution(img: LoadedImage) -> np.ndarray | None:
+    """The picture decoded at its stored size, when `load_pages` reduced it
+    (a JPEG larger than `work_side`), else None.  Several cards in one photo
+    share its pixels: each is cut from this, not from the reduced copy.  None
+    too when the file changed since (its bytes no longer have `img.sha256`)."""
+    if img.page is not None or img.full_size[0] * img.full_size[1] <= img.rgb.size // 3:
+        return None
+    try:
+        data = _read(img.source)
+        if hashlib.sha256(data).hexdigest() != img.sha256:
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as im:  # the size was checked on first decode
+                im.load()
+                rgb = _to_rgb(ImageOps.exif_transpose(im))
+    except (InputFileError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        log.debug("%s: full resolution not available", img.source, exc_info=True)
+        return None
+    return rgb if rgb.shape[:2] != img.rgb.shape[:2] else None
 
 
 def load_image(source: str, *, max_pixels: int, work_side: int) -> LoadedImage:

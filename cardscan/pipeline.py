@@ -28,6 +28,7 @@ from .ocr import OcrEngine, get_engine
 from .options import ScanOptions
 
 if TYPE_CHECKING:
+    from .detect import CardRegion
     from .load import LoadedImage
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 # small cards the detector could not separate).  Never one lead for them.
 MAX_EMAILS_PER_CARD = 4
 MAX_PHONES_PER_CARD = 8
+MIN_CARDS_FULL_RES = 2  # this many cards in one photo are cut from it at full resolution
 CARD_JPEG_WIDTH = 800  # px: the card image kept for review
 CARD_JPEG_MAX_BYTES = 60_000
 
@@ -125,13 +127,16 @@ def _is_card(p: ParsedCard, lines: int, aspect: float | None) -> bool:
     return is_card(p, lines, aspect)
 
 
-def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
+def process_file(source: str, options: ScanOptions, engine: OcrEngine,
+                 data: bytes | None = None) -> list[CardRecord]:
     """Every card found in one input file, or one no_card / error record per
-    picture in it (a PDF page or TIFF frame is a picture of its own)."""
+    picture in it (a PDF page or TIFF frame is a picture of its own).  `data`:
+    the file's bytes, when read elsewhere (`load.load_pages`)."""
     from .load import load_pages
 
     out: list[CardRecord] = []
-    pages = load_pages(source, max_pixels=options.max_pixels, work_side=options.work_side)
+    pages = load_pages(source, max_pixels=options.max_pixels, work_side=options.work_side,
+                       data=data)
     while True:
         try:
             img: LoadedImage | None = next(pages, None)
@@ -146,7 +151,7 @@ def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[C
 
 def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
     """Every card found in one decoded picture, or one no_card / error record."""
-    from .detect import find_cards, warp
+    from .detect import find_cards
     from .extract import review_reasons
 
     source = img.source
@@ -157,7 +162,7 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
             return [_refused_picture(
                 img, f"more than {options.max_cards} cards in one picture "
                      f"(a sheet of cards?): photograph at most {options.max_cards} at a time")]
-        crops = [warp(img.rgb, r.quad) for r in regions]
+        crops = _cut(img, regions)
         results = [read_card(c, engine, options) for c in crops]
         # A wrong outline (a panel, a shadow) loses text: if the crops read
         # nothing useful, read the whole photo instead.
@@ -208,6 +213,21 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
                            taken_at=img.taken_at, engine=engine.name,
                            text=results[0][1] if results else "")]
     return out
+
+
+def _cut(img: LoadedImage, regions: list[CardRegion]) -> list[np.ndarray]:
+    """Each card flattened.  Several cards share the photo's pixels: they are
+    cut from the photo at its stored resolution when it was decoded reduced
+    (a 12 MP JPEG is read at half size), so each keeps the detail OCR needs."""
+    from .detect import warp
+    from .load import full_resolution
+
+    full = full_resolution(img) if len(regions) >= MIN_CARDS_FULL_RES else None
+    if full is None:
+        return [warp(img.rgb, r.quad) for r in regions]
+    k = np.array([full.shape[1] / img.rgb.shape[1], full.shape[0] / img.rgb.shape[0]],
+                 np.float32)
+    return [warp(full, r.quad * k) for r in regions]
 
 
 def _logo_side(crop_results: list[tuple[ParsedCard, str, tuple[str, ...], int]],
@@ -326,20 +346,25 @@ def _refused(item: InputFile) -> list[CardRecord]:
     return [CardRecord(item.source, status="error", error=item.error)]
 
 
-def read_input(item: InputFile | str, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
+def over_time(source: str, seconds: float) -> CardRecord:
+    """The error record of a file whose reading took longer than the time limit."""
+    return CardRecord(source, status="error",
+                      error=f"{source}: time limit exceeded ({seconds:g} s per file)")
+
+
+def read_input(item: InputFile | str, options: ScanOptions, engine: OcrEngine,
+               data: bytes | None = None) -> list[CardRecord]:
     """The records of one input: its error when the checks refused it, else what
-    `process_file` read within the time limit."""
+    `process_file` read within the time limit (from `data` when given)."""
     if isinstance(item, str):
         item = check_file(item, options.max_bytes)
     if item.error:
         return _refused(item)
     try:
         with _time_limit(options.time_limit):
-            records = process_file(item.path, options, engine)
+            records = process_file(item.path, options, engine, data)
     except TimeLimitExceeded:
-        return [CardRecord(item.source, status="error",
-                           error=f"{item.source}: time limit exceeded "
-                           f"({options.time_limit:g} s per file)")]
+        return [over_time(item.source, options.time_limit)]
     except Exception as e:  # a bug on one file must not end the batch either
         log.debug("failed on %s", item.source, exc_info=True)
         reason = str(e).splitlines()[0] if str(e) else ""
