@@ -21,7 +21,8 @@ def test_plan_story_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert story.main(["--out-dir", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert "Tomas Oliveira: stage nurturing" in printed
-    assert "contacted within 1 business day  15  (79%)" in printed
+    # 16 of 19 since the shop samples read their owners' names (docs/notes/shops7.md)
+    assert "contacted within 1 business day  16  (84%)" in printed
     md = (tmp_path / "plan-story.md").read_text(encoding="utf-8")
     assert "$ cardscan done 9642ca23 --outcome booked --meeting 2026-12-02" in md
     assert "As promised, here is our warehouse rate card." in md
