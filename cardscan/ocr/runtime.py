@@ -1,0 +1,83 @@
+"""Which runtime runs the packaged PP-OCR models: OpenVINO when installed, else ONNX Runtime.
+
+The rapidocr wheel runs its ONNX files with ONNX Runtime.  On this project's CPUs
+OpenVINO runs the same files faster, with the same outputs (measured on the text
+detector at 1120x832: 0.30 -> 0.19 CPU-s; on the recogniser at card line widths
+about a quarter less; largest difference between the two outputs 4e-6; see
+docs/notes/speed10.md).  So when the `openvino` package is installed (the
+`rapidocr` extra brings it) the detector, the angle classifier and the recogniser
+are compiled by it from the very same ONNX files; nothing is converted on disk
+and nothing is downloaded.  rapidocr's own pre- and post-processing stay.
+
+CARDSCAN_OCR_RUNTIME=onnxruntime (or openvino) forces one, to compare them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+ENV = "CARDSCAN_OCR_RUNTIME"
+OPENVINO, ONNXRUNTIME = "openvino", "onnxruntime"
+
+
+def chosen() -> str:
+    """The runtime to use: the environment's choice, else OpenVINO when importable."""
+    want = os.environ.get(ENV, "").strip().lower()
+    if want in (OPENVINO, ONNXRUNTIME):
+        return want
+    import importlib.util
+
+    return OPENVINO if importlib.util.find_spec("openvino") is not None else ONNXRUNTIME
+
+
+class OpenVinoSession:
+    """One compiled model and its one inference request, called like rapidocr's
+    OrtInferSession: ``session(batch) -> [first output]``."""
+
+    def __init__(self, model_path: str, threads: int = 0):
+        import openvino as ov
+
+        core = ov.Core()
+        config: dict[str, Any] = {"PERFORMANCE_HINT": "LATENCY", "NUM_STREAMS": 1}
+        if threads:
+            config["INFERENCE_NUM_THREADS"] = threads
+        self._compiled = core.compile_model(core.read_model(model_path), "CPU", config)
+        self._request = self._compiled.create_infer_request()
+        self._output = self._compiled.output(0)
+
+    def __call__(self, batch: np.ndarray) -> list[np.ndarray]:
+        out = self._request.infer(np.ascontiguousarray(batch, dtype=np.float32))
+        # The request reuses its output buffer on the next call: keep a copy.
+        return [np.array(out[self._output], copy=True)]
+
+
+def _model_path(infer_session: Any) -> str | None:
+    """The ONNX file behind one of rapidocr's OrtInferSession objects."""
+    sess = getattr(infer_session, "session", None)
+    path = getattr(sess, "_model_path", None)
+    return str(path) if path else None
+
+
+def use_openvino(ocr: Any, threads: int) -> bool:
+    """Swap the three models of a RapidOCR object to OpenVINO, in place; False
+    (the object untouched) when OpenVINO is not installed or cannot compile them."""
+    stages = (("text_det", "infer"), ("text_cls", "infer"), ("text_rec", "session"))
+    try:
+        swapped = {}
+        for stage, attr in stages:
+            path = _model_path(getattr(getattr(ocr, stage), attr))
+            if path is None:
+                return False
+            swapped[stage] = OpenVinoSession(path, threads)
+    except Exception as e:  # ImportError, a model OpenVINO cannot compile
+        log.debug("OpenVINO not used: %s: %s", type(e).__name__, e)
+        return False
+    for stage, attr in stages:
+        setattr(getattr(ocr, stage), attr, swapped[stage])
+    return True
