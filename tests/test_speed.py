@@ -104,6 +104,14 @@ def test_pool_answers_in_input_order(tmp_path: Path):
 # --- the OpenVINO runtime -----------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Compiled models go to a folder of this test session, not the user's cache."""
+    from cardscan.ocr import runtime as rt
+
+    monkeypatch.setenv(rt.CACHE_ENV, str(tmp_path_factory.getbasetemp() / "cache"))
+
+
 def _rapid(monkeypatch: pytest.MonkeyPatch, runtime: str):
     pytest.importorskip("rapidocr_onnxruntime")
     from cardscan.ocr import runtime as rt
@@ -125,6 +133,9 @@ def test_openvino_reads_what_onnxruntime_reads(monkeypatch: pytest.MonkeyPatch):
                      work_side=2000).rgb
     a, b = ov.read(img), ort.read(img)
     assert a.text == b.text and a.text.strip()
+    from cardscan.ocr.runtime import cache_dir
+
+    assert any(cache_dir().glob("*.blob"))  # compiled once, kept for the next process
     batch = np.random.default_rng(1).random((1, 3, 48, 400), dtype=np.float32)
     da = ov._ocr.text_rec.session(batch)[0]
     db = ort._ocr.text_rec.session(batch)[0]

@@ -10,12 +10,19 @@ are compiled by it from the very same ONNX files; nothing is converted on disk
 and nothing is downloaded.  rapidocr's own pre- and post-processing stay.
 
 CARDSCAN_OCR_RUNTIME=onnxruntime (or openvino) forces one, to compare them.
+
+Compiling the three models costs about 1 CPU-s per process.  OpenVINO's model
+cache keeps the compiled form in the user's cache folder
+(`platformdirs.user_cache_dir("cardscan")/openvino`, or $CARDSCAN_CACHE_DIR/openvino),
+made on first use from the files in the wheel: later processes load it in about
+0.2 CPU-s.  A cache that cannot be written only costs that time.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,6 +30,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 ENV = "CARDSCAN_OCR_RUNTIME"
+CACHE_ENV = "CARDSCAN_CACHE_DIR"
 OPENVINO, ONNXRUNTIME = "openvino", "onnxruntime"
 
 
@@ -36,18 +44,38 @@ def chosen() -> str:
     return OPENVINO if importlib.util.find_spec("openvino") is not None else ONNXRUNTIME
 
 
+def cache_dir() -> Path:
+    """Where compiled models are kept (see the module doc)."""
+    base = os.environ.get(CACHE_ENV)
+    if not base:
+        import platformdirs
+
+        base = platformdirs.user_cache_dir("cardscan")
+    return Path(base) / "openvino"
+
+
+def _compile(model_path: str, config: dict[str, Any]) -> Any:
+    import openvino as ov
+
+    core = ov.Core()
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        return core.compile_model(model_path, "CPU", {**config, "CACHE_DIR": str(folder)})
+    except (OSError, RuntimeError) as e:  # an unwritable cache: compile without it
+        log.debug("OpenVINO model cache not used: %s", e)
+        return ov.Core().compile_model(model_path, "CPU", config)
+
+
 class OpenVinoSession:
     """One compiled model and its one inference request, called like rapidocr's
     OrtInferSession: ``session(batch) -> [first output]``."""
 
     def __init__(self, model_path: str, threads: int = 0):
-        import openvino as ov
-
-        core = ov.Core()
         config: dict[str, Any] = {"PERFORMANCE_HINT": "LATENCY", "NUM_STREAMS": 1}
         if threads:
             config["INFERENCE_NUM_THREADS"] = threads
-        self._compiled = core.compile_model(core.read_model(model_path), "CPU", config)
+        self._compiled = _compile(model_path, config)
         self._request = self._compiled.create_infer_request()
         self._output = self._compiled.output(0)
 
