@@ -332,6 +332,7 @@ TASK_COLUMNS = (
     "note",
     "mailto",
     "tel",
+    "edited",  # the draft is a person's edit (workspace), not the template's
 )
 _EMPTY = {
     "today": "Nothing due today.",
@@ -361,6 +362,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             "recipient": d.recipient,
             "mailto": d.mailto,
             "tel": d.tel,
+            "edited": d.edited,
         }
         for t, d in zip(tasks, drafts, strict=True)
     ]

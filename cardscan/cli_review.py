@@ -98,6 +98,8 @@ def _draft_lines(d: Draft, tid: str) -> list[str]:
         elif d.tel:
             out.append(f"      Call: {d.recipient}  ({d.tel})")
         out += ["      " + line if line else "" for line in d.body.splitlines()]
+        if d.edited:
+            out.append("      (your edit from the workspace, used instead of the template)")
     if d.task.note:
         out.append(f"      Note: {d.task.note}")
     return out
@@ -116,10 +118,12 @@ def cmd_show(args: argparse.Namespace) -> int:
             "reasons": list(lead.review_reasons), "tags": list(lead.tags),
             "event": lead.event, "met_on": lead.met_on, "deleted": lead.deleted_at is not None,
             "fields": [asdict(f) for f in detail.fields],
+            "address_parts": lead.address_parts.to_dict() if lead.address_parts else None,
             "plan": [
                 {"id": d.task.id, "due": d.task.due, "status": d.task.status,
                  "channel": d.channel, "summary": d.summary, "recipient": d.recipient,
-                 "subject": d.subject, "body": d.body, "mailto": d.mailto, "tel": d.tel}
+                 "subject": d.subject, "body": d.body, "mailto": d.mailto, "tel": d.tel,
+                 "edited": d.edited}
                 for d in detail.drafts
             ],
             "notes": [{"at": n.created_at, "text": n.text} for n in detail.notes],
@@ -150,6 +154,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         extra += ", not valid" if f.not_valid else ""
         mark = "?" if f.uncertain else " "
         print(f"  {mark} {f.field:<12} {f.value}  ({f.origin}, {conf}{extra})")
+    if lead.address_parts:
+        split = [f"{k} {v}" for k, v in lead.address_parts.to_dict().items() if v]
+        print(f"Address split: {'; '.join(split)}")
     print(f"Card image: {'stored' if detail.has_card_image else 'none'}")
     print("Plan:")
     for d in detail.drafts:

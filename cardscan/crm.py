@@ -20,7 +20,7 @@ from .followup import planner
 from .followup.cadence import REFERRAL_KEY, Cadence
 from .followup.cadence import load_cadence as _load_cadence
 from .followup.calendar import Clock
-from .leads import PENDING, FieldInfo, Lead, PhoneNumber, Task
+from .leads import PENDING, FieldInfo, Lead, PhoneNumber, Task, split_lead_address
 from .model import CardRecord, ParsedCard
 from .store import Store
 from .store.ids import lead_id_for_manual, lead_id_for_source, source_key
@@ -124,6 +124,7 @@ def lead_from_record(record: CardRecord, *, lead_id: str) -> Lead:
     p = record.parsed or ParsedCard()
     infos = field_info(p)
     reasons = tuple(dict.fromkeys(record.review + uncertain_contacts(infos)))
+    address = p.address.value if p.address else None
     return Lead(
         id=lead_id,
         name=p.name.value if p.name else None,
@@ -132,7 +133,9 @@ def lead_from_record(record: CardRecord, *, lead_id: str) -> Lead:
         title=p.title.value if p.title else None,
         company=p.company.value if p.company else None,
         department=p.department.value if p.department else None,
-        address=p.address.value if p.address else None,
+        address=address,
+        # Anchored on the card's country (the region its numbers were read in).
+        address_parts=split_lead_address(address, p.region),
         emails=tuple(dict.fromkeys(e.value for e in p.emails)),
         phones=tuple(PhoneNumber(ph.number, ph.type, ph.local_only,
                                  ph.valid or ph.local_only, ph.raw)

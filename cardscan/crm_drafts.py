@@ -1,5 +1,7 @@
 """Drafts rendered when shown: a task's text from the cadence, the lead as it
-is now, the sender profile and the notes, with mailto: and tel: links.
+is now, the sender profile and the notes, with mailto: and tel: links.  A
+draft a person edited (`Store.draft_edit`) keeps their subject and body until
+it is reset; everything else (recipient, links) is still worked out when shown.
 
 Used by `cardscan.crm` (a done note re-renders the next steps) and
 `cardscan.crm_review` (review, show, the web workspace).
@@ -35,6 +37,7 @@ class Draft:
     recipient_name: str | None
     mailto: str | None  # RFC 6068 URL with to, subject and body
     tel: str | None  # RFC 3966 URL
+    edited: bool = False  # subject and body are a person's edit, not the template's
 
 
 
@@ -110,6 +113,9 @@ def render_draft(
         )
         channel = msg.channel
         summary, subject, body = (render(x, values) for x in (msg.summary, msg.subject, msg.body))
+    edit = store.draft_edit(task.id)
+    if edit is not None:  # a person's words win over the template until reset
+        subject, body = edit.subject, edit.body
     recipient = mailto = tel = None
     if channel == "email" and lead.emails:
         recipient = lead.emails[0]
@@ -119,7 +125,8 @@ def render_draft(
         if phone is not None:
             shown = phone.number if phone.valid or phone.local_only else phone.dialable
             recipient, tel = shown, tel_url(phone)
-    return Draft(task, lead, channel, summary, subject, body, recipient, lead.name, mailto, tel)
+    return Draft(task, lead, channel, summary, subject, body, recipient, lead.name, mailto, tel,
+                 edited=edit is not None)
 
 
 def refresh_drafts(
@@ -170,7 +177,7 @@ def rendered_tasks(
     out = []
     for t in tasks:
         d = by_id.get(t.id)
-        if d is not None and t.status in PENDING:
+        if d is not None and (t.status in PENDING or d.edited):
             t = replace(t, channel=d.channel, summary=d.summary,
                         subject=d.subject, body=d.body)
         out.append(t)

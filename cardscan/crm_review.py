@@ -28,12 +28,16 @@ Writing
     delete_lead / restore_lead(store, lead_id, clock=...) -> Lead  (soft delete)
     add_note(store, lead_id, text, cadence=..., clock=...) -> Note
     tag_lead(store, lead_id, add=(), remove=(), clock=...) -> Lead
+    edit_draft(store, task_id, subject=..., body=..., cadence=..., clock=...)
+                                       -> Draft  a person's words kept for that task
+    reset_draft(store, task_id, cadence=..., clock=...) -> Draft  back to the template
 
 Drafts are rendered when shown (`render_task`), from the cadence, the lead as
 it is now, the sender profile (`cardscan.profile`; pass `profile=` or it is
 loaded from the config folder) and the notes ("promised: ..." in a done note
-fills {promised}).  Done and skipped tasks keep the text stored when they were
-done.  Ids may be given as unique prefixes (>= 6 characters).
+fills {promised}), unless a person edited that task's draft (`edit_draft`):
+their subject and body are used until `reset_draft`.  Done and skipped tasks
+keep the text stored when they were done.  Ids may be given as unique prefixes (>= 6 characters).
 """
 
 from __future__ import annotations
@@ -48,7 +52,16 @@ from .errors import InvalidValueError, StoreError
 from .followup import planner
 from .followup.cadence import Cadence
 from .followup.calendar import Clock
-from .leads import FieldInfo, HistoryEntry, Lead, Note, PhoneNumber, Task
+from .leads import (
+    FieldInfo,
+    HistoryEntry,
+    Lead,
+    Note,
+    PhoneNumber,
+    Task,
+    phone_region,
+    split_lead_address,
+)
 from .profile import Profile, load_profile
 from .store import Store
 from .store.ids import task_id
@@ -278,6 +291,59 @@ def due_drafts(
     return out
 
 
+def _pending_task(store: Store, task_id: str) -> Task:
+    task = store.get_task(store.resolve_task_id(task_id))
+    if task is None:  # pragma: no cover - resolve found it
+        raise StoreError(f"unknown task id {task_id!r}")
+    if task.status not in PENDING:
+        raise InvalidValueError(
+            f"task {task.id[:8]} is {task.status}: its draft is what was sent and stays as it is"
+        )
+    return task
+
+
+def edit_draft(
+    store: Store,
+    task_id: str,
+    *,
+    subject: str,
+    body: str,
+    cadence: Cadence,
+    clock: Clock,
+    profile: Profile | None = None,
+) -> Draft:
+    """Keep a person's subject and body for a pending task: shown, sent and
+    exported instead of the template's text (which no longer follows profile,
+    notes or corrections for this task) until `reset_draft`.  Line breaks are
+    kept (as LF); the subject is one line.  An edit that reads exactly as the
+    template is dropped, so the draft follows the template again."""
+    subject = " ".join(subject.splitlines()).strip()
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    now = clock()
+    with store.transaction():
+        task = _pending_task(store, task_id)
+        lead = _lead(store, task.lead_id)
+        store.drop_draft_edit(task.id)
+        template = render_task(store, task.id, cadence=cadence, profile=profile)
+        if (subject, body) != (template.subject, template.body):
+            store.save_draft_edit(task.id, subject, body, now)
+        refresh_drafts(store, lead, cadence=cadence, now=now, profile=profile)
+    return render_task(store, task.id, cadence=cadence, profile=profile)
+
+
+def reset_draft(
+    store: Store, task_id: str, *, cadence: Cadence, clock: Clock, profile: Profile | None = None
+) -> Draft:
+    """Drop a pending task's edited draft: it is rendered from the template again."""
+    now = clock()
+    with store.transaction():
+        task = _pending_task(store, task_id)
+        lead = _lead(store, task.lead_id)
+        store.drop_draft_edit(task.id)
+        refresh_drafts(store, lead, cadence=cadence, now=now, profile=profile)
+    return render_task(store, task.id, cadence=cadence, profile=profile)
+
+
 __all__ = [
     "Draft",
     "DuplicatePair",
@@ -293,6 +359,7 @@ __all__ = [
     "deleted_leads",
     "due_drafts",
     "duplicates",
+    "edit_draft",
     "edit_lead",
     "field_views",
     "lead_detail",
@@ -300,6 +367,7 @@ __all__ = [
     "merge_leads",
     "refresh_drafts",
     "render_task",
+    "reset_draft",
     "restore_lead",
     "review_queue",
     "tag_lead",
@@ -316,16 +384,7 @@ def _clean(text: str | None) -> str | None:
 
 def _region_of(lead: Lead) -> str | None:
     """The country of the lead's first phone: where its other numbers are likely from."""
-    import phonenumbers
-
-    for p in lead.phones:
-        try:
-            region = phonenumbers.region_code_for_number(phonenumbers.parse(p.number, None))
-        except phonenumbers.NumberParseException:
-            continue
-        if region and region != "ZZ":
-            return str(region)
-    return None
+    return phone_region(lead.phones)
 
 
 def _website(raw: str) -> str:
@@ -417,6 +476,10 @@ def edit_lead(
         infos = _user_infos(lead, new, changed)
         updated = replace(lead, field_info=infos, **{k: new[k] for k in changed})  # type: ignore[arg-type]
         updated = replace(updated, review_reasons=_still_true(updated))
+        if "address" in changed:  # re-split, anchored on the phones' country or the old split's
+            old_country = lead.address_parts.country if lead.address_parts else None
+            updated = replace(updated, address_parts=split_lead_address(
+                updated.address, phone_region(updated.phones) or old_country or None))
         updated = _flag_duplicate(store, updated)
         store.save_lead(updated, now)
         for key in changed:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from cardscan.extract.address_split import AddressParts
 
 Channel = Literal["email", "call", "meeting", "note"]
 TaskStatus = Literal["open", "done", "skipped", "snoozed"]
@@ -24,6 +27,11 @@ UNCERTAIN_BELOW = 0.85
 LEAD_FIELDS: tuple[str, ...] = (
     "name", "given_name", "family_name", "title", "company", "department", "address",
     "email", "phone", "website",
+)
+# A lead's address split into the fields address books import (`Lead.address_parts`,
+# in `AddressParts` order): the store's v8 columns and the leads CSV's columns.
+ADDRESS_COLUMNS: tuple[str, ...] = (
+    "address_street", "address_city", "address_region", "address_postcode", "address_country",
 )
 
 
@@ -49,6 +57,17 @@ class Note:
     lead_id: str
     text: str
     created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class DraftEdit:
+    """A task's draft as a person edited it: used instead of the cadence's
+    template until it is reset."""
+
+    task_id: str
+    subject: str
+    body: str
+    edited_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,30 @@ class PhoneNumber:
             return self.number.lstrip("+") if not self.local_only else self.number
 
 
+def phone_region(phones: tuple[PhoneNumber, ...]) -> str | None:
+    """The country of the first phone that parses: where the lead likely is."""
+    import phonenumbers
+
+    for p in phones:
+        try:
+            region = phonenumbers.region_code_for_number(phonenumbers.parse(p.number, None))
+        except phonenumbers.NumberParseException:
+            continue
+        if region and region != "ZZ":
+            return str(region)
+    return None
+
+
+def split_lead_address(address: str | None, country: str | None) -> AddressParts | None:
+    """The address split into its parts (`cardscan.extract.address_split`), None without
+    an address.  `country` anchors it: the card's region, else its phones' country."""
+    if not address or not address.strip():
+        return None
+    from cardscan.extract.address_split import split_address
+
+    return split_address(address, country)
+
+
 def phone_is_valid(number: str) -> bool:
     """phonenumbers' verdict on a stored number (E.164 text); False when it does not parse."""
     import phonenumbers
@@ -132,6 +175,9 @@ class Lead:
     field_info: tuple[FieldInfo, ...] = ()
     deleted_at: dt.datetime | None = None  # soft-deleted (restore brings it back)
     merged_into: str | None = None  # set on a lead merged into another one
+    # `address` split into street, city, region, postcode and country (store v8);
+    # None without an address.  Set where the address is set (scan, edit, merge).
+    address_parts: AddressParts | None = None
 
     def info(self, field: str, value: str | None = None) -> FieldInfo | None:
         """The `FieldInfo` of `field` (and of `value`, for multi-valued fields)."""
@@ -154,6 +200,7 @@ class Lead:
             "company": self.company,
             "department": self.department,
             "address": self.address,
+            "address_parts": self.address_parts.to_dict() if self.address_parts else None,
             "emails": list(self.emails),
             "phones": [
                 {"number": p.number, "type": p.type, "local_only": p.local_only,

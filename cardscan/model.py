@@ -217,6 +217,7 @@ class CardRecord:
             "company": val(p.company),
             "department": val(p.department),
             "address": val(p.address),
+            "region": p.region,
             "emails": [e.value for e in p.emails],
             "phones": [ph.to_dict() for ph in p.phones],
             "websites": [w.value for w in p.websites],

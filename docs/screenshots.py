@@ -52,6 +52,16 @@ def clock() -> dt.datetime:
     return dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=dt.UTC)
 
 
+def edit_first_draft(page: object) -> None:
+    """Add a line to the first draft, as a person would, and wait until it is
+    saved: the shot shows an edited draft with its "Reset to the template"."""
+    body = page.locator("article.task .body").first  # type: ignore[attr-defined]
+    body.press("Control+End")
+    body.type("\n\nP.S. The case study I mentioned is attached.")
+    page.locator("form[data-draft][data-state=saved]").first.wait_for()  # type: ignore[attr-defined]
+    page.evaluate("() => window.scrollTo(0, 0)")  # type: ignore[attr-defined]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "docs", help="folder for the PNGs")
@@ -68,6 +78,7 @@ def main() -> int:
                 page.goto(running.url + "review")
                 page.screenshot(path=str(args.out / "review.png"))
                 page.goto(running.url + "today")
+                edit_first_draft(page)
                 page.screenshot(path=str(args.out / "today.png"))
         finally:
             running.stop()

@@ -8,8 +8,10 @@ Debian's chromium: the Review queue card by card, then Today task by task.
 The script plays a person who knows what each card really says
 (samples/labels.json) and counts what that person does:
 
-- a key press (`e`, `a`, Shift+Enter = save and approve), a click or a triple-click (which selects a
-  field's text), typing one value: 1 action each;
+- a key press (`e`, `a`, Tab, Shift+Tab, Shift+Enter = save and approve), a
+  click or a triple-click (which selects a field's text), typing one value:
+  1 action each; the field the Review page opens in (its least certain
+  reading, text selected) costs nothing to reach;
 - sending the e-mail in the mail client the `mailto:` link opened (or making
   the call a `tel:` link dialled): 1 action, counted, not performed (no mail
   client here; the link is checked instead: recipient, subject, body).
@@ -51,6 +53,8 @@ TODAY = dt.date(2026, 11, 25)  # the morning after: the intro e-mails are due
 PROFILE = 'name = "Sam Rivera"\ncompany = "Northwind Consulting"\nemail = "sam@northwind.example"\n'
 FIXABLE = ("name", "title", "company", "department", "address", "emails", "phones", "websites")
 LIST_INPUT = {"emails": "email", "phones": "phone", "websites": "website"}
+# The one draft the person changes before sending (the first e-mail of the day).
+POSTSCRIPT = "\n\nP.S. I will bring the samples we talked about."
 
 
 @dataclass
@@ -65,6 +69,7 @@ class CardWalk:
 class TaskWalk:
     who: str
     channel: str
+    edited: bool = False
     actions: int = 0
     seconds: float = 0.0
     link: str = ""
@@ -122,24 +127,49 @@ def norm(fname: str, value: str) -> str:
             "websites": scoring.norm_website}[fname](value)
 
 
+_JUMP = """(el) => {
+  const a = document.activeElement;
+  if (!a || !a.form || a.form !== el.form) return null;
+  const list = [...el.form.querySelectorAll('[data-jump]')];
+  const after = list.filter(x => a.compareDocumentPosition(x) & Node.DOCUMENT_POSITION_FOLLOWING);
+  const before = list.filter(x => a.compareDocumentPosition(x) & Node.DOCUMENT_POSITION_PRECEDING);
+  if (after.length && after[0] === el) return 'Tab';
+  if (before.length && before[before.length - 1] === el) return 'Shift+Tab';
+  return null;
+}"""
+_SELECTED = """(el) => el === document.activeElement
+  && el.selectionStart === 0 && el.selectionEnd === el.value.length"""
+_IN_FIELD = "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)"
+
+
 class Person:
     """Counts every action it takes in the page."""
 
     def __init__(self, page: Any) -> None:
         self.page = page
         self.actions = 0
-        self.used_e = False
 
     def key(self, key: str) -> None:
         self.page.keyboard.press(key)
         self.actions += 1
 
+    def in_field(self) -> bool:
+        return bool(self.page.evaluate(_IN_FIELD))
+
     def select(self, locator: Any) -> None:
-        """Put the cursor in a field with its text selected: `e` when the page
-        offers it for this field, else a triple-click."""
-        if not self.used_e and locator.get_attribute("data-key") == "e":
+        """Put the cursor in a field with its text selected, the cheapest way:
+        nothing when the page opened there (0 actions); Tab / Shift+Tab when it
+        is the next / previous highlighted field; `e` when the cursor is in no
+        field and `e` goes there; else a triple-click (1 action each)."""
+        if locator.evaluate(_SELECTED):
+            return
+        step = locator.evaluate(_JUMP)
+        if step:
+            self.key(step)
+            if not locator.evaluate(_SELECTED):
+                raise SystemExit(f"{step} did not select the field it should have")
+        elif not self.in_field() and locator.get_attribute("data-key") == "e":
             self.key("e")
-            self.used_e = True
         else:
             locator.click(click_count=3)
             self.actions += 1
@@ -160,9 +190,20 @@ class Person:
         self.actions += 1
 
 
+def field_row(fname: str) -> str:
+    return f".field-row[data-field={LIST_INPUT.get(fname, fname)}]"
+
+
+def fix_order(pg: Any, wrong: Sequence[str]) -> list[str]:
+    """The wrong fields as a person fixes them: the one the cursor is in
+    first (its text is selected), then the rest top to bottom."""
+    here = [f for f in wrong if pg.locator(f"{field_row(f)} input:focus").count()]
+    return here + [f for f in wrong if f not in here]
+
+
 def fix_card(person: Person, lead: crm.Lead, card: Mapping[str, Any], wrong: Sequence[str]) -> None:
     pg = person.page
-    for fname in wrong:
+    for fname in fix_order(pg, wrong):
         if fname in LIST_INPUT:
             rows = pg.locator(f".field-row[data-field={LIST_INPUT[fname]}] input")
             values = rows.evaluate_all("els => els.map(e => e.value)")
@@ -203,9 +244,9 @@ def walk_review(pg: Any, url: str, db: Path, cards: Mapping[str, Any]) -> list[C
             walk.fixed = wrong_fields(lead, card)
         if card is not None and walk.fixed:
             fix_card(person, lead, card, walk.fixed)
-        else:
+        else:  # right as scanned: approve (Shift+Enter when the page opened in a field)
             with pg.expect_navigation():
-                person.key("a")
+                person.key("Shift+Enter" if person.in_field() else "a")
         walk.actions = person.actions
         walk.seconds = time.perf_counter() - start
         out.append(walk)
@@ -230,6 +271,17 @@ def open_outside(person: Person, link: Any) -> None:
         pass  # net::ERR_ABORTED: handed to (absent) external handler
 
 
+def add_postscript(person: Person, body: Any) -> None:
+    """Click below the message's last line (the cursor lands at its end) and
+    type a line: 2 actions, and no save: the page saves as it is typed."""
+    box = body.bounding_box()
+    body.click(position={"x": box["width"] - 30, "y": box["height"] - 8})
+    person.actions += 1
+    if not body.evaluate("el => el.selectionStart === el.value.length"):
+        raise SystemExit("the click did not put the cursor at the end of the message")
+    person.type(POSTSCRIPT)
+
+
 def walk_today(pg: Any, url: str, db: Path) -> list[TaskWalk]:
     out: list[TaskWalk] = []
     pg.goto(url + "today")
@@ -244,12 +296,17 @@ def walk_today(pg: Any, url: str, db: Path) -> list[TaskWalk]:
         walk = TaskWalk(lead.name or lead.id, channel)
         mail, tel = task.locator("a.mailto"), task.locator("a.tel")
         if mail.count():
+            walk.edited = not out  # the first one: add a line, then send at once
+            if walk.edited:
+                add_postscript(person, task.locator(".body"))
+            open_outside(person, mail)
             href = mail.get_attribute("href") or ""
             to, subject, body = mailto_parts(href)
             if to != lead.emails[0] or not subject or not body or "[" in body:
                 raise SystemExit(f"{walk.who}: the draft is not ready to send: {href}")
+            if walk.edited and not body.endswith(POSTSCRIPT.replace("\n", "\r\n")):
+                raise SystemExit(f"{walk.who}: the mail client did not get the edit: {href}")
             walk.link = f"mailto:{to}"
-            open_outside(person, mail)
         elif tel.count():
             walk.link = tel.get_attribute("href") or ""
             open_outside(person, tel)
@@ -276,15 +333,19 @@ def report(scan_s: float, engine: str, cards: list[CardWalk], tasks: list[TaskWa
               f"(actions max {max((c.actions for c in ok), default=0)})", ""]
     lines += ["| follow-up | channel | link | actions | seconds (script) |",
               "|---|---|---|---|---|"]
-    lines += [f"| {t.who} | {t.channel} | {t.link} | {t.actions} | {t.seconds:.2f} |"
-              for t in tasks]
+    lines += [f"| {t.who}{' (draft edited)' if t.edited else ''} | {t.channel} | {t.link} "
+              f"| {t.actions} | {t.seconds:.2f} |" for t in tasks]
     by_channel: dict[str, list[int]] = {}
     for t in tasks:
-        by_channel.setdefault(t.channel, []).append(t.actions)
+        if not t.edited:
+            by_channel.setdefault(t.channel, []).append(t.actions)
     summary = "; ".join(
         f"{ch}: {len(a)} tasks, max {max(a)} actions" for ch, a in by_channel.items()
     )
-    lines += ["", f"follow-ups handled: {len(tasks)} ({summary}); still due today: {left}"]
+    edited = [t.actions for t in tasks if t.edited]
+    lines += ["", f"follow-ups handled: {len(tasks)} (as drafted: {summary}; draft edited "
+              f"first: {len(edited)}, actions {', '.join(map(str, edited)) or '-'}); "
+              f"still due today: {left}"]
     per_card = statistics.median(c.seconds for c in cards) if cards else 0.0
     per_task = statistics.median(t.seconds for t in tasks) if tasks else 0.0
     lines += [f"script wall time: review {sum(c.seconds for c in cards):.1f} s "

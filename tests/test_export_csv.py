@@ -178,6 +178,12 @@ def test_leads_csv_from_card_record_and_follow_up(tmp_path: Path) -> None:
         "phone_other": "",
         "website": "brightlane.example",
         "address": "Calle Mayor 1\n28013 Madrid",
+        # The split: the postcode shape of five countries, and a city only one of them has.
+        "address_street": "Calle Mayor 1",
+        "address_city": "Madrid",
+        "address_region": "",
+        "address_postcode": "28013",
+        "address_country": "ES",
         "qr": "MECARD:x",
         "confidence": "0.9",  # min(name 0.9, max(emails 0.95, phones 0.9))
         "lead_id": "L1",

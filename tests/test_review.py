@@ -276,3 +276,24 @@ def test_an_edit_drops_the_reasons_it_made_moot(store: Store, cadence: Cadence) 
     edit = rv.edit_lead(store, lid, emails=["l.brandt@solar.de"], cadence=cadence, clock=CLOCK)
     assert edit.lead.review_reasons == ()
     assert edit.lead.review_status == "needs_review"  # until a person approves it
+
+
+def test_an_edited_draft_outlives_refreshes_and_is_what_was_sent(
+    store: Store, cadence: Cadence
+) -> None:
+    lead_id = imp(store, card("e", "Ann Lee", (("ann@lee.example", 0.99),)), cadence)
+    first = min((t for t in store.tasks(lead_id) if t.channel == "email"), key=lambda t: t.seq)
+    edited = rv.edit_draft(store, first.id[:8], subject="Coffee?", body="Hi Ann,\r\nCoffee?",
+                           cadence=cadence, clock=CLOCK)
+    assert (edited.subject, edited.body, edited.edited) == ("Coffee?", "Hi Ann,\nCoffee?", True)
+    # an edit of the lead re-renders the drafts: not this one
+    rv.edit_lead(store, lead_id, title="CTO", cadence=cadence, clock=CLOCK)
+    assert store.get_task(first.id).body == "Hi Ann,\nCoffee?"  # exports read the stored text
+    crm.done(store, first.id, cadence=cadence, clock=CLOCK)
+    sent = next(d for d in rv.lead_detail(store, lead_id, cadence=cadence).drafts
+                if d.task.id == first.id)
+    assert (sent.subject, sent.edited) == ("Coffee?", True)
+    with pytest.raises(InvalidValueError, match="is done"):
+        rv.edit_draft(store, first.id, subject="x", body="y", cadence=cadence, clock=CLOCK)
+    with pytest.raises(InvalidValueError, match="is done"):
+        rv.reset_draft(store, first.id, cadence=cadence, clock=CLOCK)

@@ -248,6 +248,12 @@ def test_review_page_shows_the_card_and_highlights_weak_fields(
     assert row and "low" in row.group(1) and row.group(2) == "1.brandt@nordlicht-solar.de"
     email_input = re.search(r'<input[^>]*value="1\.brandt@nordlicht-solar\.de"[^>]*>', page)
     assert email_input and 'data-key="e"' in email_input.group(0)  # e goes to the weakest field
+    assert "data-autofocus" in email_input.group(0)  # and the page opens there
+    assert page.count("data-autofocus") == 1
+    jumps = re.findall(r'<input[^>]*data-jump[^>]*>', page)  # Tab goes through the weak ones
+    with crm.open_store(db) as store:
+        weak = [f for f in crm_review.field_views(crm.get_lead(store, lukas.id)) if f.uncertain]
+    assert len(jumps) == len(weak) >= 2
     with crm.open_store(db) as store:
         detail = crm_review.lead_detail(store, lukas.id, cadence=crm.load_cadence(None))
     sure = next(f for f in detail.fields if f.field == "phone" and not f.uncertain)
@@ -255,6 +261,23 @@ def test_review_page_shows_the_card_and_highlights_weak_fields(
                          rf'[^<]*(?:<small>[^<]*</small>)?</label>\s*<input[^>]*value="'
                          rf'{re.escape(sure.value)}"', page)
     assert sure_row and "low" not in sure_row.group(1)  # a sure reading is not highlighted
+
+
+def test_review_page_of_a_sure_card_opens_in_no_field(client: FlaskClient, db: Path) -> None:
+    with crm.open_store(db) as store:
+        sure = next(i.lead for i in crm_review.review_queue(store)
+                    if not i.uncertain and i.lead.name)
+    page = client.get(f"/review/{sure.id}", headers=HOST).get_data(as_text=True)
+    assert "data-autofocus" not in page and "data-jump" not in page
+    assert 'data-key="e"' in page  # e still reaches a field
+
+
+def test_review_page_without_a_name_opens_in_the_name(client: FlaskClient, db: Path) -> None:
+    with crm.open_store(db) as store:
+        nameless = next(i.lead for i in crm_review.review_queue(store) if not i.lead.name)
+    page = client.get(f"/review/{nameless.id}", headers=HOST).get_data(as_text=True)
+    name_input = re.search(r'<input[^>]*name="name"[^>]*>', page)
+    assert name_input and "data-autofocus" in name_input.group(0)
 
 
 def test_card_image_comes_from_the_store_by_lead_id(client: FlaskClient, db: Path) -> None:
@@ -384,14 +407,120 @@ def test_note_delete_and_restore(client: FlaskClient, db: Path) -> None:
     assert any(x.id == grace.id for x in crm.list_leads(crm.open_store(db)))
 
 
-def test_mailto_of_an_edited_draft_is_built_by_the_library(client: FlaskClient, db: Path) -> None:
+JSON = {**HOST, "Accept": "application/json"}
+
+
+def _save_draft(client: FlaskClient, task_id: str, subject: str, body: str) -> dict[str, object]:
+    resp = client.post(f"/task/{task_id}/draft", headers=JSON, data={
+        security.CSRF_FIELD: token(client), "subject": subject, "body": body})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert isinstance(resp.json, dict)
+    return resp.json
+
+
+def _cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
+    import json
+
+    capsys.readouterr()
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_an_edited_draft_is_kept_and_used_everywhere(
+    client: FlaskClient, db: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
     task = due_task(db, "Harriet Vance")
-    resp = client.get(f"/task/{task.id}/mailto", query_string={"subject": "Hi & bye",
-                                                              "body": "line 1\nline 2"},
-                      headers=HOST)
-    assert resp.json == {"mailto": crm_review.mailto_url(
-        "harriet.vance@ashgroveanalytics.co.uk", "Hi & bye", "line 1\nline 2")}
-    assert "%0D%0A" in resp.json["mailto"]
+    # the browser sends the textarea's line breaks as CRLF
+    answer = _save_draft(client, task.id, "Hi & bye", "line 1\r\nline 2 — ok")
+    assert answer == {
+        "subject": "Hi & bye", "body": "line 1\nline 2 — ok", "edited": True,
+        "mailto": crm_review.mailto_url(
+            "harriet.vance@ashgroveanalytics.co.uk", "Hi & bye", "line 1\nline 2 — ok"),
+    }
+    assert "%0D%0A" in str(answer["mailto"])
+    # shown again on the page: the edit, its mailto: link, the reset button
+    page = client.get("/today", headers=HOST).get_data(as_text=True)
+    block = page[page.index(f'id="task-{task.id}"'):]
+    block = block[:block.index("</article>")]
+    assert 'value="Hi &amp; bye"' in block and ">line 1\nline 2 — ok</textarea>" in block
+    assert html.escape(str(answer["mailto"])) in block
+    assert re.search(r'<button[^>]*class="quiet reset-draft"[^>]*>', block)
+    assert not re.search(r'<button[^>]*class="quiet reset-draft"[^>]*hidden', block)
+    # the CLI: tasks --format json, show --format json, show
+    monkeypatch.setenv("CARDSCAN_TODAY", TODAY.isoformat())
+    rows = _cli_json(capsys, "tasks", "--db", str(db), "--format", "json", "--due", "all")
+    assert isinstance(rows, list)
+    row = next(r for r in rows if r["id"] == task.id)
+    assert (row["subject"], row["body"], row["edited"]) == ("Hi & bye", "line 1\nline 2 — ok", True)
+    assert row["mailto"] == answer["mailto"]
+    assert all(not r["edited"] for r in rows if r["id"] != task.id)
+    shown = _cli_json(capsys, "show", task.lead_id, "--db", str(db), "--format", "json")
+    assert isinstance(shown, dict)
+    step = next(x for x in shown["plan"] if x["id"] == task.id)
+    assert (step["subject"], step["edited"]) == ("Hi & bye", True)
+    assert main(["show", task.lead_id, "--db", str(db)]) == 0
+    text = capsys.readouterr().out
+    assert "Subject: Hi & bye" in text and "your edit from the workspace" in text
+    # the calendar export carries it in the event's description
+    ics = tmp_path / "plan.ics"
+    assert main(["export", "--db", str(db), "--format", "ics", "--out", str(ics)]) == 0
+    unfolded = ics.read_text(encoding="utf-8").replace("\r\n ", "")
+    assert "Subject: Hi & bye" in unfolded and "line 1\\nline 2 — ok" in unfolded
+
+
+def test_a_profile_change_reaches_every_draft_but_an_edited_one(
+    client: FlaskClient, db: Path, tmp_path: Path
+) -> None:
+    edited = due_task(db, "Harriet Vance")
+    other = due_task(db, "Oliver Grant")
+    _save_draft(client, edited.id, "My own words", "Dear Harriet, see you soon.")
+    config_dir = tmp_path / "config"
+    config_dir.mkdir(exist_ok=True)
+    (config_dir / "profile.toml").write_text('name = "Robin Quill"\n', encoding="utf-8")
+    cadence = crm.load_cadence(None)
+    with crm.open_store(db) as store:
+        mine = crm_review.render_task(store, edited.id, cadence=cadence)
+        theirs = crm_review.render_task(store, other.id, cadence=cadence)
+    assert (mine.subject, mine.body, mine.edited) == (
+        "My own words", "Dear Harriet, see you soon.", True)
+    assert "Robin Quill" in theirs.body and not theirs.edited
+
+
+def test_reset_drops_the_edit_and_the_template_returns(client: FlaskClient, db: Path) -> None:
+    task = due_task(db, "Harriet Vance")
+    cadence = crm.load_cadence(None)
+    with crm.open_store(db) as store:
+        template = crm_review.render_task(store, task.id, cadence=cadence)
+    _save_draft(client, task.id, "Changed", template.body)
+    # a plain form post (no JavaScript): back to the task with a message
+    resp = client.post(f"/task/{task.id}/draft/reset", headers=HOST,
+                       data={security.CSRF_FIELD: token(client), "next": "/today"})
+    assert resp.status_code == 302
+    assert resp.headers["Location"].endswith(f"/today#task-{task.id}")
+    with crm.open_store(db) as store:
+        again = crm_review.render_task(store, task.id, cadence=cadence)
+        assert store.draft_edit(task.id) is None
+    assert (again.subject, again.body, again.edited) == (template.subject, template.body, False)
+    # an "edit" that reads as the template is not kept: the draft follows the template
+    answer = _save_draft(client, task.id, template.subject, template.body.replace("\n", "\r\n"))
+    assert answer["edited"] is False
+    with crm.open_store(db) as store:
+        assert store.draft_edit(task.id) is None
+
+
+def test_draft_edits_need_the_token_and_a_pending_task(client: FlaskClient, db: Path) -> None:
+    task = due_task(db, "Harriet Vance")
+    resp = client.post(f"/task/{task.id}/draft", headers=JSON,
+                       data={"subject": "x", "body": "y"})
+    assert resp.status_code == 403
+    client.post(f"/task/{task.id}/done", headers=HOST, data={security.CSRF_FIELD: token(client)})
+    resp = client.post(f"/task/{task.id}/draft", headers=HOST, data={
+        security.CSRF_FIELD: token(client), "subject": "late", "body": "too late"})
+    assert resp.status_code == 400
+    assert "its draft is what was sent" in resp.get_data(as_text=True)
+    with crm.open_store(db) as store:
+        assert store.draft_edit(task.id) is None
 
 
 def test_today_says_when_drafts_have_no_sender(client: FlaskClient, db: Path) -> None:
@@ -409,3 +538,11 @@ def test_calls_get_a_tel_link(db: Path) -> None:
         call = next(t for t in store.tasks(grace.id) if t.channel == "call")
     block = page.split(f'id="task-{call.id}"')[1].split("</article>")[0]
     assert f'href="tel:{grace.phone()}"' in block
+
+
+def test_an_edited_draft_is_escaped_on_the_page(client: FlaskClient, db: Path) -> None:
+    task = due_task(db, "Harriet Vance")
+    _save_draft(client, task.id, 'x" autofocus onfocus="alert(1)', f"</textarea>{SCRIPT}{IMG}")
+    page = client.get("/today", headers=HOST).get_data(as_text=True)
+    assert SCRIPT not in page and IMG not in page and 'onfocus="alert' not in page
+    assert f"&lt;/textarea&gt;{escape(SCRIPT)}" in page

@@ -19,6 +19,10 @@ Flattening rules:
   `` ; ``.  A number phonenumbers does not call valid is written as the text
   printed on the card (never as +E.164); ``review_reason`` says it is not
   valid.  Websites and QR payloads are joined the same way.
+* ``address_street`` ... ``address_country`` (`cardscan.leads.ADDRESS_COLUMNS`): the
+  address split (`cardscan.extract.address_split`): a stored lead's v8 columns, or for a
+  scanned card its address split anchored on the card's region, as the store does.
+  ``address`` keeps the whole string as printed.
 * ``confidence`` is one number for the whole lead: the name's confidence or
   the best contact channel's (email or phone), whichever is lower, rounded to
   two decimals.  A lead is only as usable as the weaker of "who" and "how to
@@ -35,7 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cardscan.leads import Lead, PhoneNumber, Task
+from cardscan.leads import ADDRESS_COLUMNS, Lead, PhoneNumber, Task, split_lead_address
 
 from .safecsv import write_csv
 
@@ -81,6 +85,7 @@ LEAD_COLUMNS: tuple[str, ...] = (
     "phone_other",
     "website",
     "address",
+    *ADDRESS_COLUMNS,
     "qr",
     "confidence",
     *FOLLOW_UP_KEYS,
@@ -165,12 +170,25 @@ def flatten(record: Mapping[str, Any]) -> dict[str, object]:
         out["website"] = _joined(_items(record.get("websites")))
     if "qr" in record:
         out["qr"] = _joined(_items(record.get("qr")))
+    out.update(_address_columns(record))
     if "review_reasons" in record:
         out["review_reason"] = _joined(_items(record.get("review_reasons")))
     if isinstance(record.get("tags"), list | tuple):
         out["tags"] = _joined(record["tags"])
     out["confidence"] = lead_confidence(record.get("confidence"))
     return out
+
+
+def _address_columns(record: Mapping[str, Any]) -> dict[str, object]:
+    parts = record.get("address_parts")
+    if not isinstance(parts, Mapping) and "address" in record:
+        region = record.get("region")
+        split = split_lead_address(record.get("address"), region if isinstance(region, str)
+                                   else None)
+        parts = split.to_dict() if split else None
+    if not isinstance(parts, Mapping):
+        return {c: record.get(c) for c in ADDRESS_COLUMNS}
+    return {c: parts.get(c.removeprefix("address_")) or None for c in ADDRESS_COLUMNS}
 
 
 def lead_row(record: Mapping[str, Any]) -> list[object]:

@@ -301,6 +301,14 @@ def _postcode_clues(texts: Sequence[str]) -> list[Clue]:
     return out
 
 
+def postcode_regions(text: str) -> tuple[str, ...]:
+    """The regions of the first postcode shape (vocab/postcodes.toml) found in `text`."""
+    for pattern, regions, _ in _postcode_table():
+        if pattern.search(text):
+            return regions
+    return ()
+
+
 # Scripts (Unicode character names) -> the countries that write them.
 _SCRIPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("HANGUL", ("KR",)),
@@ -387,6 +395,33 @@ def _gazetteer_countries() -> dict[str, str]:
         return {}
     return {fold(c["name"]): c["iso"] for c in data.values()
             if phonenumbers.country_code_for_region(c["iso"])}
+
+
+def country_names() -> Mapping[str, str]:
+    """Folded country name -> ISO region: the vocabulary's names (several languages)
+    and the GeoNames gazetteer's English ones (for splitting an address)."""
+    return {**_gazetteer_countries(), **_vocab_countries()[1]}
+
+
+@lru_cache(maxsize=1)
+def gazetteer_cities() -> Mapping[str, frozenset[str]]:
+    """Folded city name (its GeoNames name and Latin alternate names) -> the regions
+    that have a city of 15,000+ people of that name."""
+    data = _gazetteer_file("cities15000.json")
+    if not isinstance(data, dict):
+        return {}
+    out: dict[str, set[str]] = {}
+    for city in data.values():
+        cc = city["countrycode"]
+        out.setdefault(fold(city["name"]), set()).add(cc)
+        for n in city.get("alternatenames", ()):
+            if len(n) < MIN_CITY_LEN or not n[:1].isupper():
+                continue
+            if n.isascii():  # most names: fold is casefold there, and 10x cheaper
+                out.setdefault(n.casefold(), set()).add(cc)
+            elif all(ord(c) < 0x250 for c in n):  # Latin letters, accents included
+                out.setdefault(fold(n), set()).add(cc)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 _CJK = re.compile(CJK_CHAR.pattern + "+")  # a run of kana, CJK ideographs or Hangul

@@ -16,11 +16,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import StoreError
 from ..leads import (
+    ADDRESS_COLUMNS,
     Channel,
+    DraftEdit,
     FieldInfo,
     HistoryEntry,
     Lead,
@@ -29,9 +31,14 @@ from ..leads import (
     ReviewStatus,
     Task,
     TaskStatus,
+    phone_region,
+    split_lead_address,
 )
 from .ids import MIN_PREFIX
 from .migrations import LATEST, current_version, migrate
+
+if TYPE_CHECKING:
+    from ..extract.address_split import AddressParts
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +49,25 @@ class SourceRow:
     path: str
     status: str
     lead_id: str | None
+
+
+def _address_columns(lead: Lead) -> tuple[str | None, ...]:
+    """The v8 address columns of `lead`: its split, or a fresh one when a caller set
+    the address without it (anchored on the phones' country); NULL without address."""
+    parts = lead.address_parts
+    if parts is None and lead.address:
+        parts = split_lead_address(lead.address, phone_region(lead.phones))
+    if parts is None or not lead.address:
+        return (None,) * len(ADDRESS_COLUMNS)
+    return (parts.street, parts.city, parts.region, parts.postcode, parts.country)
+
+
+def _address_parts(row: sqlite3.Row) -> AddressParts | None:
+    if not row["address"]:
+        return None
+    from ..extract.address_split import AddressParts
+
+    return AddressParts(*(row[c] or "" for c in ADDRESS_COLUMNS))
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -297,6 +323,29 @@ class Store:
             for r in rows
         ]
 
+    # ------------------------------------------------------------ edited drafts
+
+    def save_draft_edit(self, task_id: str, subject: str, body: str, now: dt.datetime) -> None:
+        self._require_tx()
+        self._x(
+            """INSERT INTO draft_edits (task_id, subject, body, edited_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (task_id) DO UPDATE SET subject = excluded.subject,
+                   body = excluded.body, edited_at = excluded.edited_at""",
+            (task_id, subject, body, now.isoformat()),
+        )
+
+    def drop_draft_edit(self, task_id: str) -> bool:
+        """Forget a task's edited draft; False when it had none."""
+        self._require_tx()
+        return self._x("DELETE FROM draft_edits WHERE task_id = ?", (task_id,)).rowcount > 0
+
+    def draft_edit(self, task_id: str) -> DraftEdit | None:
+        row = self._x("SELECT * FROM draft_edits WHERE task_id = ?", (task_id,)).fetchone()
+        if row is None:
+            return None
+        return DraftEdit(row["task_id"], row["subject"], row["body"],
+                         dt.datetime.fromisoformat(row["edited_at"]))
+
     def source_count(self) -> int:
         return int(self._x("SELECT count(*) FROM sources").fetchone()[0])
 
@@ -310,8 +359,9 @@ class Store:
             """INSERT INTO leads (id, name, given_name, family_name, title, company, department,
                    address, event_id, met_on, status, possible_duplicate_of, referred_by,
                    created_at, updated_at, review_status, review_reasons, deleted_at,
-                   merged_into)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   merged_into, address_street, address_city, address_region,
+                   address_postcode, address_country)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (id) DO UPDATE SET
                    name = excluded.name, given_name = excluded.given_name,
                    family_name = excluded.family_name, title = excluded.title,
@@ -323,7 +373,12 @@ class Store:
                    referred_by = excluded.referred_by, updated_at = excluded.updated_at,
                    review_status = excluded.review_status,
                    review_reasons = excluded.review_reasons,
-                   deleted_at = excluded.deleted_at, merged_into = excluded.merged_into""",
+                   deleted_at = excluded.deleted_at, merged_into = excluded.merged_into,
+                   address_street = excluded.address_street,
+                   address_city = excluded.address_city,
+                   address_region = excluded.address_region,
+                   address_postcode = excluded.address_postcode,
+                   address_country = excluded.address_country""",
             (
                 lead.id,
                 lead.name,
@@ -344,6 +399,7 @@ class Store:
                 json.dumps(list(lead.review_reasons), ensure_ascii=False),
                 lead.deleted_at.isoformat() if lead.deleted_at else None,
                 lead.merged_into,
+                *_address_columns(lead),
             ),
         )
         for table in ("lead_emails", "lead_phones", "lead_websites", "lead_fields", "lead_tags"):
@@ -463,6 +519,7 @@ class Store:
                 ),
                 deleted_at=_datetime(r["deleted_at"]),
                 merged_into=r["merged_into"],
+                address_parts=_address_parts(r),
             )
             for r in rows
         ]

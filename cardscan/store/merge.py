@@ -199,6 +199,7 @@ def merge_leads(existing: Lead, incoming: Lead) -> Lead:
         company=existing.company or incoming.company,
         department=existing.department or incoming.department,
         address=existing.address or incoming.address,
+        address_parts=existing.address_parts if existing.address else incoming.address_parts,
         emails=tuple(emails),
         phones=tuple(phones),
         websites=tuple(websites),

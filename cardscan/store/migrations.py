@@ -7,9 +7,16 @@ Never edit a released migration: append a new one.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
-from ..leads import phone_is_valid
+from ..leads import (
+    ADDRESS_COLUMNS,
+    PhoneNumber,
+    phone_is_valid,
+    phone_region,
+    split_lead_address,
+)
 
 _V1 = (
     """CREATE TABLE events (
@@ -171,6 +178,33 @@ _V5_PHONE_VALID = (
     "UPDATE lead_phones SET valid = cardscan_phone_valid(number) WHERE local_only = 0",
 )
 
+# v9 (workspace8): a draft edited by a person (Today page), per task, used instead
+# of the template until it is reset (the task's stored subject/body follow it
+# when drafts are refreshed, as they follow the template).  Dropped with its task.
+_V9_DRAFT_EDITS = (
+    """CREATE TABLE draft_edits (
+        task_id TEXT PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        edited_at TEXT NOT NULL
+    )""",
+)
+
+# v8 (address9): the address split into street, city, region, postcode and country
+# (ISO 3166 alpha-2), the fields address books and CRMs import (issue 9).  Filled at
+# scan and on `edit --address`; rows stored before are split here through the SQL
+# function `cardscan_split_address` that `migrate` registers (the address and the
+# lead's first phone, whose country anchors the split), which returns the parts as JSON.
+_V8_ADDRESS_PARTS = (
+    *(f"ALTER TABLE leads ADD COLUMN {c} TEXT" for c in ADDRESS_COLUMNS),
+    "UPDATE leads SET (" + ", ".join(ADDRESS_COLUMNS) + ") = (SELECT "
+    + ", ".join(f"json_extract(j, '$.{c.removeprefix('address_')}')"
+                for c in ADDRESS_COLUMNS)
+    + " FROM (SELECT cardscan_split_address(leads.address, (SELECT number FROM lead_phones"
+    " WHERE lead_id = leads.id ORDER BY position LIMIT 1)) AS j))"
+    " WHERE address IS NOT NULL AND trim(address) != ''",
+)
+
 # (version, statements); versions are consecutive from 1.
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (1, _V1),
@@ -178,6 +212,8 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (3, _V3_REVIEW),
     (4, _V4_SCAN_RESULTS),
     (5, _V5_PHONE_VALID),
+    (6, _V9_DRAFT_EDITS),
+    (7, _V8_ADDRESS_PARTS),  # numbered by landing order; the brief's "v8"
 )
 LATEST = MIGRATIONS[-1][0]
 
@@ -195,6 +231,7 @@ def migrate(
     """
     version = current_version(conn)
     conn.create_function("cardscan_phone_valid", 1, _phone_valid, deterministic=True)
+    conn.create_function("cardscan_split_address", 2, _split_address, deterministic=True)
     for target, statements in migrations:
         if target <= version:
             continue
@@ -219,3 +256,13 @@ def migrate(
 def _phone_valid(number: object) -> int:
     """SQL function for v5: 1 when phonenumbers calls the stored number valid."""
     return int(isinstance(number, str) and phone_is_valid(number))
+
+
+def _split_address(address: object, phone: object) -> str | None:
+    """SQL function for v8: the parts of a stored address as JSON, anchored on the
+    country of the lead's first phone."""
+    if not isinstance(address, str):
+        return None
+    country = phone_region((PhoneNumber(phone, "other"),)) if isinstance(phone, str) else None
+    parts = split_lead_address(address, country)
+    return json.dumps(parts.to_dict(), ensure_ascii=False) if parts else None

@@ -144,6 +144,16 @@ def _to_next(next_id: str | None, done_id: str) -> Any:
     return redirect(url_for("review_page"))
 
 
+def _draft_answer(draft: crm_review.Draft, message: str) -> Any:
+    """A fetch (Accept: application/json) gets the draft as stored and its new
+    mailto: link; a plain form post goes back to the task with a message."""
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(subject=draft.subject, body=draft.body, mailto=draft.mailto,
+                       edited=draft.edited)
+    flash(message, "ok")
+    return redirect(_back(url_for("today_page")) + f"#task-{draft.task.id}")
+
+
 def _routes(app: Flask, cfg: WebConfig) -> None:
     def post(rule: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return app.route(rule, methods=["POST"])
@@ -162,15 +172,22 @@ def _routes(app: Flask, cfg: WebConfig) -> None:
             "today.html", groups=groups, snooze_choices=SNOOZE_CHOICES, unsigned=unsigned
         )
 
-    @app.get("/task/<task_id>/mailto")
-    def task_mailto(task_id: str) -> Any:
-        """The mailto: URL for a draft as edited on the page (the library encodes it)."""
-        draft = crm_review.render_task(store(), task_id, cadence=cfg.cadence)
-        if not draft.recipient or draft.channel != "email":
-            abort(404, "this task has no e-mail recipient")
-        subject = request.args.get("subject", draft.subject)
-        body = request.args.get("body", draft.body)
-        return jsonify(mailto=crm_review.mailto_url(draft.recipient, subject, body))
+    @post("/task/<task_id>/draft")
+    def task_draft(task_id: str) -> Any:
+        """Keep the draft as edited on the page (subject, body) for this task."""
+        subject = request.form.get("subject")
+        if subject is None:  # a call's notes: no subject field on the page
+            subject = crm_review.render_task(store(), task_id, cadence=cfg.cadence).subject
+        draft = crm_review.edit_draft(
+            store(), task_id, subject=subject, body=request.form.get("body", ""),
+            cadence=cfg.cadence, clock=cfg.clock,
+        )
+        return _draft_answer(draft, "Draft saved: it is used for this follow-up.")
+
+    @post("/task/<task_id>/draft/reset")
+    def task_draft_reset(task_id: str) -> Any:
+        draft = crm_review.reset_draft(store(), task_id, cadence=cfg.cadence, clock=cfg.clock)
+        return _draft_answer(draft, "Draft reset to the template.")
 
     @post("/task/<task_id>/done")
     def task_done(task_id: str) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import crm, crm_review
 from ..crm_review import Draft, FieldView, ReviewItem
@@ -54,6 +54,12 @@ class FormField:
     uncertain: bool
     note: str = ""  # e.g. "primary", "mobile"
     changed: bool = False  # a refused edit: the value typed differs from the stored one
+    missing: bool = False  # a field every lead needs (the name) left empty by the scan
+
+    @property
+    def wanted(self) -> bool:
+        """Highlighted: a reading to check or a name to type."""
+        return self.uncertain or self.missing
 
     @property
     def percent(self) -> str:
@@ -98,8 +104,17 @@ class ReviewPage:
         typed = [i for i, f in enumerate(self.fields) if f.changed]
         if typed:
             return typed[0]
-        doubtful = [(f.confidence or 0.0, i) for i, f in enumerate(self.fields) if f.uncertain]
+        doubtful = [(f.confidence or 0.0, i) for i, f in enumerate(self.fields) if f.wanted]
         return min(doubtful)[1] if doubtful else 0
+
+    @property
+    def autofocus_index(self) -> int | None:
+        """The input the page opens in, its text selected so typing replaces it:
+        the `e` input when something typed was refused, a reading is uncertain or
+        the name is missing; None (no focus, so `a` approves) otherwise."""
+        if any(f.changed or f.wanted for f in self.fields):
+            return self.edit_index
+        return None
 
 
 @dataclass(frozen=True)
@@ -152,7 +167,8 @@ def form_fields(
         if submitted is not None and name in submitted and not submitted[name][0]:
             value = ""
         typed = submitted is not None and " ".join(value.split()) != " ".join(stored.split())
-        out.append(_form_field(name, label, value, fv, typed))
+        field = _form_field(name, label, value, fv, typed)
+        out.append(replace(field, missing=True) if name == "name" and not value else field)
     for name, label in LIST_FIELDS:
         stored_views = views.get(name, [])
         if submitted is not None:
