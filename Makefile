@@ -45,7 +45,7 @@ system:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[rapidocr,cjk,heic,dev]'
+	$(BIN)/pip install -q -e '.[rapidocr,cjk,heic,dask,dev]'
 	@# rapidocr pulls in opencv-python, whose cv2 needs libGL; put the headless
 	@# build's files back on top (same version), so no GUI library is needed.
 	$(BIN)/pip install -q --force-reinstall --no-deps \

@@ -23,7 +23,7 @@ from .ocr.registry import engine_help
 from .options import ScanOptions
 
 if TYPE_CHECKING:
-    from .scanjob import FileResult, ScanSummary
+    from .scanjob import FileResult, Reader, ScanSummary
 
 log = logging.getLogger("cardscan")
 
@@ -113,6 +113,18 @@ def scan_summary_line(s: ScanSummary) -> str:
     return display_path(line)
 
 
+def _reader(args: argparse.Namespace) -> Reader | None:
+    """The Dask reader for --scheduler (imports Dask); None: this machine's pool."""
+    if args.scheduler is None:
+        if args.send_bytes:
+            raise CardscanError("--send-bytes needs --scheduler")
+        return None
+    from .cluster import DaskReader
+
+    # quiet: a lost scheduler is said in one line, not in Dask's logs and tracebacks
+    return DaskReader(args.scheduler, send_bytes=args.send_bytes, quiet=not args.verbose)
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
     from .cli_crm import cadence_from_args, clock_from_env
     from .scanjob import ScanOutputs, run_scan
@@ -133,7 +145,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
     try:
         summary = run_scan(args.paths, options, outputs, event=args.event, met_on=args.met_on,
-                           cadence=cadence, clock=clock, progress=report, reread=args.reread)
+                           cadence=cadence, clock=clock, progress=report, reread=args.reread,
+                           reader=_reader(args))
     finally:
         bar.close()
     print(scan_summary_line(summary), file=sys.stderr)
@@ -232,6 +245,15 @@ def build_parser() -> argparse.ArgumentParser:
                    f"(default: {ScanOptions.time_limit:g}; 0 = no limit)")
     s.add_argument("--reread", action="store_true",
                    help="read photos already in the database again (new --region, new release)")
+    s.add_argument("--scheduler", metavar="ADDRESS",
+                   help="read the photos on a Dask cluster (pip install 'cardscan[dask]'): "
+                   "tcp://HOST:8786 of a running `dask scheduler`, or 'local' for a "
+                   "LocalCluster of --workers processes here; this process alone writes "
+                   "the database and the outputs")
+    s.add_argument("--send-bytes", action="store_true",
+                   help="with --scheduler: send each photo's bytes to the workers. Without "
+                   "it, workers read PATH themselves when they see the same file at its "
+                   "absolute path (a shared folder); when one cannot, the bytes are sent")
     s.set_defaults(func=cmd_scan)
 
     pa = sub.add_parser("parse", help="parse card text into a JSON record")

@@ -24,7 +24,7 @@ from .errors import CardscanError, StoreError
 from .export.leads_csv import LEAD_COLUMNS
 from .followup.cadence import Cadence
 from .followup.calendar import Clock
-from .leads import Lead, Task
+from .leads import OUTCOMES, STAGES, Lead, Task
 from .store import Store
 from .store.ids import SHORT_LEN
 
@@ -260,6 +260,8 @@ def cmd_leads(args: argparse.Namespace) -> int:
         leads = crm.list_leads(store)
         nxt = crm.next_actions(store)
         task_ids = _all_task_ids(store)
+    if args.stage:
+        leads = [x for x in leads if x.stage == args.stage]
     if args.format == "csv":
         _write_csv([crm.lead_row(x, nxt.get(x.id)) for x in leads], LEAD_CSV_COLUMNS)
     elif args.format == "json":
@@ -283,11 +285,14 @@ def cmd_leads(args: argparse.Namespace) -> int:
                     x.phone() or "",
                     x.event,
                     x.met_on,
+                    x.stage,
                     status,
                     f"{t.due} {t.channel} {task_ids.get(t.id, t.id[:SHORT_LEN])}" if t else "",
                 ]
             )
-        header = ["ID", "NAME", "COMPANY", "EMAIL", "PHONE", "EVENT", "MET", "STATUS", "NEXT"]
+        header = [
+            "ID", "NAME", "COMPANY", "EMAIL", "PHONE", "EVENT", "MET", "STAGE", "STATUS", "NEXT",
+        ]
         print(_table(header, rows))
     return 0
 
@@ -304,6 +309,9 @@ def _lead_json(lead: Lead, nxt: Task | None) -> dict[str, Any]:
         "tags": list(lead.tags),
         "possible_duplicate_of": lead.possible_duplicate_of,
         "referred_by": lead.referred_by,
+        "stage": lead.stage,
+        "stage_reason": lead.stage_reason,
+        "meeting_on": lead.meeting_on,
         "sources": list(lead.sources),
         "created_at": lead.created_at.isoformat() if lead.created_at else None,
         "next_action": (
@@ -330,6 +338,7 @@ TASK_COLUMNS = (
     "step",
     "done_on",
     "note",
+    "outcome",
     "mailto",
     "tel",
     "edited",  # the draft is a person's edit (workspace), not the template's
@@ -403,15 +412,40 @@ def cmd_done(args: argparse.Namespace) -> int:
             on=args.on,
             note=args.note,
             skipped=args.skip,
+            outcome=args.outcome,
+            meeting=args.meeting,
             cadence=cadence,
             clock=clock,
         )
         ids = _all_task_ids(store)
+        lead = store.get_lead(change.task.lead_id)
+        after = store.tasks(change.task.lead_id)
     t = change.task
-    verb = "Skipped" if args.skip else "Done"
-    print(f"{verb}: {ids[t.id]} {t.summary} (on {t.done_on}).")
+    verb = "Skipped" if args.skip else "Cancelled" if t.status == "cancelled" else "Done"
+    what = f", {t.outcome}" if t.outcome else ""
+    print(f"{verb}: {ids[t.id]} {t.summary} (on {t.done_on}{what}).")
     _print_moved(change.moved, ids)
+    if args.outcome and lead is not None:
+        _print_followed(before_ids=ids, lead=lead, tasks=after, moved=change.moved, done=t)
     return 0
+
+
+def _print_followed(
+    *, before_ids: Mapping[str, str], lead: Lead, tasks: Sequence[Task], moved: Sequence[Task],
+    done: Task,
+) -> None:
+    """What the outcome changed: the plan from here, and the lead's stage."""
+    shown = {t.id for t in moved} | {done.id}
+    pending = [t for t in tasks if t.status in crm.PENDING and t.id not in shown]
+    if pending:
+        print("Plan:")
+        print(_task_table(pending, before_ids))
+    cancelled = [t for t in tasks if t.status == "cancelled" and t.id != done.id
+                 and t.note and t.done_on is None]
+    for t in cancelled:
+        print(f"Cancelled: {before_ids.get(t.id, t.id[:SHORT_LEN])} {t.summary}.")
+    reason = f" ({lead.stage_reason})" if lead.stage == "closed" and lead.stage_reason else ""
+    print(f"Stage: {lead.stage}{reason}.")
 
 
 def cmd_snooze(args: argparse.Namespace) -> int:
@@ -452,12 +486,25 @@ def cmd_refer(args: argparse.Namespace) -> int:
             clock=clock,
         )
         _print_import(store, result, verb="Added", suffix=f", referred by {_who(referrer)}")
+        thanks = [t for t in store.tasks(referrer.id)
+                  if t.status in crm.PENDING and t.step.endswith(f":{result.lead_id}")]
+        if thanks and not result.skipped:
+            print(f"For {_who(referrer)}, who introduced you:")
+            print(_task_table(thanks, _all_task_ids(store)))
     return 0
 
 
+def _time_of_day(text: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text.strip()).replace(second=0, microsecond=0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time of day (HH:MM)") from None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    from .calendar_feed import feed_items, zone_name
     from .export import write_export
-    from .export.crm_csv import tasks_path_for
+    from .export.crm_csv import dataloader_path_for, read_salesforce_ids, tasks_path_for
     from .outputs import Output, OutputKind, check_outputs
 
     out = Path(args.out)
@@ -465,15 +512,47 @@ def cmd_export(args: argparse.Namespace) -> int:
     files = [Output("--out", kind, out)]
     if args.format in ("hubspot", "salesforce"):
         files.append(Output("--out (its tasks file)", "csv", tasks_path_for(out)))
+    if args.format == "salesforce":
+        files.append(Output("--out (its Data Loader file)", "csv", dataloader_path_for(out)))
     check_outputs(files, database=Path(args.db))  # never over the database or a photo
-    clock = clock_from_env()
     cadence = cadence_from_args(args)
+    clock = clock_from_env(cadence.calendar.timezone)
+    sf_ids = read_salesforce_ids(args.salesforce_ids) if args.salesforce_ids else None
     with _open(args) as store:
-        leads = crm.list_leads(store)
-        tasks = rendered_tasks(store, store.tasks(), cadence)  # drafts as they would be sent now
-    paths = write_export(args.format, leads, tasks, Path(args.out), todo=args.todo, now=clock())
+        if args.format == "ics":  # deleted leads and finished tasks go out as cancelled
+            leads, tasks = feed_items(store, cadence)
+        else:
+            leads = crm.list_leads(store)
+            tasks = rendered_tasks(store, store.tasks(), cadence)  # drafts as sent now
+        photos = (
+            {x.id: jpeg for x in leads if (jpeg := store.card_image(x.id))}
+            if args.photos and args.format == "vcf" else None
+        )
+    paths = write_export(
+        args.format, leads, tasks, Path(args.out), todo=args.todo, now=clock(),
+        tz=zone_name(args.tz, cadence), at=args.at or cadence.calendar.at,
+        vcard_version=args.vcard_version, photos=photos, salesforce_ids=sf_ids,
+    )
     for p in paths:
         print(f"Wrote {p}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from . import report
+
+    cadence = cadence_from_args(args)
+    clock = clock_from_env(cadence.calendar.timezone)
+    if args.out is not None:  # refused before anything is computed
+        from .outputs import Output, check_outputs
+
+        check_outputs([Output("--out", "png", Path(args.out))], database=Path(args.db))
+    with _open(args) as store:
+        funnels = report.funnel(store, cadence=cadence, clock=clock, event=args.event)
+    print(report.format_report(funnels))
+    if args.out is not None:
+        path = report.write_chart(Path(args.out), funnels, database=Path(args.db))
+        print(f"Wrote {path}")
     return 0
 
 
@@ -508,6 +587,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="List every lead with its next action.",
     )
     p.add_argument("--format", **fmt)
+    p.add_argument("--stage", choices=STAGES, help="only the leads at this stage")
     p.set_defaults(func=cmd_leads)
 
     p = subparsers.add_parser(
@@ -533,6 +613,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--on", type=_iso_date, metavar="DATE", help="when it was done (default: today)")
     p.add_argument("--note", metavar="TEXT", help="what happened, what you promised")
     p.add_argument("--skip", action="store_true", help="record it as skipped instead of done")
+    p.add_argument(
+        "--outcome",
+        choices=OUTCOMES,
+        metavar="OUTCOME",
+        help="what happened: email steps replied, no-reply; calls booked (with --meeting), "
+        "no-answer, declined; meetings met, one-sided, cancelled.  The plan follows it.",
+    )
+    p.add_argument(
+        "--meeting", type=_iso_date, metavar="DATE", help="with --outcome booked: the date agreed"
+    )
     p.set_defaults(func=cmd_done)
 
     p = subparsers.add_parser(
@@ -562,6 +652,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_refer)
 
     p = subparsers.add_parser(
+        "report",
+        parents=[db, cad],
+        help="how far each event's cards went: the follow-up funnel",
+        description="Per event: cards, contacted within one business day, replied, meetings "
+        "booked, met, closed; overdue tasks; median days to first contact.  With --out, "
+        "the same as a chart (PNG).",
+    )
+    p.add_argument("--event", metavar="NAME", help="only this event")
+    p.add_argument("--out", type=Path, metavar="FILE.png", help="also draw the chart here")
+    p.set_defaults(func=cmd_report)
+
+    p = subparsers.add_parser(
         "export",
         parents=[db, cad],
         help="export leads and tasks for a calendar or CRM",
@@ -571,6 +673,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     p.add_argument("--out", required=True, type=Path, metavar="FILE", help="file to write")
     p.add_argument("--todo", action="store_true", help="ics: add a VTODO for each task as well")
+    p.add_argument("--tz", metavar="ZONE", help="ics: IANA time zone of the events (default: "
+                   "the cadence's [calendar] timezone, else this machine's)")
+    p.add_argument("--at", type=_time_of_day, metavar="HH:MM",
+                   help="ics: when each day's follow-ups start (default: the cadence's "
+                   "[calendar] time, 09:00)")
+    p.add_argument("--vcard-version", type=int, choices=(3, 4), default=3,
+                   help="vcf: vCard 3.0 (default, what phones import best) or 4.0")
+    p.add_argument("--photos", action="store_true",
+                   help="vcf: add the picture of each card (small JPEG) as PHOTO")
+    p.add_argument("--salesforce-ids", type=Path, metavar="SUCCESS.csv",
+                   help="salesforce: Data Loader's success file of the -dataloader.csv import; "
+                   "fills each task's WhoId")
     p.set_defaults(func=cmd_export)
 
 

@@ -15,13 +15,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .crm_drafts import refresh_drafts
-from .errors import InvalidValueError, StoreError
+from .errors import ConfigError, InvalidValueError, StoreError
 from .followup import planner
-from .followup.cadence import REFERRAL_KEY, Cadence
+from .followup.cadence import REFERRAL_KEY, Branch, Cadence
 from .followup.cadence import load_cadence as _load_cadence
 from .followup.calendar import Clock
-from .leads import PENDING, FieldInfo, Lead, PhoneNumber, Task, split_lead_address
+from .leads import (
+    OUTCOMES,
+    PENDING,
+    STAGES,
+    FieldInfo,
+    Lead,
+    PhoneNumber,
+    Task,
+    split_lead_address,
+)
 from .model import CardRecord, ParsedCard
+from .profile import load_profile, profile_path
 from .store import Store
 from .store.ids import lead_id_for_manual, lead_id_for_source, source_key
 from .store.merge import callable_numbers, decide, merge_leads
@@ -60,8 +70,22 @@ def open_store(path: str | Path) -> Store:
 
 
 def load_cadence(path: str | Path | None) -> Cadence:
-    """The follow-up cadence: built-in default, or `path`'s TOML laid over it."""
-    return _load_cadence(path)
+    """The follow-up cadence: built-in default, or `path`'s TOML laid over it.
+    Its calendar takes the sender profile's country when the cadence sets none."""
+    cadence = _load_cadence(path)
+    if cadence.calendar.country is None:
+        country = load_profile().country
+        if country:
+            from .followup.calendar import supported_country
+
+            code = supported_country(country)
+            if code is None:
+                raise ConfigError(
+                    f"{profile_path()}: country {country!r} is not an ISO 3166 code the "
+                    "holidays package knows (e.g. ES, GB, US)"
+                )
+            cadence = replace(cadence, calendar=replace(cadence.calendar, country=code))
+    return cadence
 
 
 # ------------------------------------------------------------------ import
@@ -370,8 +394,10 @@ def _ingest(
         referred_by = referrer.name if referrer else _referrer_name(store, lead)
         tasks = list(planner.rerender(old, lead, cadence, referred_by=referred_by))
         have = {t.id for t in tasks}
-        if referrer is not None:
-            fresh: Sequence[Task] = (planner.referral_task(lead, referrer, cadence, clock),)
+        if referrer is not None and not any(t.step != REFERRAL_KEY for t in tasks):
+            fresh: Sequence[Task] = planner.referral_plan(lead, referrer, cadence, clock)
+        elif referrer is not None:
+            fresh = (planner.referral_task(lead, referrer, cadence, clock),)
         elif not any(t.step != REFERRAL_KEY for t in tasks):
             # No plan yet (new lead, or one only known by referral so far).
             fresh = planner.plan(lead, lead.met_on or cadence.calendar.today(clock), cadence, clock)
@@ -379,6 +405,11 @@ def _ingest(
             fresh = ()
         tasks += [t for t in fresh if t.id not in have]
         store.save_tasks(tasks, now)
+        if existing is None:
+            store.set_stage(lead.id, "new", None, cadence.calendar.today(clock), now)
+        if referrer is not None:
+            _tell_referrer(store, lead, cadence.on_referral, cadence.calendar.today(clock),
+                           cadence, clock, now)
         if event_id is not None:
             store.link_event(lead.id, event_id, incoming.met_on)
         store.save_source(
@@ -536,30 +567,89 @@ def done(
     on: dt.date | None = None,
     note: str | None = None,
     skipped: bool = False,
+    outcome: str | None = None,
+    meeting: dt.date | None = None,
     cadence: Cadence,
     clock: Clock,
 ) -> TaskChange:
-    """Mark a task done (or skipped) on `on` (default today); the steps that
-    follow it are re-dated from that real date."""
+    """Mark a task done (or skipped) on `on` (default today), with what happened
+    (`outcome`, one the step accepts; `meeting`: the date a `booked` outcome
+    agreed).  The steps that follow are re-dated from that real date, and the
+    plan and the lead's stage follow the cadence's branch for the outcome."""
     now = clock()
     on = on or cadence.calendar.today(clock)
+    note = (note or "").strip() or None
+    if skipped and (outcome or meeting):
+        raise InvalidValueError("a skipped step has no outcome: give --skip or --outcome")
+    if outcome is not None and outcome not in OUTCOMES:
+        raise InvalidValueError(
+            f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}"
+        )
     with store.transaction():
         task = get_task(store, task_id)
         before = store.tasks(task.lead_id)
-        after = planner.complete(
-            before,
-            task.id,
-            on=on,
-            note=(note or "").strip() or None,
-            cadence=cadence,
-            clock=clock,
-            status="skipped" if skipped else "done",
-        )
-        change = _apply(store, before, after, task.id, now)
-        lead = store.get_lead(task.lead_id)
-        if lead is not None and note:
-            refresh_drafts(store, lead, cadence=cadence, now=now)  # a promise feeds the next steps
-        return change
+        lead = _require_lead(store, task.lead_id)
+        if skipped:
+            after = planner.complete(before, task.id, on=on, note=note, cadence=cadence,
+                                     clock=clock, status="skipped")
+            return _apply(store, before, after, task.id, now)
+        rec = planner.record(before, task.id, lead=lead, outcome=outcome, on=on, cadence=cadence,
+                             clock=clock, note=note, meeting=meeting)
+        change = _apply(store, before, rec.tasks, task.id, now)
+        if rec.meeting_on is not None:
+            store.set_meeting(lead.id, rec.meeting_on, now)
+        _follow_stage(store, lead, task, rec.branch, on, now)
+        if rec.branch is not None and rec.branch.referrer:
+            _tell_referrer(store, lead, rec.branch.referrer, on, cadence, clock, now)
+        lead = _require_lead(store, lead.id)
+        refresh_drafts(store, lead, cadence=cadence, now=now)  # promise, meeting date, notes
+        fresh = {t.id: t for t in store.tasks(lead.id)}  # texts as re-rendered
+        return TaskChange(fresh.get(task.id, change.task),
+                          tuple(fresh.get(t.id, t) for t in change.moved))
+
+
+def _follow_stage(
+    store: Store, lead: Lead, task: Task, branch: Branch | None, on: dt.date, now: dt.datetime
+) -> None:
+    """The lead's stage after a step is done: the branch's stage (forward only),
+    closed with the branch's reason, and nurturing once nothing is left to do."""
+    stage = lead.stage
+    if branch is None and task.channel in ("email", "call") and stage == "new":
+        stage = _move(store, lead.id, stage, "contacted", None, on, now)
+    if branch is not None and branch.stage:
+        stage = _move(store, lead.id, stage, branch.stage, None, on, now)
+    if branch is not None and branch.close:
+        stage = _move(store, lead.id, stage, "closed", branch.close, on, now)
+    left = any(t.status in PENDING for t in store.tasks(lead.id))
+    if stage not in ("new", "closed") and not left:
+        _move(store, lead.id, stage, "nurturing", None, on, now)
+
+
+def _move(
+    store: Store, lead_id: str, current: str, stage: str, reason: str | None, on: dt.date,
+    now: dt.datetime,
+) -> str:
+    """Move forward to `stage` (closed always applies; a closed lead stays closed)."""
+    if current == "closed" or stage == current:
+        return current
+    if stage != "closed" and STAGES.index(stage) < STAGES.index(current):
+        return current
+    store.set_stage(lead_id, stage, reason, on, now)
+    return stage
+
+
+def _tell_referrer(
+    store: Store, lead: Lead, keys: Sequence[str], on: dt.date, cadence: Cadence, clock: Clock,
+    now: dt.datetime,
+) -> None:
+    """Steps for the person who referred `lead` (none when nobody did)."""
+    referrer = store.get_lead(lead.referred_by) if lead.referred_by else None
+    if referrer is None or referrer.deleted_at is not None:
+        return
+    existing = store.tasks(referrer.id)
+    fresh = planner.referrer_tasks(referrer, lead, keys, existing, on=on, cadence=cadence,
+                                   clock=clock)
+    store.save_tasks(fresh, now)
 
 
 def snooze(
@@ -579,11 +669,16 @@ def _apply(
     store: Store, before: Sequence[Task], after: Sequence[Task], tid: str, now: dt.datetime
 ) -> TaskChange:
     old = {t.id: t for t in before}
-    changed = [t for t in after if t != old[t.id]]
-    store.save_tasks(changed, now)
+    changed = [t for t in after if t != old.get(t.id)]
+    # New tasks first: a task re-pointed to follow a new one references it.
+    store.save_tasks(sorted(changed, key=lambda t: t.id in old), now)
     task = next(t for t in after if t.id == tid)
     moved = tuple(
-        sorted((t for t in changed if t.id != tid and t.due != old[t.id].due), key=lambda t: t.seq)
+        sorted(
+            (t for t in changed
+             if t.id != tid and t.id in old and t.due != old[t.id].due and t.status in PENDING),
+            key=lambda t: t.seq,
+        )
     )
     return TaskChange(task, moved)
 
@@ -634,6 +729,7 @@ def task_row(task: Task, lead: Lead | None, today: dt.date | None = None) -> dic
         "step": task.step,
         "done_on": task.done_on,
         "note": task.note,
+        "outcome": task.outcome,
     }
 
 

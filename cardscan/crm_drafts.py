@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import quote
 
-from .followup.cadence import REFERRAL_KEY, Cadence
+from .followup.cadence import REFERRAL_KEY, Cadence, qualifier
 from .followup.planner import PENDING, next_step_id
 from .followup.templates import lead_values, promise_in, render
 from .leads import Channel, Lead, Note, PhoneNumber, Task
@@ -86,6 +86,14 @@ def _promise(task: Task, tasks: Sequence[Task], notes: Sequence[Note]) -> str:
     return promise_in([text for *_, text in sorted(dated, key=lambda x: (x[0], x[1]))])
 
 
+def _notes_so_far(tasks: Sequence[Task], notes: Sequence[Note]) -> str:
+    """The lead's notes and the notes recorded with done steps, oldest first."""
+    dated = [(n.created_at.date(), n.text) for n in notes]
+    dated += [(t.done_on, t.note) for t in tasks
+              if t.note and t.done_on and t.status in ("done", "skipped")]
+    return "\n".join(f"- {day}: {' '.join(text.split())}" for day, text in sorted(dated))
+
+
 def render_draft(
     store: Store,
     task: Task,
@@ -100,6 +108,7 @@ def render_draft(
     if step is not None and task.status in PENDING:
         msg = step.message_for(lead)
         referrer = store.get_lead(lead.referred_by) if lead.referred_by else None
+        about = store.get_lead(qualifier(task.step)) if qualifier(task.step) else None
         values = lead_values(
             lead,
             met_on=lead.met_on,
@@ -110,6 +119,8 @@ def render_draft(
             promised=_promise(task, tasks, notes),
             task_id=task.id,
             next_task_id="" if step.key == REFERRAL_KEY else next_step_id(lead, step, cadence),
+            referral_name=(about.name or "") if about else "",
+            notes=_notes_so_far(tasks, notes),
         )
         channel = msg.channel
         summary, subject, body = (render(x, values) for x in (msg.summary, msg.subject, msg.body))

@@ -8,6 +8,7 @@ Exit codes (documented in the README):
     4  invalid configuration (e.g. a cadence file)
     5  store error (database cannot be opened, unknown lead or task id)
     6  an output cannot be written (read-only folder, disk full, I/O error)
+  7  the Dask scheduler cannot be reached, or was lost mid-run (what was read is stored)
   130  interrupted (Ctrl-C); everything already processed is kept
   143  terminated (SIGTERM); the same as Ctrl-C
 """
@@ -25,6 +26,7 @@ class ExitCode(IntEnum):
     invalid_config = 4
     store_error = 5
     output_error = 6
+    cluster_error = 7
     interrupted = 130
     terminated = 143
 
@@ -69,6 +71,13 @@ class OutputError(CardscanError):
     """Writing an output failed (read-only, disk full); the previous file is intact."""
 
     exit_code = ExitCode.output_error
+
+
+class ClusterError(CardscanError):
+    """The Dask scheduler of `cardscan scan --scheduler` cannot be reached, or the
+    connection to it was lost mid-run; the photos answered before are stored."""
+
+    exit_code = ExitCode.cluster_error
 
 
 class Terminated(KeyboardInterrupt):

@@ -11,9 +11,20 @@ if TYPE_CHECKING:
     from cardscan.extract.address_split import AddressParts
 
 Channel = Literal["email", "call", "meeting", "note"]
-TaskStatus = Literal["open", "done", "skipped", "snoozed"]
+TaskStatus = Literal["open", "done", "skipped", "snoozed", "cancelled"]
 # Task statuses still waiting to be done (the one definition; planner, CRM and exports use it).
 PENDING: frozenset[str] = frozenset({"open", "snoozed"})
+# Where a relationship stands, in the order it usually goes (issue 13).  A stage
+# follows from the outcomes recorded; it only moves forward, except to `closed`.
+Stage = Literal["new", "contacted", "replied", "meeting-booked", "met", "nurturing", "closed"]
+STAGES: tuple[str, ...] = (
+    "new", "contacted", "replied", "meeting-booked", "met", "nurturing", "closed",
+)
+# What can be recorded when a step is done (`cardscan done --outcome`); which of
+# them a step accepts, and what each one does to the plan, is cadence data.
+OUTCOMES: tuple[str, ...] = (
+    "replied", "no-reply", "booked", "no-answer", "declined", "met", "one-sided", "cancelled",
+)
 # Where a lead stands in review: scanned and not yet looked at, scanned with a
 # reason to look (a weak field, a possible duplicate), or checked by a person.
 ReviewStatus = Literal["new", "needs_review", "approved"]
@@ -175,6 +186,9 @@ class Lead:
     field_info: tuple[FieldInfo, ...] = ()
     deleted_at: dt.datetime | None = None  # soft-deleted (restore brings it back)
     merged_into: str | None = None  # set on a lead merged into another one
+    stage: str = "new"  # one of STAGES
+    stage_reason: str | None = None  # why it was closed ("declined the coffee")
+    meeting_on: dt.date | None = None  # the date a meeting was booked for
     # `address` split into street, city, region, postcode and country (store v8);
     # None without an address.  Set where the address is set (scan, edit, merge).
     address_parts: AddressParts | None = None
@@ -233,4 +247,19 @@ class Task:
     done_on: dt.date | None = None
     note: str | None = None
     depends_on: str | None = None  # task id whose completion dates this one
-    offset: int = 0  # business days after depends_on's completion (or the meeting)
+    offset: int = 0  # business days after depends_on's completion (or the meeting);
+    # negative: that many business days before depends_on's date (research before a coffee)
+    outcome: str | None = None  # what happened (one of OUTCOMES), recorded with done
+    # How many times what a calendar shows of it changed (store trigger, v9);
+    # the calendar's SEQUENCE.  Not part of equality: it is bookkeeping.
+    revision: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class StageChange:
+    """One move of a lead's stage, on the day it happened."""
+
+    lead_id: str
+    on: dt.date
+    stage: str
+    reason: str | None = None

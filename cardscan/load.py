@@ -218,14 +218,21 @@ def _pdf_pages(source: str, data: bytes, sha: str, max_pixels: int) -> Iterator[
         doc.close()
 
 
-def load_pages(source: str, *, max_pixels: int, work_side: int) -> Generator[LoadedImage]:
+def load_pages(
+    source: str, *, max_pixels: int, work_side: int, data: bytes | None = None
+) -> Generator[LoadedImage]:
     """Every picture in one file, decoded lazily, one at a time: one for a
-    photo, one per frame of a multi-page TIFF, one per page of a PDF.
+    photo, one per frame of a multi-page TIFF, one per page of a PDF.  `data`:
+    the file's bytes when they were read elsewhere (a Dask client sent them,
+    `cardscan.cluster`); `source` then only names the file.
 
     Raises InputFileError with a one-line reason naming the file (or the page:
     `scan.tif#p2: ...`); pages before a bad one have been yielded already.
     """
-    data = _read(source)
+    if data is None:
+        data = _read(source)
+    elif not data:
+        raise InputFileError(f"{source}: empty file (0 bytes)")
     sha = hashlib.sha256(data).hexdigest()
     if _is_pdf(data):
         yield from _pdf_pages(source, data, sha, max_pixels)

@@ -29,7 +29,10 @@ from typing import IO, Any, Literal
 from .errors import OutputError, OutputRefused
 from .inputs import display_path
 
-OutputKind = Literal["csv", "jsonl", "ics", "vcf", "db"]
+OutputKind = Literal["csv", "jsonl", "ics", "vcf", "db", "png"]
+# What cardscan writes into the PNG charts it makes (a tEXt chunk before the image
+# data), so a chart may be replaced by a newer one and a photo never is.
+PNG_MARK = "cardscan report"
 
 # File signatures of things an output must never replace (first bytes).
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -47,7 +50,8 @@ _RIFF_WEBP = (b"RIFF", b"WEBP")
 _HEIF_BRANDS = (b"heic", b"heix", b"mif1", b"msf1", b"avif")
 _SNIFF = 4096
 
-_KIND_NAMES = {"csv": "CSV", "jsonl": "JSONL", "ics": "calendar", "vcf": "vCard", "db": "database"}
+_KIND_NAMES = {"csv": "CSV", "jsonl": "JSONL", "ics": "calendar", "vcf": "vCard", "db": "database",
+               "png": "chart"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,9 @@ def _looks_like(kind: OutputKind, head: bytes) -> str | None:
     binary = _what_binary(head)
     if kind == "db":
         return None if binary in (None, "a SQLite database") else binary
+    if kind == "png":
+        ours = binary == "a PNG image" and PNG_MARK.encode() in head
+        return None if ours else (binary or "text")
     if binary:
         return binary
     cut = head if len(head) < _SNIFF else head[: head.rfind(b"\n") + 1] or head[:-4]
@@ -194,8 +201,8 @@ def _io_error(path: Path, e: OSError) -> OutputError:
 
 @contextlib.contextmanager
 def atomic_open(
-    path: Path, *, encoding: str = "utf-8", newline: str | None = ""
-) -> Iterator[IO[str]]:
+    path: Path, *, encoding: str = "utf-8", newline: str | None = "", binary: bool = False
+) -> Iterator[IO[Any]]:
     """Write to a temporary sibling and rename it over `path` on success, so an
     interrupted or failed write never leaves a half-written file nor a
     temporary one behind.  A symbolic link is written through (the link stays);
@@ -209,7 +216,11 @@ def atomic_open(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
+        opened = (
+            os.fdopen(fd, "wb") if binary
+            else os.fdopen(fd, "w", encoding=encoding, newline=newline)
+        )
+        with opened as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

@@ -128,13 +128,16 @@ def _is_card(p: ParsedCard, lines: int, aspect: float | None) -> bool:
     return is_card(p, lines, aspect)
 
 
-def process_file(source: str, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
+def process_file(source: str, options: ScanOptions, engine: OcrEngine,
+                 data: bytes | None = None) -> list[CardRecord]:
     """Every card found in one input file, or one no_card / error record per
-    picture in it (a PDF page or TIFF frame is a picture of its own)."""
+    picture in it (a PDF page or TIFF frame is a picture of its own).  `data`:
+    the file's bytes, when read elsewhere (`load.load_pages`)."""
     from .load import load_pages
 
     out: list[CardRecord] = []
-    pages = load_pages(source, max_pixels=options.max_pixels, work_side=options.work_side)
+    pages = load_pages(source, max_pixels=options.max_pixels, work_side=options.work_side,
+                       data=data)
     while True:
         try:
             with stage("decode"):
@@ -333,20 +336,25 @@ def _refused(item: InputFile) -> list[CardRecord]:
     return [CardRecord(item.source, status="error", error=item.error)]
 
 
-def read_input(item: InputFile | str, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
+def over_time(source: str, seconds: float) -> CardRecord:
+    """The error record of a file whose reading took longer than the time limit."""
+    return CardRecord(source, status="error",
+                      error=f"{source}: time limit exceeded ({seconds:g} s per file)")
+
+
+def read_input(item: InputFile | str, options: ScanOptions, engine: OcrEngine,
+               data: bytes | None = None) -> list[CardRecord]:
     """The records of one input: its error when the checks refused it, else what
-    `process_file` read within the time limit."""
+    `process_file` read within the time limit (from `data` when given)."""
     if isinstance(item, str):
         item = check_file(item, options.max_bytes)
     if item.error:
         return _refused(item)
     try:
         with _time_limit(options.time_limit):
-            records = process_file(item.path, options, engine)
+            records = process_file(item.path, options, engine, data)
     except TimeLimitExceeded:
-        return [CardRecord(item.source, status="error",
-                           error=f"{item.source}: time limit exceeded "
-                           f"({options.time_limit:g} s per file)")]
+        return [over_time(item.source, options.time_limit)]
     except Exception as e:  # a bug on one file must not end the batch either
         log.debug("failed on %s", item.source, exc_info=True)
         reason = str(e).splitlines()[0] if str(e) else ""

@@ -31,6 +31,9 @@ class Profile:
     email: str = ""
     phone: str = ""  # E.164 when set through `update_profile`
     signature: str = ""  # free text; default: name, company, phone, email on lines
+    # ISO 3166 alpha-2: whose public holidays are not business days (see
+    # cardscan.followup.calendar), unless the cadence file's [calendar] sets one.
+    country: str = ""
 
     def sign_off(self) -> str:
         """The signature under a draft: the one given, else the profile's lines."""
@@ -80,6 +83,17 @@ def load_profile(path: str | Path | None = None) -> Profile:
     return Profile(**data)
 
 
+def _country(text: str) -> str:
+    from .followup.calendar import supported_country
+
+    code = supported_country(text)
+    if code is None:
+        raise ConfigError(
+            f"country {text!r}: not an ISO 3166 code the holidays package knows (e.g. ES, GB, US)"
+        )
+    return code
+
+
 def save_profile(profile: Profile, path: str | Path | None = None) -> Path:
     """Write the profile (atomically: a temporary file renamed over the old one)."""
     p = Path(path) if path else profile_path()
@@ -104,6 +118,7 @@ def update_profile(
     email: str | None = None,
     phone: str | None = None,
     signature: str | None = None,
+    country: str | None = None,
     region: str | None = None,
     path: str | Path | None = None,
 ) -> Profile:
@@ -123,6 +138,8 @@ def update_profile(
         changes["phone"] = normalize_phone(phone, region).number if phone.strip() else ""
     if signature is not None:
         changes["signature"] = signature.replace("\\n", "\n").strip()
+    if country is not None:
+        changes["country"] = _country(country) if country.strip() else ""
     updated = replace(current, **changes)
     save_profile(updated, path)
     return updated

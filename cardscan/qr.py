@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -57,9 +58,60 @@ def _tel_type(params: str) -> str:
     return "other"
 
 
+def _text_value(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return str(value[0]).strip() if value else ""
+    return str(value or "").strip()
+
+
+def _vobject_vcard(text: str) -> QrContact | None:
+    """The vCard read by vobject, which knows every version's encodings
+    (2.1's QUOTED-PRINTABLE and CHARSET, 3.0/4.0 escapes and folding); None
+    when vobject cannot read it."""
+    import vobject
+
+    try:
+        card = vobject.readOne(text, ignoreUnreadable=True)
+    except Exception as exc:  # vobject raises several kinds; the fallback still reads it
+        log.debug("vobject could not read the QR vCard: %s", exc)
+        return None
+
+    def first(name: str) -> Any:
+        items = card.contents.get(name) or []
+        return items[0].value if items else None
+
+    n = first("n")
+    family = _text_value(getattr(n, "family", "")) or None
+    given = _text_value(getattr(n, "given", "")) or None
+    org = first("org")
+
+    def params(line: Any) -> str:
+        types = [*line.params.get("TYPE", []), *getattr(line, "singletonparams", [])]
+        return ",".join(str(t) for t in types)
+
+    return QrContact(
+        name=_text_value(first("fn")) or (" ".join(p for p in (given, family) if p) or None),
+        given_name=given,
+        family_name=family,
+        company=_text_value(org) or None,
+        title=_text_value(first("title")) or None,
+        emails=tuple(v for x in card.contents.get("email", []) if (v := _text_value(x.value))),
+        phones=tuple((v, _tel_type(params(x))) for x in card.contents.get("tel", [])
+                     if (v := _text_value(x.value))),
+        websites=tuple(v for x in card.contents.get("url", []) if (v := _text_value(x.value))),
+        raw=text,
+    )
+
+
 def parse_vcard(text: str) -> QrContact | None:
+    """A contact from a vCard payload: read by vobject, else line by line."""
     if "BEGIN:VCARD" not in text.upper():
         return None
+    return _vobject_vcard(text) or _parse_vcard_lines(text)
+
+
+def _parse_vcard_lines(text: str) -> QrContact | None:
+    """The small line reader kept for payloads vobject rejects (no END, junk)."""
     # Unfold continuation lines (RFC 6350 3.2).
     text = re.sub(r"\r?\n[ \t]", "", text)
     d: dict[str, list[tuple[str, str]]] = {}

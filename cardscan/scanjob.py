@@ -51,6 +51,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Reads inputs into records: (input, its records) for each, in input order, refused
+# inputs (InputFile.error) included; closing the generator stops the reading.
+Reader = Callable[[list[InputFile], ScanOptions, "OcrEngine | None"],
+                  Generator[tuple[InputFile, list[CardRecord]], None, None]]
+
 EARLIEST_MEETING_YEAR = 2000  # EXIF dates before this are a camera's reset clock
 
 
@@ -266,11 +271,15 @@ class _Job:
 
 
 def _answers(
-    files: list[InputFile], job: _Job, reread: bool, engine: OcrEngine | None
+    files: list[InputFile], job: _Job, reread: bool, engine: OcrEngine | None,
+    reader: Reader | None = None,
 ) -> Generator[tuple[InputFile, str | None, list[CardRecord], bool], None, None]:
     """(input, its SHA-256, records, reused) in input order: stored readings
-    looked up first, the rest read by the pipeline's pool."""
-    from .pipeline import run_files
+    looked up first, the rest read by `reader` (default: the pipeline's pool)."""
+    if reader is None:
+        from .pipeline import run_files
+
+        reader = run_files
 
     shas: dict[int, str | None] = {}
     known: dict[int, list[CardRecord]] = {}
@@ -286,7 +295,7 @@ def _answers(
                 known[i] = got
                 continue
         fresh.append(f)
-    reading = run_files(fresh, job.options, engine)
+    reading = reader(fresh, job.options, engine)
     try:
         for i, f in enumerate(files):
             if i in known:
@@ -310,10 +319,13 @@ def run_scan(
     progress: Callable[[FileResult], None] | None = None,
     reread: bool = False,
     engine: OcrEngine | None = None,
+    reader: Reader | None = None,
 ) -> ScanSummary:
     """Scan `paths` into `outputs` (see the module doc); raises CardscanError
     subclasses (each with its exit code) for problems with the run as a whole,
-    never for one bad input."""
+    never for one bad input.  `reader` reads the photos not found in the store
+    (default: `pipeline.run_files`, this machine's process pool; a Dask cluster:
+    `cardscan.cluster.DaskReader`)."""
     files = find_inputs(paths, options.max_bytes)
     if not files:
         shown = " ".join(display_path(str(p)) for p in paths)
@@ -333,7 +345,7 @@ def run_scan(
     jsonl = JsonlAppender(outputs.jsonl) if outputs.jsonl is not None else None
     interrupted: KeyboardInterrupt | None = None
     try:
-        answers = _answers(files, job, reread, engine)
+        answers = _answers(files, job, reread, engine, reader)
         try:
             for f, sha, records, reused in answers:
                 with hold_signals():
@@ -369,4 +381,4 @@ def run_scan(
                        outputs)
 
 
-__all__ = ["FileResult", "NoInputsError", "ScanOutputs", "ScanSummary", "run_scan"]
+__all__ = ["FileResult", "NoInputsError", "Reader", "ScanOutputs", "ScanSummary", "run_scan"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
+from cardscan.export.safecsv import DANGEROUS_FIRST
 from cardscan.leads import Lead, PhoneNumber, Task
 
 NOW = dt.datetime(2024, 5, 6, 17, 30, tzinfo=dt.UTC)  # a Monday
@@ -114,3 +116,16 @@ def read_csv(path: Path) -> tuple[bytes, list[str], list[dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
     rows = list(reader)
     return raw, list(reader.fieldnames or []), rows
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def spreadsheet_formula(cell: str) -> bool:
+    """Whether a spreadsheet opening the CSV would evaluate `cell` (as read by
+    csv) as a formula or a command: it starts with one of the OWASP CSV
+    injection characters and is not a plain number ("+442079460123" and
+    "-12.5" are numbers: digits only, nothing to call or reference)."""
+    if not cell or _PLAIN_NUMBER.fullmatch(cell):
+        return False
+    return cell[0] in DANGEROUS_FIRST

@@ -132,9 +132,9 @@ def test_leads_table_csv_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert out == (
         "ID        NAME     COMPANY   EMAIL            PHONE          EVENT              MET"
-        "         STATUS  NEXT\n"
+        "         STAGE  STATUS  NEXT\n"
         f"{ANN[:8]}  Ann Lee  Acme Ltd  ann@example.com  +442071234567  Chamber breakfast  "
-        f"2024-03-01  ok      2024-03-04 email {T['intro-email']}\n"
+        f"2024-03-01  new    ok      2024-03-04 email {T['intro-email']}\n"
     )
     code, out = run(capsys, "leads", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -371,16 +371,28 @@ def test_refer(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPat
     code, out = run(capsys, "refer", ANN[:6], "--name", "Mary Major", "--phone", "+1 415 555 0101")
     mary = lead_id_for_manual("Mary Major", [], ["+14155550101"], None)
     assert code == 0
-    assert out == (
-        f"Added lead {mary[:8]} Mary Major, referred by Ann Lee (Acme Ltd).\n"
-        "ID        DUE         CHANNEL  SUMMARY\n"
+    lines = out.splitlines()
+    assert lines[:3] == [
+        f"Added lead {mary[:8]} Mary Major, referred by Ann Lee (Acme Ltd).",
+        "ID        DUE         CHANNEL  SUMMARY",
         f"{task_id(mary, 'referral')[:8]}  2024-03-05  call     "
-        "Call Mary Major (referred by Ann Lee)\n"
-    )
+        "Call Mary Major (referred by Ann Lee)",
+    ]
+    # her own plan follows the referral contact (the coffee call two business days on)
+    assert lines[3].endswith("2024-03-07  call     Call Mary Major: invite for a coffee")
+    thanks = task_id(ANN, f"thank-intro:{mary}")
+    assert lines[-3:] == [
+        "For Ann Lee (Acme Ltd), who introduced you:",
+        "ID        DUE         CHANNEL  SUMMARY",
+        f"{thanks[:8]}  2024-03-05  email    "
+        "Email Ann Lee: thank you for the introduction to Mary Major",
+    ]
     _, out = run(capsys, "tasks", "--due", "today", "--format", "json")
-    overdue, t = json.loads(out)
+    by_step = {x["step"].split(":")[0]: x for x in json.loads(out)}
+    overdue, t, thank = by_step["intro-email"], by_step["referral"], by_step["thank-intro"]
     assert overdue["step"] == "intro-email" and overdue["overdue"] is True
     assert t["lead_id"] == mary and t["step"] == "referral" and t["lead_name"] == "Mary Major"
+    assert thank["lead_id"] == ANN and "introducing me to Mary Major" in thank["body"]
     _, out = run(capsys, "leads", "--format", "json")
     assert [x["referred_by"] for x in json.loads(out)] == [None, ANN]
 
@@ -404,7 +416,9 @@ def test_db_parent_is_shared() -> None:
     assert p.parse_args(["--db", "x/y.db"]).db == Path("x/y.db")
     sub = argparse.ArgumentParser().add_subparsers()
     cli_crm.register(sub)
-    assert set(sub.choices) == {"add", "leads", "tasks", "done", "snooze", "refer", "export"}
+    assert set(sub.choices) == {
+        "add", "leads", "tasks", "done", "snooze", "refer", "report", "export"
+    }
     for name, sp in sub.choices.items():
         dbs = [a for a in sp._actions if "--db" in a.option_strings]
         assert len(dbs) == 1 and dbs[0].default == Path("cardscan.db"), name

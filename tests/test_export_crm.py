@@ -20,6 +20,7 @@ from export_fixtures import (
     TASKS,
     TRICKY,
     read_csv,
+    spreadsheet_formula,
     task,
 )
 
@@ -31,14 +32,16 @@ from cardscan.export.crm_csv import (
     HUBSPOT_TASK_HEADER,
     NOT_PROVIDED,
     OUTLOOK_HEADER,
+    SALESFORCE_LEAD_FIELDS,
     SALESFORCE_LEAD_HEADER,
     SALESFORCE_TASK_HEADER,
+    SALESFORCE_WIZARD_HEADER,
     google_header,
     organisation_from_email,
     salesforce_company,
     tasks_path_for,
 )
-from cardscan.export.safecsv import DANGEROUS_FIRST, unneutralize
+from cardscan.export.safecsv import unneutralize
 from cardscan.leads import Lead, Task
 
 BY_ID = {x.id: x for x in LEADS}
@@ -57,7 +60,7 @@ def export(tmp_path: Path, fmt: str) -> list[tuple[list[str], list[dict[str, str
         for row in rows:
             assert None not in row  # no ragged rows
             for cell in row.values():
-                assert not cell or cell[0] not in DANGEROUS_FIRST, cell
+                assert not spreadsheet_formula(cell), cell
         result.append((header, [{k: unneutralize(v) for k, v in r.items()} for r in rows]))
     return result
 
@@ -114,7 +117,9 @@ def test_google_fields(tmp_path: Path) -> None:
     ]
     assert ana["Address 1 - Label"] == "Work"
     assert ana["Address 1 - Formatted"] == ANA.address
-    assert ana["Address 1 - Street"] == ANA.address
+    assert ana["Address 1 - Street"] == "Calle Mayor 1, 2ºB"
+    assert (ana["Address 1 - City"], ana["Address 1 - Postal Code"]) == ("Madrid", "28013")
+    assert (ana["Address 1 - Region"], ana["Address 1 - Country"]) == ("", "Spain")
     assert ana["Website 1 - Value"] == "brightlane.example"
     assert ana["Labels"] == "* myContacts ::: cardscan ::: Chamber breakfast"
     assert ana["Notes"].startswith("Met at Chamber breakfast on 2024-05-03. Next: Call Ana Ruiz")
@@ -149,7 +154,9 @@ def test_outlook_fields(tmp_path: Path) -> None:
     assert (ana["First Name"], ana["Last Name"]) == ("Ana", "Ruiz")
     assert ana["Company"] == "Brightlane, S.L.; R&D"
     assert ana["Department"] == "Sales"
-    assert ana["Business Street"] == ANA.address
+    assert ana["Business Street"] == "Calle Mayor 1, 2ºB"
+    assert (ana["Business City"], ana["Business Postal Code"]) == ("Madrid", "28013")
+    assert ana["Business Country/Region"] == "Spain"
     assert ana["Mobile Phone"] == "+34600111222"
     assert ana["Business Phone"] == "+34911222333"
     assert ana["Business Phone 2"] == "+34911222334"
@@ -175,7 +182,7 @@ def test_hubspot_contacts_and_tasks(tmp_path: Path) -> None:
     assert c_header == list(HUBSPOT_CONTACT_HEADER)
     assert t_header == list(HUBSPOT_TASK_HEADER)
     ana = contacts[0]
-    assert ana == {
+    assert {k: v for k, v in ana.items() if k != "Card Notes"} == {
         "First Name": "Ana",
         "Last Name": "Ruiz",
         "Email": "ana@brightlane.example",
@@ -185,8 +192,19 @@ def test_hubspot_contacts_and_tasks(tmp_path: Path) -> None:
         "Company Name": "Brightlane, S.L.; R&D",
         "Job Title": "Head of Sales, EMEA",
         "Website URL": "brightlane.example",
-        "Street Address": ANA.address,
+        "Street Address": "Calle Mayor 1, 2ºB",
+        "Salutation": "",
+        "City": "Madrid",
+        "State/Region": "",
+        "Postal Code": "28013",
+        "Country/Region": "Spain",
+        "Event": "Chamber breakfast",
     }
+    assert set(contacts[0]) == set(HUBSPOT_CONTACT_HEADER)
+    notes = contacts[0]["Card Notes"]
+    for extra in ("phone: +34911222334", "phone: +34911222000", "email: ana.ruiz@example.org"):
+        assert extra in notes
+    assert notes.startswith("Met at Chamber breakfast on 2024-05-03.")
     assert contacts[2]["Email"] == "" and contacts[2]["Phone Number"] == "+12025550143"
     # skipped tasks are not exported; done ones are, as completed
     exported = [t for t in TASKS if t.status != "skipped"]
@@ -212,8 +230,14 @@ def test_hubspot_contacts_and_tasks(tmp_path: Path) -> None:
 
 
 def test_salesforce_leads(tmp_path: Path) -> None:
-    (header, leads), _ = export(tmp_path, "salesforce")
+    (wizard_header, wizard), (header, leads), _ = export(tmp_path, "salesforce")
     assert header == list(SALESFORCE_LEAD_HEADER)
+    # The wizard's file: the same rows under the field labels, one for one.
+    assert wizard_header == list(SALESFORCE_WIZARD_HEADER)
+    label = dict(SALESFORCE_LEAD_FIELDS)
+    assert "Zip/Postal Code" in wizard_header and "PostalCode" in header
+    for row, lrow in zip(wizard, leads, strict=True):
+        assert all(row[label[api]] == lrow[api] for api, _ in SALESFORCE_LEAD_FIELDS)
     rows = by(leads, "CardscanLeadId")
     ana = rows[ANA.id]
     assert (ana["FirstName"], ana["LastName"], ana["Company"]) == ("Ana", "Ruiz", ANA.company)
@@ -223,7 +247,9 @@ def test_salesforce_leads(tmp_path: Path) -> None:
     assert ana["MobilePhone"] == "+34600111222"
     assert ana["Fax"] == "+34911222399"
     assert ana["Website"] == "brightlane.example"
-    assert ana["Street"] == ANA.address
+    assert (ana["Street"], ana["City"], ana["PostalCode"]) == ("Calle Mayor 1, 2ºB", "Madrid",
+                                                                 "28013")
+    assert (ana["State"], ana["Country"]) == ("", "Spain")
     desc = ana["Description"]
     assert desc.startswith("Department: Sales. Met at Chamber breakfast on 2024-05-03.")
     for extra in ("phone: +34911222334", "phone: +34911222000", "email: ana.ruiz@example.org"):
@@ -239,7 +265,7 @@ def test_salesforce_leads(tmp_path: Path) -> None:
 
 
 def test_salesforce_tasks(tmp_path: Path) -> None:
-    _, (header, tasks) = export(tmp_path, "salesforce")
+    _, _, (header, tasks) = export(tmp_path, "salesforce")
     assert (tmp_path / "salesforce-tasks.csv").exists()
     assert header == list(SALESFORCE_TASK_HEADER)
     exported = [t for t in TASKS if t.status != "skipped"]
@@ -293,17 +319,18 @@ def test_salesforce_company_prefers_card_then_domain() -> None:
 @pytest.mark.parametrize("fmt", ["google", "outlook", "hubspot", "salesforce"])
 def test_tricky_names_survive_every_csv(tmp_path: Path, fmt: str) -> None:
     contacts = export(tmp_path, fmt)[0][1]
-    first = {"google": "First Name", "outlook": "First Name", "hubspot": "First Name"}.get(
-        fmt, "FirstName"
-    )
-    last = {"salesforce": "LastName"}.get(fmt, "Last Name")
+    first = {"salesforce": "First Name"}.get(fmt, "First Name")
+    last = "Last Name"
+    suffix = {"google": "Name Suffix", "outlook": "Suffix"}.get(fmt)
     company = {"google": "Organization Name", "outlook": "Company", "hubspot": "Company Name"}.get(
         fmt, "Company"
     )
     start = LEADS.index(TRICKY[0])
     for lead, row in zip(TRICKY, contacts[start:], strict=True):
         name = lead.name or ""
-        assert " ".join(x for x in (row[first], row[last]) if x) == name
+        parts = [row[first], row[last]] + ([row[suffix]] if suffix else [])
+        if suffix or "PhD" not in name:
+            assert " ".join(x for x in parts if x) == " ".join(name.replace(";", "").split())
         assert row[company] == name
 
 
@@ -311,8 +338,8 @@ def test_every_phone_cell_is_e164_text(tmp_path: Path) -> None:
     out = tmp_path / "o.csv"
     write_export("outlook", [ANA], [], out, now=NOW)
     raw = out.read_bytes().decode("utf-8-sig")
-    assert "'+34600111222" in raw  # quoted as text, never a bare +number
-    assert ",+34" not in raw
+    assert ",+34600111222," in raw  # plain E.164: an importer keeps an apostrophe
+    assert "'+34" not in raw
 
 
 def test_unknown_format_and_paths(tmp_path: Path) -> None:
@@ -336,7 +363,7 @@ def test_empty_store_writes_header_only_files(tmp_path: Path) -> None:
 def test_referral_is_high_priority_even_when_not_yet_due(tmp_path: Path) -> None:
     future = task(REFERRED, "referral", 1, dt.date(2024, 6, 3), "call")
     later = task(REFERRED, "coffee-call", 2, dt.date(2024, 6, 3), "call")
-    _, tasks_csv = write_export(
+    _, _, tasks_csv = write_export(
         "salesforce", [REFERRED], [future, later], tmp_path / "s.csv", now=NOW
     )
     rows = read_csv(tasks_csv)[2]

@@ -15,8 +15,8 @@ from icalendar import Calendar
 
 from cardscan.errors import ConfigError
 from cardscan.export import write_export
-from cardscan.export.common import clean_text, task_description, task_title
-from cardscan.export.ics import build_calendar, sequence_for
+from cardscan.export.common import CONTACT_SEPARATOR, clean_text, task_description, task_title
+from cardscan.export.ics import SEQUENCE_FLOOR, build_calendar
 from cardscan.leads import Lead, Task
 
 BY_ID = {x.id: x for x in LEADS}
@@ -35,20 +35,21 @@ def events(cal: Calendar) -> dict[str, Any]:
     return {str(e["uid"]): e for e in cal.walk("VEVENT")}
 
 
-def test_every_pending_task_is_an_all_day_event_with_a_morning_alarm(tmp_path: Path) -> None:
+def test_every_task_is_a_timed_event_with_an_alarm_before_it(tmp_path: Path) -> None:
     raw, cal = export(tmp_path)
     assert str(cal["version"]) == "2.0"
     assert str(cal["prodid"]).startswith("-//cardscan//")
     evs = events(cal)
-    assert set(evs) == {f"{t.id}@cardscan" for t in PENDING}
+    assert set(evs) == {f"{t.id}@cardscan" for t in TASKS}
     assert not list(cal.walk("VTODO"))
-    for t in PENDING:
+    for t in TASKS:
         ev = evs[f"{t.id}@cardscan"]
         lead = BY_ID[t.lead_id]
-        assert ev.decoded("dtstart") == t.due
-        assert ev.decoded("dtend") == t.due + dt.timedelta(days=1)
+        # No zone given: floating local time, 09:00 wherever the reader is.
+        assert ev.decoded("dtstart") == dt.datetime.combine(t.due, dt.time(9))
+        assert ev.decoded("duration") == dt.timedelta(minutes=15)
         assert ev.decoded("dtstamp") == NOW
-        assert int(ev["sequence"]) == sequence_for(NOW)
+        assert int(ev["sequence"]) == SEQUENCE_FLOOR + t.revision
         assert str(ev["summary"]) == task_title(t, lead)
         desc = str(ev["description"])
         referrer = BY_ID.get(lead.referred_by or "")
@@ -58,9 +59,14 @@ def test_every_pending_task_is_an_all_day_event_with_a_morning_alarm(tmp_path: P
         for email in lead.emails:
             assert f"Email: {email}" in desc
         assert str(ev["transp"]) == "TRANSPARENT"
+        if t.status not in ("open", "snoozed"):
+            assert str(ev["status"]) == "CANCELLED"
+            assert not ev.walk("VALARM")
+            continue
+        assert str(ev["status"]) == "CONFIRMED"
         (alarm,) = ev.walk("VALARM")
         assert str(alarm["action"]) == "DISPLAY"
-        assert alarm.decoded("trigger") == dt.timedelta(hours=9)
+        assert alarm.decoded("trigger") == dt.timedelta(minutes=-15)  # before the start
         assert str(alarm["description"]) == task_title(t, lead)
     # RFC 5545: CRLF line ends, lines folded to at most 75 octets.
     lines = raw.split(b"\r\n")
@@ -83,12 +89,22 @@ def test_summary_and_description_read_as_expected_for_ana(tmp_path: Path) -> Non
     assert "Referred by: Ana Ruiz" in str(referral["description"])
 
 
-def test_done_and_skipped_tasks_make_no_event(tmp_path: Path) -> None:
+def test_done_and_skipped_tasks_stay_as_cancelled_events(tmp_path: Path) -> None:
     _, cal = export(tmp_path)
-    uids = set(events(cal))
-    assert "lead-ana:intro-email@cardscan" not in uids  # done
-    assert "lead-ana:reminder@cardscan" not in uids  # skipped
-    assert "lead-ana:thank-you@cardscan" in uids  # snoozed is still pending
+    evs = events(cal)
+    assert str(evs["lead-ana:intro-email@cardscan"]["status"]) == "CANCELLED"  # done
+    assert str(evs["lead-ana:reminder@cardscan"]["status"]) == "CANCELLED"  # skipped
+    assert str(evs["lead-ana:thank-you@cardscan"]["status"]) == "CONFIRMED"  # snoozed
+
+
+def test_description_separates_the_draft_from_the_contact_details() -> None:
+    t = task(ANA, "intro-email", 1, dt.date(2024, 5, 6), "email",
+             body="Hi Ana,\n\nlovely to meet you.\n\nBest regards,\nMe")
+    desc = task_description(t, ANA)
+    draft, _, contact = desc.partition(CONTACT_SEPARATOR)
+    assert draft.rstrip().endswith("Best regards,\nMe")
+    assert "Ana Ruiz" not in draft.split("Best regards,")[1]
+    assert contact.lstrip("\n").startswith("Ana Ruiz\nHead of Sales")
 
 
 @pytest.mark.parametrize("lead", TRICKY, ids=lambda x: repr(x.name)[:20])
@@ -102,15 +118,18 @@ def test_tricky_names_survive(tmp_path: Path, lead: Lead) -> None:
     assert (lead.name or "") in str(ev["description"])
 
 
-def test_uids_stable_and_sequence_grows_across_exports(tmp_path: Path) -> None:
+def test_uids_stable_and_sequence_follows_the_task_revision(tmp_path: Path) -> None:
     _, first = export(tmp_path, "a.ics")
     later = NOW + dt.timedelta(days=2, minutes=5)
     _, second = export(tmp_path, "b.ics", now=later)
     a, b = events(first), events(second)
     assert set(a) == set(b)
     for uid in a:
-        assert int(b[uid]["sequence"]) > int(a[uid]["sequence"])
+        assert int(b[uid]["sequence"]) == int(a[uid]["sequence"])  # nothing changed
         assert b[uid].decoded("dtstamp") == later
+    bumped = [Task(**{**t.__dict__, "revision": t.revision + 3}) for t in TASKS]
+    c = events(build_calendar(LEADS, bumped, now=later))
+    assert all(int(c[uid]["sequence"]) == int(a[uid]["sequence"]) + 3 for uid in a)
 
 
 def test_same_clock_gives_identical_bytes(tmp_path: Path) -> None:
@@ -121,7 +140,6 @@ def test_same_clock_gives_identical_bytes(tmp_path: Path) -> None:
 
 def test_naive_now_is_taken_as_utc() -> None:
     naive = NOW.replace(tzinfo=None)
-    assert sequence_for(naive) == sequence_for(NOW)
     cal = build_calendar(LEADS, TASKS, now=naive)
     ev = next(iter(cal.walk("VEVENT")))
     assert ev.decoded("dtstamp") == NOW
@@ -148,6 +166,7 @@ def test_todo_adds_a_vtodo_per_task_with_its_status(tmp_path: Path) -> None:
 def test_timed_events_in_a_time_zone(tmp_path: Path) -> None:
     _, cal = export(tmp_path, tz="Europe/Madrid", at=dt.time(9, 30))
     assert [str(z["tzid"]) for z in cal.walk("VTIMEZONE")] == ["Europe/Madrid"]
+    assert str(cal["x-wr-timezone"]) == "Europe/Madrid"
     ev = events(cal)["lead-ana:coffee-call@cardscan"]
     start = ev.decoded("dtstart")
     assert start == dt.datetime(2024, 5, 8, 9, 30, tzinfo=ZoneInfo("Europe/Madrid"))
@@ -168,6 +187,7 @@ def test_task_of_unknown_lead_still_exports() -> None:
     cal = build_calendar([ANA], [stray], now=NOW)
     (ev,) = cal.walk("VEVENT")
     assert str(ev["summary"]) == "Call unknown contact: ring"
+    assert str(ev["status"]) == "CANCELLED"  # its lead is gone
     assert "cardscan lead lead-gone" in str(ev["description"])
 
 
@@ -195,3 +215,12 @@ def test_any_text_survives_the_ics_round_trip(name: str, summary: str, body: str
 
 def test_referral_lead_fixture_is_linked() -> None:
     assert REFERRED.referred_by == ANA.id
+
+
+def test_sequence_starts_above_what_earlier_versions_wrote() -> None:
+    # They wrote the minutes since 2020-01-01 UTC; a client ignores any lower SEQUENCE.
+    old_scheme_2037 = (dt.datetime(2038, 1, 1, tzinfo=dt.UTC)
+                       - dt.datetime(2020, 1, 1, tzinfo=dt.UTC)).total_seconds() // 60
+    fresh = task(ANA, "x", 1, dt.date(2024, 5, 8), "call")
+    (ev,) = build_calendar([ANA], [fresh], now=NOW).walk("VEVENT")
+    assert int(ev["sequence"]) == SEQUENCE_FLOOR > old_scheme_2037

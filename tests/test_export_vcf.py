@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cardscan.export import write_export
-from cardscan.export.common import clean_text, contact_lines
+from cardscan.export.common import address_parts, clean_text, contact_lines, country_name
 from cardscan.export.vcf import build_vcard, vcards
 from cardscan.leads import Lead, PhoneNumber
 
@@ -66,7 +66,9 @@ def test_ana_field_by_field(tmp_path: Path) -> None:
         "https://brightlane.example",
         "https://blog.brightlane.example/ana",
     ]
-    assert c.adr.value.street == "Calle Mayor 1, 2ºB\n28013 Madrid"
+    adr = c.adr.value
+    assert (adr.street, adr.city, adr.code) == ("Calle Mayor 1, 2ºB", "Madrid", "28013")
+    assert (adr.region, adr.country) == ("", "Spain")
     assert params(c.adr) == ["WORK"]
     assert c.note.value == (
         "Met at Chamber breakfast on 2024-05-03. "
@@ -101,8 +103,11 @@ def test_tricky_names_survive(tmp_path: Path, lead: Lead) -> None:
     assert c.fn.value == lead.name
     assert c.org.value == [lead.name]
     assert c.title.value == lead.name
-    given, _, family = (lead.name or "").rpartition(" ")
-    assert (c.n.value.given, c.n.value.family) == ((given, family) if given else (family, ""))
+    n = c.n.value
+    parts = (n.prefix, n.given, n.additional, n.family, n.suffix)
+    # Every word of the name is in exactly one part of N (newlines and the ";"
+    # before a suffix are separators, not name).
+    assert " ".join(x for x in parts if x) == " ".join((lead.name or "").replace(";", "").split())
 
 
 def test_event_with_separators_stays_one_category() -> None:
@@ -144,7 +149,11 @@ def test_any_text_survives_the_vcard_round_trip(
     if clean_text(title).strip():
         assert card.title.value == clean_text(title).strip()
     if clean_text(address).strip():
-        assert card.adr.value.street == clean_text(address).strip()
+        parts = address_parts(lead)
+        adr = card.adr.value
+        assert (adr.street, adr.city, adr.region, adr.code) == (
+            parts.street, parts.city, parts.region, parts.postcode)
+        assert adr.country == country_name(parts.country)
     if clean_text(name).strip():
         assert card.fn.value == clean_text(name).strip()
     if clean_text(event).strip():

@@ -203,7 +203,7 @@ def test_disk_full_is_one_line_exit_6_previous_csv_kept_no_temp_left(
 def test_an_unexpected_failure_on_one_file_is_its_error_record(replay_engine, monkeypatch):
     from cardscan import pipeline
 
-    def broken(source, options, engine):
+    def broken(source, options, engine, data=None):
         raise UnicodeEncodeError("utf-8", "caf\udce9", 3, 4, "surrogates not allowed")
 
     monkeypatch.setattr(pipeline, "process_file", broken)

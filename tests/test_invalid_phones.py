@@ -104,7 +104,8 @@ TASKS = (Task(id="lead-bad:call", lead_id=LEAD.id, step="coffee-call", seq=1,
 
 
 def _unfolded(paths: list[Path]) -> str:
-    text = "".join(p.read_text(encoding="utf-8-sig") for p in paths)
+    # Bytes, so CRLF stays CRLF (read_text would turn it into LF and no fold would unfold).
+    text = "".join(p.read_bytes().decode("utf-8-sig") for p in paths)
     return text.replace("\r\n ", "").replace("\\n", "\n")
 
 

@@ -68,3 +68,32 @@ def test_decode_from_pixels():
     canvas[100:100 + img.shape[0], 150:150 + img.shape[1]] = img[..., None]
     assert decode(canvas) == [VCARD]
     assert decode(np.full((200, 200, 3), 255, np.uint8)) == []
+
+
+QP_VCARD = (
+    "BEGIN:VCARD\r\nVERSION:2.1\r\n"
+    "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=BCrgen\r\n"
+    "FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:J=C3=BCrgen M=C3=BCller\r\n"
+    "ORG;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:B=C3=A4ckerei M=C3=BCller GmbH;Vertrieb\r\n"
+    "TEL;WORK;VOICE:+49 30 1234567\r\nTEL;CELL:+49 170 1234567\r\nTEL;WORK;FAX:+49 30 1234568\r\n"
+    "EMAIL;INTERNET:juergen@baeckerei.example\r\nEND:VCARD"
+)
+
+
+def test_vcard_2_1_quoted_printable_decodes_to_the_real_name():
+    c = parse_payload(QP_VCARD)
+    assert c is not None
+    assert (c.name, c.given_name, c.family_name) == ("Jürgen Müller", "Jürgen", "Müller")
+    assert c.company == "Bäckerei Müller GmbH"
+    # vCard 2.1 writes types as bare parameters (TEL;WORK;FAX).
+    assert c.phones == (
+        ("+49 30 1234567", "work"), ("+49 170 1234567", "mobile"), ("+49 30 1234568", "fax"),
+    )
+    assert c.emails == ("juergen@baeckerei.example",)
+
+
+def test_vcard_vobject_cannot_read_still_parses_line_by_line():
+    # No END:VCARD (a truncated QR payload): vobject gives up, the line reader does not.
+    c = parse_payload("BEGIN:VCARD\nFN:Ana Ruiz\nEMAIL:ana@x.example\n")
+    assert c is not None
+    assert (c.name, c.emails) == ("Ana Ruiz", ("ana@x.example",))

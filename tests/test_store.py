@@ -701,9 +701,11 @@ def test_refer(store: Store, cadence: Cadence) -> None:
         cadence=cadence,
         clock=today,
     )
-    assert r.created and len(r.tasks) == 1
-    (t,) = r.tasks
+    # the referral contact today in place of the first step, then her own plan after it
+    assert r.created and [x.step for x in r.tasks] == ["referral", *STEPS[1:]]
+    t = r.tasks[0]
     assert t.step == "referral" and t.due == D(2024, 3, 6) and t.channel == "call"
+    assert r.tasks[1].depends_on == t.id
     assert t.summary == "Call Mary Major (referred by Jane Doe)"
     mary = store.get_lead(r.lead_id or "")
     assert mary is not None and mary.referred_by == a.lead_id and mary.sources == ("referral",)
@@ -716,7 +718,8 @@ def test_refer(store: Store, cadence: Cadence) -> None:
         clock=today,
     )
     assert again.skipped and store.lead_count() == 2
-    # Mary is met later with a card: merged, and now she gets the full plan
+    # Mary is met later with a card: merged, and her plan is kept (the referral was
+    # her first contact)
     m = imp(
         store,
         card("cd", name="Mary Major", phones=(("+14155550101", "mobile"),)),
@@ -724,7 +727,7 @@ def test_refer(store: Store, cadence: Cadence) -> None:
         clock=today,
     )
     assert m.merged_into == r.lead_id
-    assert sorted(x.step for x in m.tasks) == sorted(["referral", *STEPS])
+    assert sorted(x.step for x in m.tasks) == sorted(["referral", *STEPS[1:]])
     with pytest.raises(StoreError, match="unknown lead id"):
         crm.refer(store, "zzzzzzzz", name="Nobody", cadence=cadence, clock=today)
 

@@ -134,7 +134,11 @@ def test_refer_adds_a_lead_due_today(client: FlaskClient, db: Path) -> None:
     with crm.open_store(db) as store:
         mary = next(x for x in crm.list_leads(store) if x.name == "Mary Chen")
         assert mary.referred_by == task.lead_id
-        assert [t.due for t in store.tasks(mary.id)] == [TODAY]
+        mine = store.tasks(mary.id)  # the referral today, then her own plan after it
+        assert mine[0].step == "referral" and mine[0].due == TODAY
+        assert all(t.due > TODAY for t in mine[1:]) and len(mine) > 1
+        thanks = [t for t in store.tasks(task.lead_id) if t.step == f"thank-intro:{mary.id}"]
+        assert [t.due for t in thanks] == [TODAY]  # and Jonah is thanked today
     page = client.get(f"/lead/{mary.id}", headers=HOST).get_data(as_text=True)
     assert f'<a href="/lead/{task.lead_id}">Jonah Whitfield</a>' in page
 

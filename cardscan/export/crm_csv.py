@@ -1,30 +1,39 @@
 """Contact and CRM CSVs: Google Contacts, Outlook, HubSpot, Salesforce.
 
 All files go through `safecsv.write_csv` (UTF-8 with BOM, formula-injection
-safe, phones in E.164 and so written as ``'+...`` text; see that module).
+safe).  Phones phonenumbers validated go out as plain E.164 (``+4420...``, no
+apostrophe: importers keep an apostrophe as part of the number; a ``+`` and
+digits alone are no formula, see `safecsv`).  Every email and phone of a lead
+is kept: in the target's own slots while they last, then in its notes.  The
+address goes out split (street, city, region, postcode, country name; see
+`cardscan.export.common.address_parts`), the honorific and post-nominal
+letters in the target's prefix/suffix fields.
 
-Header sources (column names are what each importer auto-maps, so they are
-copied exactly; a column the target does not know would have to be skipped by
-hand in its import wizard, so there are none):
+Header sources (each header list below is data, cited here; a column the
+target does not know has to be mapped by hand in its import wizard, so the
+only such columns are named in the docstring of their list):
 
 * Google Contacts: the header row Google Contacts writes with Export ->
   "Google CSV" in its current (2023-) layout, which its importer reads back:
-  names, organisation, Birthday/Notes/Photo/Labels, then numbered
-  ``E-mail N``, ``Phone N``, ``Address 1``, ``Website N`` label/value groups.
-  Confirmed against several independent public copies of real exports found
-  with code search (e.g. a contacts-import service's "NEW_LAYOUT_HEADER" test
-  fixture, and a README listing "Converting google contacts" fields).  Like
-  Google, we emit as many numbered groups as the widest contact needs.
+  names (with Name Prefix / Name Suffix), organisation, Notes, Labels, then
+  numbered ``E-mail N``, ``Phone N``, ``Address 1`` (Street, City, Region,
+  Postal Code, Country), ``Website N`` label/value groups.  Like Google, we
+  emit as many numbered groups as the widest contact needs.  Labels are
+  separated by `` ::: `` as Google writes them.
 * Outlook: the 92-column header of Outlook desktop's File > Export >
-  "Comma Separated Values", the same list Microsoft's "Create or edit .csv
-  files to import into Outlook" article documents; confirmed identical in
-  several independent public copies (code search: "Title","First Name",
-  ..."User 4","Web Page").  Note Outlook's "Title" is the honorific (Dr.,
-  Ms.); the job title goes to "Job Title".
-* HubSpot contacts: HubSpot's default contact property labels (First Name,
-  Last Name, Email, Phone Number, Mobile Phone Number, Fax Number, Company
-  Name, Job Title, Website URL, Street Address), which its import wizard maps
-  automatically.
+  "Comma Separated Values", the list Microsoft's "Create or edit .csv files
+  to import into Outlook" article documents.  Outlook's "Title" is the
+  honorific (Dr., Ms.) and "Suffix" the post-nominal letters; the job title
+  goes to "Job Title"; the address to the Business Street/City/State/Postal
+  Code/Country/Region columns; three e-mail slots.
+* HubSpot contacts: HubSpot's default contact property labels (Salutation,
+  First Name, Last Name, Email, Phone Number, Mobile Phone Number, Fax
+  Number, Company Name, Job Title, Website URL, Street Address, City,
+  State/Region, Postal Code, Country/Region), which its import wizard maps
+  automatically, plus two columns HubSpot has no default property for:
+  "Event" and "Card Notes" (in the wizard: "Create a new property", once).
+  HubSpot's default properties hold one email and three phones; the others
+  go to Card Notes.
 * HubSpot tasks: labels of the task properties documented in HubSpot's tasks
   API guide (developers.hubspot.com, "Activities | Tasks"): Task Title
   (hs_task_subject), Due Date (hs_timestamp), Task Type (hs_task_type: EMAIL,
@@ -33,12 +42,22 @@ hand in its import wizard, so there are none):
   contact's Email, the unique identifier HubSpot uses to associate each task
   with its contact in a two-object import.  HubSpot cannot update tasks by
   import, so import the tasks file once; re-importing adds copies.
-* Salesforce: field API names of the Lead and Task objects (Salesforce Field
-  Reference), which Data Loader maps automatically.  Task needs the lead's
-  Salesforce Id in WhoId, which only exists after the leads are imported: the
-  tasks file leaves WhoId empty and carries LeadEmail and CardscanLeadId;
-  Data Loader's success file for the lead import lists each new Id next to the
-  original columns, so WhoId is one lookup on CardscanLeadId away.
+* Salesforce, two Lead files with the same rows, because its two import tools
+  match columns differently (Salesforce Help, "General Importing Questions"
+  and the Lead object's Field Reference on developer.salesforce.com):
+  ``<stem>.csv`` for the Data Import Wizard carries the field LABELS ("First
+  Name", "Zip/Postal Code", "State/Province"), which the wizard matches;
+  ``<stem>-dataloader.csv`` carries the API NAMES (FirstName, PostalCode),
+  which Data Loader's "Auto-Match Fields to Columns" matches.
+* Salesforce tasks (``<stem>-tasks.csv``, API names): the Data Import Wizard
+  imports accounts, contacts, leads, solutions, person accounts, campaign
+  members and custom objects only (Salesforce Help, "Which data can I
+  import?"), so Tasks are for Data Loader.  A Task names its lead by WhoId,
+  the Salesforce Id the lead got on import: import ``-dataloader.csv`` with
+  Data Loader, then export again with ``--salesforce-ids`` pointing at Data
+  Loader's success file (it lists each new Id next to the original columns,
+  CardscanLeadId among them) and every task row carries its WhoId.  Without
+  it WhoId stays empty and LeadEmail / CardscanLeadId say whose task it is.
 
 Salesforce requires Last Name and Company on a Lead.  Last Name is the family
 name, else the whole name (mononyms), else "[not provided]".  Company is the
@@ -47,36 +66,44 @@ non-webmail email domain (``ana@brightlane.io`` -> "Brightlane"; a list of
 consumer mailbox domains lives in ``cardscan/vocab/freemail_domains.txt``); else
 "[not provided]", the placeholder Salesforce's own Web-to-Lead writes when a
 form has no company.  Other targets do not require a company and get none
-invented.
+invented.  Salutation is a picklist (Mr., Ms., Mrs., Dr., Prof.): an honorific
+outside it is left out of that column (it is still in no other field: the
+card's name is the person's name).
 
 Priority (HubSpot HIGH/MEDIUM, Salesforce High/Normal): high for a referral
 step ("call Mary") and for any task due on or before the export date
 (``now``); completed tasks are never high.  Open and snoozed tasks export as not started,
-done ones as completed, skipped ones not at all.
+done ones as completed, skipped and cancelled ones not at all.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from cardscan.errors import CardscanError
+from cardscan.extract.address_split import AddressParts
 from cardscan.leads import Lead, Task
 
 from .common import (
     PENDING,
+    address_parts,
     clean_text,
+    country_name,
     display_name,
     is_high_priority,
     lead_note,
+    name_parts,
     next_task_by_lead,
     phones_of,
     split_name,
     task_description,
     task_title,
 )
-from .safecsv import write_csv
+from .safecsv import import_number, write_csv
 
 NOT_PROVIDED = "[not provided]"
 EXPORTED_STATUSES = PENDING | {"done"}
@@ -135,23 +162,28 @@ def _google_row(
     referrer: Lead | None,
     sizes: tuple[int, int, int],
 ) -> list[object]:
-    given, family = split_name(lead)
+    name = name_parts(lead)
     labels = ["* myContacts", "cardscan"]
     if lead.event:
         labels.append(clean_text(lead.event).replace(":::", ":").strip())
-    row: list[object] = [given, "", family, "", "", "", "", "", "", ""]
+    row: list[object] = [name.given, name.middle, name.family, "", "", "", name.prefix,
+                         name.suffix, "", ""]
     row += [lead.company, lead.title, lead.department, "", lead_note(lead, next_task, referrer)]
     row += ["", GOOGLE_LABEL_SEP.join(x for x in labels if x)]
     n_emails, n_phones, n_websites = sizes
     emails = list(lead.emails) + [""] * (n_emails - len(lead.emails))
     for e in emails:
         row += ["Work" if e else "", e]
-    phones = [(GOOGLE_PHONE_LABEL.get(p.type, "Other"), p.dialable) for p in lead.phones]
+    phones: list[tuple[str, object]] = [
+        (GOOGLE_PHONE_LABEL.get(p.type, "Other"), import_number(p)) for p in lead.phones
+    ]
     phones += [("", "")] * (n_phones - len(phones))
     for label, number in phones:
         row += [label, number]
     address = clean_text(lead.address).strip()
-    row += ["Work" if address else "", address, address, "", "", "", "", "", ""]
+    parts = address_parts(lead)
+    row += ["Work" if address else "", address, parts.street, parts.city, "", parts.region,
+            parts.postcode, country_name(parts.country), ""]
     sites = list(lead.websites) + [""] * (n_websites - len(lead.websites))
     for w in sites:
         row += ["Work" if w else "", w]
@@ -203,7 +235,7 @@ OUTLOOK_PHONES: dict[str, tuple[str, ...]] = {
 
 
 def _place(
-    values: Iterable[str], slots: Sequence[str], row: dict[str, object], label: str
+    values: Iterable[object], slots: Sequence[str], row: dict[str, object], label: str
 ) -> list[str]:
     """Fill empty `slots` in order; return what did not fit, labelled."""
     leftover: list[str] = []
@@ -220,16 +252,27 @@ def _with_overflow(note: str, leftover: list[str]) -> str:
     return f"{note}. Also {'; '.join(leftover)}" if leftover else note
 
 
+def _address_cells(parts: AddressParts, columns: Sequence[str]) -> dict[str, object]:
+    """street, city, region, postcode, country name under the target's `columns`."""
+    values = (parts.street, parts.city, parts.region, parts.postcode, country_name(parts.country))
+    return dict(zip(columns, values, strict=True))
+
+
 def _outlook_row(lead: Lead, next_task: Task | None, referrer: Lead | None) -> list[object]:
-    given, family = split_name(lead)
-    name = display_name(lead)
+    name = name_parts(lead)
+    display = display_name(lead)
     row: dict[str, object] = {
-        "First Name": given,
-        "Last Name": family,
+        "Title": name.prefix,
+        "First Name": name.given,
+        "Middle Name": name.middle,
+        "Last Name": name.family,
+        "Suffix": name.suffix,
         "Company": lead.company,
         "Department": lead.department,
         "Job Title": lead.title,
-        "Business Street": clean_text(lead.address).strip(),
+        **_address_cells(address_parts(lead), (
+            "Business Street", "Business City", "Business State", "Business Postal Code",
+            "Business Country/Region")),
         "Web Page": lead.websites[0] if lead.websites else "",
         "Categories": ";".join(
             ["cardscan"] + ([clean_text(lead.event).replace(";", ",")] if lead.event else [])
@@ -244,7 +287,7 @@ def _outlook_row(lead: Lead, next_task: Task | None, referrer: Lead | None) -> l
             prefix = "E-mail" if i == 0 else f"E-mail {i + 1}"
             row[f"{prefix} Address"] = email
             row[f"{prefix} Type"] = "SMTP"
-            row[f"{prefix} Display Name"] = f"{name} ({email})"
+            row[f"{prefix} Display Name"] = f"{display} ({email})"
         else:
             leftover.append(f"email: {email}")
     leftover += [f"web: {w}" for w in lead.websites[1:]]
@@ -261,6 +304,7 @@ def write_outlook(path: Path, leads: Sequence[Lead], tasks: Sequence[Task]) -> l
 # ---- HubSpot ---------------------------------------------------------------
 
 HUBSPOT_CONTACT_HEADER: tuple[str, ...] = (
+    "Salutation",
     "First Name",
     "Last Name",
     "Email",
@@ -271,6 +315,12 @@ HUBSPOT_CONTACT_HEADER: tuple[str, ...] = (
     "Job Title",
     "Website URL",
     "Street Address",
+    "City",
+    "State/Region",
+    "Postal Code",
+    "Country/Region",
+    "Event",  # no default property: "Create a new property" in the import wizard
+    "Card Notes",  # likewise; every email and phone the default properties cannot hold
 )
 HUBSPOT_TASK_HEADER: tuple[str, ...] = (
     "Task Title",
@@ -284,23 +334,28 @@ HUBSPOT_TASK_HEADER: tuple[str, ...] = (
 HUBSPOT_TASK_TYPE = {"email": "EMAIL", "call": "CALL", "meeting": "TODO", "note": "TODO"}
 
 
-def _hubspot_contact(lead: Lead) -> list[object]:
-    given, family = split_name(lead)
-    main = _first(phones_of(lead, "work") + phones_of(lead, "other"))
-    mobile = _first(phones_of(lead, "mobile"))
-    fax = _first(phones_of(lead, "fax"))
-    return [
-        given,
-        family,
-        lead.emails[0] if lead.emails else "",
-        main,
-        mobile,
-        fax,
-        lead.company,
-        lead.title,
-        lead.websites[0] if lead.websites else "",
-        clean_text(lead.address).strip(),
-    ]
+def _hubspot_contact(lead: Lead, next_task: Task | None, referrer: Lead | None) -> list[object]:
+    name = name_parts(lead)
+    row: dict[str, object] = {
+        "Salutation": name.prefix,
+        "First Name": name.given,
+        "Last Name": name.family,
+        "Email": lead.emails[0] if lead.emails else "",
+        "Company Name": lead.company,
+        "Job Title": lead.title,
+        "Website URL": lead.websites[0] if lead.websites else "",
+        **_address_cells(address_parts(lead), (
+            "Street Address", "City", "State/Region", "Postal Code", "Country/Region")),
+        "Event": clean_text(lead.event).strip(),
+    }
+    leftover = _place(phones_of(lead, "work") + phones_of(lead, "other"), ("Phone Number",),
+                      row, "phone")
+    leftover += _place(phones_of(lead, "mobile"), ("Mobile Phone Number",), row, "mobile")
+    leftover += _place(phones_of(lead, "fax"), ("Fax Number",), row, "fax")
+    leftover += [f"email: {e}" for e in lead.emails[1:]]
+    leftover += [f"web: {w}" for w in lead.websites[1:]]
+    row["Card Notes"] = _with_overflow(lead_note(lead, next_task, referrer), leftover)
+    return [row.get(h, "") for h in HUBSPOT_CONTACT_HEADER]
 
 
 def _hubspot_task(
@@ -323,36 +378,54 @@ def tasks_path_for(out: Path) -> Path:
     return out.with_name(f"{out.stem}-tasks.csv")
 
 
+def dataloader_path_for(out: Path) -> Path:
+    """The Data Loader lead file that goes with the wizard's: ``<stem>-dataloader.csv``."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}-dataloader.csv")
+
+
 def write_hubspot(
     path: Path, leads: Sequence[Lead], tasks: Sequence[Task], *, now: dt.datetime
 ) -> list[Path]:
     by_id = {x.id: x for x in leads}
-    write_csv(path, HUBSPOT_CONTACT_HEADER, (_hubspot_contact(x) for x in leads))
+    rows = (_hubspot_contact(x, n, r) for x, n, r in _with_context(leads, tasks))
+    write_csv(path, HUBSPOT_CONTACT_HEADER, rows)
     tasks_path = tasks_path_for(path)
-    rows = (
+    task_rows = (
         _hubspot_task(t, by_id.get(t.lead_id), _referrer(by_id, t), now.date())
         for t in _exported_tasks(tasks)
     )
-    write_csv(tasks_path, HUBSPOT_TASK_HEADER, rows)
+    write_csv(tasks_path, HUBSPOT_TASK_HEADER, task_rows)
     return [Path(path), tasks_path]
 
 
 # ---- Salesforce ------------------------------------------------------------
 
-SALESFORCE_LEAD_HEADER: tuple[str, ...] = (
-    "FirstName",
-    "LastName",
-    "Company",
-    "Title",
-    "Email",
-    "Phone",
-    "MobilePhone",
-    "Fax",
-    "Website",
-    "Street",
-    "Description",
-    "CardscanLeadId",
+# (API name, field label) of the Lead fields written, in column order (Lead
+# object, Salesforce Field Reference).  CardscanLeadId is not a Lead field: Data
+# Loader leaves it unmapped and copies it into its success file (see
+# `read_salesforce_ids`); the wizard file does not carry it.
+SALESFORCE_LEAD_FIELDS: tuple[tuple[str, str], ...] = (
+    ("Salutation", "Salutation"),
+    ("FirstName", "First Name"),
+    ("LastName", "Last Name"),
+    ("Company", "Company"),
+    ("Title", "Title"),
+    ("Email", "Email"),
+    ("Phone", "Phone"),
+    ("MobilePhone", "Mobile Phone"),
+    ("Fax", "Fax"),
+    ("Website", "Website"),
+    ("Street", "Street"),
+    ("City", "City"),
+    ("State", "State/Province"),
+    ("PostalCode", "Zip/Postal Code"),
+    ("Country", "Country"),
+    ("Description", "Description"),
 )
+SALESFORCE_LEAD_HEADER: tuple[str, ...] = (
+    *(api for api, _ in SALESFORCE_LEAD_FIELDS), "CardscanLeadId")
+SALESFORCE_WIZARD_HEADER: tuple[str, ...] = tuple(label for _, label in SALESFORCE_LEAD_FIELDS)
 SALESFORCE_TASK_HEADER: tuple[str, ...] = (
     "WhoId",
     "Subject",
@@ -365,7 +438,10 @@ SALESFORCE_TASK_HEADER: tuple[str, ...] = (
     "CardscanLeadId",
 )
 SALESFORCE_TASK_TYPE = {"email": "Email", "call": "Call", "meeting": "Meeting", "note": "Other"}
+SALESFORCE_SALUTATIONS = ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.")  # the picklist's default values
 SALESFORCE_SUBJECT_MAX = 255
+# Data Loader's success file: the new record's Id, and our own column.
+SALESFORCE_SUCCESS_ID = "ID"
 # Second-level labels under which a country code registers organisations
 # (brightlane.co.uk, acme.com.au): the organisation is the label before them.
 _SECOND_LEVEL = frozenset({"co", "com", "ac", "org", "net", "gov", "edu", "ne", "or", "go"})
@@ -417,9 +493,26 @@ def salesforce_names(lead: Lead) -> tuple[str, str]:
     return "", NOT_PROVIDED
 
 
+def salesforce_salutation(lead: Lead) -> str:
+    """The honorific when it is one of the Salutation picklist's values, else ""."""
+    prefix = name_parts(lead).prefix.casefold().rstrip(".")
+    return next((s for s in SALESFORCE_SALUTATIONS if s.casefold().rstrip(".") == prefix), "")
+
+
 def _salesforce_lead(lead: Lead, next_task: Task | None, referrer: Lead | None) -> list[object]:
     first, last = salesforce_names(lead)
-    row: dict[str, object] = {}
+    row: dict[str, object] = {
+        "Salutation": salesforce_salutation(lead),
+        "FirstName": first,
+        "LastName": last,
+        "Company": salesforce_company(lead),
+        "Title": lead.title,
+        "Email": lead.emails[0] if lead.emails else "",
+        "Website": lead.websites[0] if lead.websites else "",
+        **_address_cells(address_parts(lead), ("Street", "City", "State", "PostalCode",
+                                               "Country")),
+        "CardscanLeadId": lead.id,
+    }
     leftover = _place(phones_of(lead, "work") + phones_of(lead, "other"), ("Phone",), row, "phone")
     leftover += _place(phones_of(lead, "mobile"), ("MobilePhone",), row, "mobile")
     leftover += _place(phones_of(lead, "fax"), ("Fax",), row, "fax")
@@ -428,28 +521,16 @@ def _salesforce_lead(lead: Lead, next_task: Task | None, referrer: Lead | None) 
     note = lead_note(lead, next_task, referrer)
     if lead.department:
         note = f"Department: {clean_text(lead.department).strip()}. {note}"
-    return [
-        first,
-        last,
-        salesforce_company(lead),
-        lead.title,
-        lead.emails[0] if lead.emails else "",
-        row.get("Phone", ""),
-        row.get("MobilePhone", ""),
-        row.get("Fax", ""),
-        lead.websites[0] if lead.websites else "",
-        clean_text(lead.address).strip(),
-        _with_overflow(note, leftover),
-        lead.id,
-    ]
+    row["Description"] = _with_overflow(note, leftover)
+    return [row.get(h, "") for h in SALESFORCE_LEAD_HEADER]
 
 
 def _salesforce_task(
-    task: Task, lead: Lead | None, referrer: Lead | None, today: dt.date
+    task: Task, lead: Lead | None, referrer: Lead | None, today: dt.date, who_id: str
 ) -> list[object]:
     done = task.status == "done"
     return [
-        "",
+        who_id,
         task_title(task, lead)[:SALESFORCE_SUBJECT_MAX],
         task.due.isoformat(),
         "Completed" if done else "Not Started",
@@ -461,26 +542,57 @@ def _salesforce_task(
     ]
 
 
+def read_salesforce_ids(path: Path) -> dict[str, str]:
+    """cardscan lead id -> Salesforce Lead Id, from Data Loader's success file
+    for the ``-dataloader.csv`` import (columns ``ID`` and ``CardscanLeadId``)."""
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            columns = {c.strip(): c for c in reader.fieldnames or ()}
+            if SALESFORCE_SUCCESS_ID not in columns or "CardscanLeadId" not in columns:
+                raise CardscanError(
+                    f"{path}: not a Data Loader success file of a cardscan lead import "
+                    f"(needs the columns {SALESFORCE_SUCCESS_ID} and CardscanLeadId)"
+                )
+            id_col, lead_col = columns[SALESFORCE_SUCCESS_ID], columns["CardscanLeadId"]
+            return {
+                r[lead_col].strip(): r[id_col].strip()
+                for r in reader
+                if (r.get(lead_col) or "").strip() and (r.get(id_col) or "").strip()
+            }
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise CardscanError(f"{path}: cannot read the Salesforce success file ({exc})") from None
+
+
 def write_salesforce(
-    path: Path, leads: Sequence[Lead], tasks: Sequence[Task], *, now: dt.datetime
+    path: Path,
+    leads: Sequence[Lead],
+    tasks: Sequence[Task],
+    *,
+    now: dt.datetime,
+    salesforce_ids: Mapping[str, str] | None = None,
 ) -> list[Path]:
+    """The wizard's Lead file at `path`, Data Loader's next to it, and the
+    tasks file; `salesforce_ids` (see `read_salesforce_ids`) fills WhoId."""
     by_id = {x.id: x for x in leads}
-    rows = (_salesforce_lead(x, n, r) for x, n, r in _with_context(leads, tasks))
-    write_csv(path, SALESFORCE_LEAD_HEADER, rows)
+    rows = [_salesforce_lead(x, n, r) for x, n, r in _with_context(leads, tasks)]
+    width = len(SALESFORCE_WIZARD_HEADER)
+    write_csv(path, SALESFORCE_WIZARD_HEADER, (r[:width] for r in rows))
+    loader_path = dataloader_path_for(path)
+    write_csv(loader_path, SALESFORCE_LEAD_HEADER, rows)
+    ids = salesforce_ids or {}
     tasks_path = tasks_path_for(path)
     task_rows = (
-        _salesforce_task(t, by_id.get(t.lead_id), _referrer(by_id, t), now.date())
+        _salesforce_task(t, by_id.get(t.lead_id), _referrer(by_id, t), now.date(),
+                         ids.get(t.lead_id, ""))
         for t in _exported_tasks(tasks)
     )
     write_csv(tasks_path, SALESFORCE_TASK_HEADER, task_rows)
-    return [Path(path), tasks_path]
+    return [Path(path), loader_path, tasks_path]
 
 
 # ---- shared ----------------------------------------------------------------
-
-
-def _first(values: Sequence[str]) -> str:
-    return values[0] if values else ""
 
 
 def _with_context(

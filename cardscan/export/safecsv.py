@@ -13,15 +13,18 @@ Every CSV cardscan writes goes through `write_csv`:
   "this is text" marker, so the cell is never evaluated.  NUL characters
   elsewhere in a cell are dropped (many CSV readers reject them).
 
-Decision for phone numbers: cardscan writes them in E.164, which always starts
-with ``+``.  Left alone, Excel would evaluate ``+442071234567`` as a formula and
-show ``4.42071E+11``; so phones are neutralised like any other cell and appear
-in the file as ``'+442071234567``.  A spreadsheet shows that as the text
-``+442071234567`` (the apostrophe is the text marker); a plain-text reader
-(pandas, a CRM importer) sees the apostrophe itself, which `unneutralize`
-removes.  We keep one uniform rule for every column and every target rather
-than trusting that a column can never hold attacker-chosen text: card text is
-OCR of paper somebody else printed.
+Decision for phone numbers (issue 9): the contact and CRM import files
+(Google, Outlook, HubSpot, Salesforce) are read by importers, which keep an
+apostrophe as part of the number.  A number phonenumbers validated is written
+as plain E.164 (`ImportNumber`: ``+`` then 7-15 digits, nothing else), which
+no spreadsheet can evaluate as a formula: with only digits after the ``+``
+there is no function, reference or operator to run (a spreadsheet shows it as
+the number; the importer reads the exact text).  `safe_cell` checks the shape
+again before it lets a value through unguarded, so nothing else can ride on
+the marker.  Every other cell, and any number not validated (printed without
+its area code, or rejected by phonenumbers: written as printed), keeps the
+apostrophe rule, and so does every cell of the leads CSV, which is meant for
+spreadsheets.
 
 A cell that already starts with an apostrophe followed by a dangerous
 character gets a second apostrophe, so `unneutralize(safe_cell(s)) == s` for
@@ -32,14 +35,35 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+from cardscan.leads import PhoneNumber
 
 from .common import atomic_open
 
 # First characters a spreadsheet may read as the start of a formula.
 DANGEROUS_FIRST = frozenset("=+-@\t\r\x00＝＋－＠")
 QUOTE = "'"
+
+
+# A validated E.164 number: "+", a non-zero country-code digit, 6-14 more digits.
+E164_SHAPE = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+class ImportNumber(str):
+    """A phone number phonenumbers validated, for an import file: `safe_cell`
+    writes it without the formula guard when it has the plain E.164 shape."""
+
+
+def import_number(phone: PhoneNumber) -> str:
+    """What an import file gets for `phone`: the bare E.164 number when it is
+    valid, else the text `PhoneNumber.dialable` gives (guarded like any cell)."""
+    text = phone.dialable
+    if phone.valid and not phone.local_only and E164_SHAPE.fullmatch(text):
+        return ImportNumber(text)
+    return text
 
 
 def _needs_quote(text: str) -> bool:
@@ -58,6 +82,8 @@ def safe_cell(value: object) -> str:
     """
     if value is None:
         return ""
+    if isinstance(value, ImportNumber) and E164_SHAPE.fullmatch(value):
+        return str(value)
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, dt.date):  # datetime is a date too

@@ -39,7 +39,8 @@ class NameCandidate:
 
 
 @lru_cache(maxsize=1)
-def _suffixes() -> frozenset[str]:
+def name_suffixes() -> frozenset[str]:
+    """Post-nominal letters (phd, jr, md, ...), folded and without dots."""
     raw = set(CONSTANTS.suffix_acronyms) | set(CONSTANTS.suffix_not_acronyms)
     return frozenset(fold(s).replace(".", "") for s in raw if s.isascii()) | {"phd", "md", "llb"}
 
@@ -101,7 +102,7 @@ def email_support(name: str, local_parts: Sequence[str]) -> float:
     """0..1: how well an e-mail local part spells the name (msmith, mike.smith, timp)."""
     toks = [re.sub(r"[^a-z]", "", _bare(t)) for t in name.split()]
     toks = [t for t in toks if t and t not in vocab_set("honorifics.txt")]
-    toks = [t for t in toks if t not in _suffixes()] or toks
+    toks = [t for t in toks if t not in name_suffixes()] or toks
     if len(toks) < 1:
         return 0.0
     best = 0.0
@@ -192,7 +193,7 @@ def _split_name_suffix(text: str) -> tuple[str, str]:
     if "," in text:
         head, tail = text.split(",", 1)
         tail_toks = [t for t in re.split(r"[\s,]+", tail) if t]
-        if tail_toks and all(_bare(t).replace(".", "") in _suffixes() for t in tail_toks):
+        if tail_toks and all(_bare(t).replace(".", "") in name_suffixes() for t in tail_toks):
             return head.strip(), "," + tail
     return text, ""
 
@@ -217,7 +218,7 @@ def name_score(text: str, local_parts: Sequence[str], domains: Sequence[str]) ->
     honor = vocab_set("honorifics.txt")
     particles = vocab_set("name_particles.txt")
     core = [t for t in toks if _bare(t) not in honor or t == toks[-1]]
-    while len(core) > 2 and _bare(core[-1]).replace(".", "") in _suffixes():
+    while len(core) > 2 and _bare(core[-1]).replace(".", "") in name_suffixes():
         core = core[:-1]
     if not 2 <= len(core) <= 5:
         return -1.0
@@ -271,7 +272,7 @@ def _title_split(text: str) -> tuple[str, str] | None:
     toks = text.split()
     vocab = vocab_set("title_words.txt")
     for i in range(2, len(toks)):
-        if i == len(toks) - 1 and _bare(toks[i]).replace(".", "") in _suffixes():
+        if i == len(toks) - 1 and _bare(toks[i]).replace(".", "") in name_suffixes():
             break
         if _bare(toks[i]) in vocab and _bare(toks[i - 1]) not in vocab:
             head = toks[:i]

@@ -1,4 +1,10 @@
-"""Business-day arithmetic: weekends, listed holidays and the user's time zone.
+"""Business-day arithmetic: weekends, public holidays, listed holidays and the
+user's time zone.
+
+Public holidays come from the `holidays` package (python-holidays, MIT, kept
+current every month) for the user's country, set as ``[calendar] country`` in
+the cadence file or ``cardscan profile --country``; a due date never falls on
+one.  National holidays only: a region's own days go in ``[calendar] holidays``.
 
 "Today" is always computed from an injected clock in the calendar's zone, so
 the planner stays a pure function and tests are exact.
@@ -9,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 Clock = Callable[[], dt.datetime]
@@ -29,11 +37,33 @@ WEEKDAY_NAMES: dict[str, int] = {
 _MAX_SCAN_DAYS = 3700
 
 
+DEFAULT_AT = dt.time(9, 0)  # when a day's follow-ups start (calendar events)
+
+
+@lru_cache(maxsize=8)
+def public_holidays(country: str) -> Any:
+    """The `holidays` calendar of ISO country `country` (years fill in on use).
+    KeyError-free: `supported_country` is checked when the country is set."""
+    import holidays
+
+    return holidays.country_holidays(country)
+
+
+def supported_country(code: str) -> str | None:
+    """`code` upper-cased when the holidays package knows it, else None."""
+    import holidays
+
+    code = code.strip().upper()
+    return code if code in holidays.list_supported_countries() else None
+
+
 @dataclass(frozen=True)
 class Calendar:
     weekend: frozenset[int] = frozenset({6, 7})
     holidays: frozenset[dt.date] = frozenset()
     timezone: str | None = None  # IANA name; None = the machine's local zone
+    country: str | None = None  # ISO 3166 alpha-2: its public holidays are not business days
+    at: dt.time = DEFAULT_AT  # the hour a day's follow-ups are put in the calendar
 
     @property
     def zone(self) -> dt.tzinfo | None:
@@ -41,7 +71,9 @@ class Calendar:
         return ZoneInfo(self.timezone) if self.timezone else None
 
     def is_business_day(self, day: dt.date) -> bool:
-        return day.isoweekday() not in self.weekend and day not in self.holidays
+        if day.isoweekday() in self.weekend or day in self.holidays:
+            return False
+        return not (self.country and day in public_holidays(self.country))
 
     def roll_forward(self, day: dt.date) -> dt.date:
         """`day` itself if it is a business day, else the next one."""

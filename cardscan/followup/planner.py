@@ -17,23 +17,43 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..errors import CardscanError
 from ..leads import PENDING, Lead, Task, TaskStatus
 from ..store.ids import task_id
-from .cadence import REFERRAL_KEY, Cadence, Step
+from .cadence import CANCEL_REST, DONE_KEY, QUALIFIER_SEP, REFERRAL_KEY, Branch, Cadence, Step
+from .cadence import base_key as _base
 from .calendar import Calendar, Clock
 from .templates import lead_values, render
 
 
 def plan(lead: Lead, met_on: dt.date, cadence: Cadence, clock: Clock) -> tuple[Task, ...]:
     """Dated tasks for every cadence step, in cadence order."""
+    return _chain(lead, cadence.steps, met_on, cadence, clock, None, 1)
+
+
+def referral_plan(lead: Lead, referrer: Lead, cadence: Cadence, clock: Clock) -> tuple[Task, ...]:
+    """A referred person's plan: the referral contact today (naming the referrer)
+    in place of the first step, then the cadence's other steps after it."""
+    first = referral_task(lead, referrer, cadence, clock)
+    rest = _chain(lead, cadence.steps[1:], lead.met_on or first.due, cadence, clock, first, 2)
+    return (first, *rest)
+
+
+def _chain(
+    lead: Lead,
+    steps: Sequence[Step],
+    met_on: dt.date,
+    cadence: Cadence,
+    clock: Clock,
+    prev: Task | None,
+    start: int,
+) -> tuple[Task, ...]:
     cal = cadence.calendar
     floor = cal.roll_forward(cal.today(clock))
     tasks: list[Task] = []
-    prev: Task | None = None
-    for seq, step in enumerate(cadence.steps, start=1):
+    for seq, step in enumerate(steps, start=start):
         chained = step.relative_to == "previous" and prev is not None
         anchor = prev.due if chained and prev is not None else met_on
         due = max(cal.add_business_days(anchor, step.offset), floor)
@@ -151,9 +171,12 @@ def _task(
     met_on: dt.date | None,
     depends_on: str | None,
     referred_by: str | None = None,
+    key: str | None = None,
+    referral_name: str = "",
 ) -> Task:
     msg = step.message_for(lead)
-    tid = task_id(lead.id, step.key)
+    key = key or step.key
+    tid = task_id(lead.id, key)
     values = lead_values(
         lead,
         met_on=met_on,
@@ -162,11 +185,12 @@ def _task(
         referred_by=referred_by,
         task_id=tid,
         next_task_id=next_step_id(lead, step, cadence),
+        referral_name=referral_name,
     )
     return Task(
         id=tid,
         lead_id=lead.id,
-        step=step.key,
+        step=key,
         seq=seq,
         due=due,
         channel=msg.channel,
@@ -184,6 +208,230 @@ def next_step_id(lead: Lead, step: Step, cadence: Cadence) -> str:
     if step.key not in keys or keys.index(step.key) + 1 >= len(keys):
         return ""
     return task_id(lead.id, keys[keys.index(step.key) + 1])
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording an outcome did: the lead's tasks after it, and what the
+    caller applies to the lead (stage, closing, meeting date, referrer's steps)."""
+
+    tasks: tuple[Task, ...]
+    branch: Branch | None
+    meeting_on: dt.date | None = None
+
+
+def record(
+    tasks: Sequence[Task],
+    tid: str,
+    *,
+    lead: Lead,
+    outcome: str | None,
+    on: dt.date,
+    cadence: Cadence,
+    clock: Clock,
+    note: str | None = None,
+    meeting: dt.date | None = None,
+) -> Recorded:
+    """Mark `tid` done on `on` with what happened, and let the plan follow the
+    cadence's branch for that outcome (see default_cadence.toml).  A plain done
+    (`outcome` None) follows the step's "done" rule when it has one."""
+    by_id = _index(tasks, tid)
+    task = by_id[tid]
+    short = tid[:8]
+    branch = cadence.branch(task.step, outcome or DONE_KEY)
+    if outcome is not None:
+        if branch is None:
+            takes = ", ".join(cadence.outcomes(task.step)) or "no outcome, only a plain done"
+            raise CardscanError(
+                f"task {short} ({_base(task.step)}): outcome {outcome!r} does not fit this step"
+                f" (it takes: {takes})"
+            )
+        if task.status not in PENDING:
+            raise CardscanError(f"task {short} is {task.status}; an outcome goes on an open task")
+    if meeting is not None and (branch is None or branch.meeting is None):
+        raise CardscanError(f"task {short}: --meeting goes with an outcome that books a meeting")
+    today = cadence.calendar.today(clock)
+    if branch is not None and branch.meeting is not None:
+        if meeting is None:
+            raise CardscanError(
+                f"task {short}: outcome {outcome!r} needs the meeting date (--meeting DATE)"
+            )
+        if meeting < today:
+            raise CardscanError(f"task {short}: the meeting date {meeting} is before today")
+    before = {t.id: t for t in tasks}
+    out = list(complete(tasks, tid, on=on, cadence=cadence, clock=clock, note=note))
+    out = [
+        replace(t, outcome=outcome) if t.id == tid
+        # A step dated before this one (research before a coffee) has no use once it is done.
+        else replace(t, status="cancelled", due=before[t.id].due,
+                     note=f"not needed after {_base(task.step)}")
+        if t.depends_on == tid and t.offset < 0 and t.status in PENDING
+        else t
+        for t in out
+    ]
+    if branch is None:
+        return Recorded(tuple(out), None)
+    step = _Plan(out, lead, cadence, today)
+    step.insert(tid, branch.insert, on)
+    meeting_task = step.book(branch.meeting, meeting) if branch.meeting and meeting else None
+    step.add(tid, branch.add, on, meeting_task)
+    step.cancel(tid, branch.cancel, branch.close or f"{outcome or 'done'}: {_base(task.step)}")
+    return Recorded(tuple(step.tasks), branch, meeting)
+
+
+def referrer_tasks(
+    referrer: Lead,
+    about: Lead,
+    keys: Sequence[str],
+    existing: Sequence[Task],
+    *,
+    on: dt.date,
+    cadence: Cadence,
+    clock: Clock,
+) -> tuple[Task, ...]:
+    """Extra steps for the person who referred `about` (a thank-you for the
+    introduction, news of the meeting), one per referred person, never twice."""
+    have = {t.id for t in existing}
+    floor = cadence.calendar.roll_forward(cadence.calendar.today(clock))
+    seq = max((t.seq for t in existing), default=0)
+    out = []
+    for key in keys:
+        step = cadence.step(key)
+        if step is None:  # pragma: no cover - checked when the cadence loads
+            continue
+        qualified = f"{key}{QUALIFIER_SEP}{about.id}"
+        due = max(cadence.calendar.add_business_days(on, step.offset), floor)
+        seq += 1
+        t = _task(referrer, step, seq, due, cadence, met_on=referrer.met_on, depends_on=None,
+                  key=qualified, referral_name=about.name or "")
+        if t.id not in have:
+            out.append(t)
+    return tuple(out)
+
+
+class _Plan:
+    """One lead's tasks while a branch is applied (a scratch list, then returned)."""
+
+    def __init__(self, tasks: list[Task], lead: Lead, cadence: Cadence, today: dt.date) -> None:
+        self.tasks = tasks
+        self.lead = lead
+        self.cadence = cadence
+        self.cal = cadence.calendar
+        self.floor = self.cal.roll_forward(today)
+        self.today = today
+
+    def _by_step(self, key: str) -> Task | None:
+        found = [t for t in self.tasks if t.step == key]
+        return found[0] if found else None
+
+    def _put(self, task: Task) -> None:
+        for i, t in enumerate(self.tasks):
+            if t.id == task.id:
+                self.tasks[i] = task
+                return
+        self.tasks.append(task)
+
+    def _new(self, key: str, due: dt.date, depends_on: str | None, offset: int) -> Task:
+        """A task for extra step `key`: a cancelled one of that step comes back;
+        one already done is kept and the new one gets a numbered key."""
+        step = self.cadence.step(key)
+        assert step is not None  # checked when the cadence loads
+        old = self._by_step(key)
+        stored = key
+        if old is not None and old.status not in (*PENDING, "cancelled"):
+            n = 2
+            while self._by_step(f"{key}{QUALIFIER_SEP}{n}") is not None:
+                n += 1
+            stored = f"{key}{QUALIFIER_SEP}{n}"
+        seq = max((t.seq for t in self.tasks), default=0) + 1
+        fresh = _task(self.lead, step, seq, due, self.cadence, met_on=self.lead.met_on,
+                      depends_on=depends_on, key=stored)
+        if old is not None and stored == key:
+            fresh = replace(fresh, seq=old.seq, note=None)
+        fresh = replace(fresh, offset=offset)
+        self._put(fresh)
+        return fresh
+
+    def _after(self, anchor: dt.date, n: int) -> dt.date:
+        return max(self.cal.add_business_days(anchor, n), self.floor)
+
+    def insert(self, tid: str, keys: Sequence[str], on: dt.date) -> None:
+        """Chain extra steps after `tid`; what followed `tid` now follows the last one."""
+        if not keys:
+            return
+        followers = [t.id for t in self.tasks if t.depends_on == tid]
+        prev = tid
+        anchor = on
+        for key in keys:
+            step = self.cadence.step(key)
+            assert step is not None
+            anchor = self._after(anchor, step.offset)
+            prev = self._new(key, anchor, prev, step.offset).id
+        for i, t in enumerate(self.tasks):
+            if t.id in followers:
+                self.tasks[i] = replace(t, depends_on=prev)
+        by_id = {t.id: t for t in self.tasks}
+        self.tasks = list(_cascade(self.tasks, by_id, prev, self.cal, self.today))
+
+    def book(self, key: str, day: dt.date) -> Task | None:
+        """Date the meeting step on `day` (the date agreed, kept as given); a
+        cancelled meeting and the steps cancelled with it come back."""
+        meeting = self._by_step(key)
+        if meeting is None:
+            return None
+        back = {meeting.id} | self._descendants(meeting.id)
+        for i, t in enumerate(self.tasks):
+            if t.id in back and t.status == "cancelled":
+                self.tasks[i] = replace(t, status="open", done_on=None, outcome=None, note=None)
+        meeting = replace(self._by_step(key) or meeting, due=day)
+        self._put(meeting)
+        by_id = {t.id: t for t in self.tasks}
+        self.tasks = list(_cascade(self.tasks, by_id, meeting.id, self.cal, self.today))
+        return meeting
+
+    def _descendants(self, tid: str) -> set[str]:
+        out: set[str] = set()
+        frontier = [tid]
+        while frontier:
+            cur = frontier.pop()
+            for t in self.tasks:
+                if t.depends_on == cur and t.id not in out:
+                    out.add(t.id)
+                    frontier.append(t.id)
+        return out
+
+    def add(self, tid: str, keys: Sequence[str], on: dt.date, meeting: Task | None) -> None:
+        for key in keys:
+            step = self.cadence.step(key)
+            assert step is not None
+            if step.relative_to == "before-meeting":
+                if meeting is None:
+                    continue
+                due = max(_before(self.cal, meeting.due, step.offset), self.floor)
+                self._new(key, due, meeting.id, -step.offset)
+            else:
+                self._new(key, self._after(on, step.offset), tid, step.offset)
+
+    def cancel(self, tid: str, keys: Sequence[str], reason: str) -> None:
+        """Cancel steps (kept, with the reason): the named ones, or every pending one."""
+        if not keys:
+            return
+        rest = CANCEL_REST in keys
+        for i, t in enumerate(self.tasks):
+            named = _base(t.step) in keys
+            own = t.id == tid and named  # the step itself did not happen (a cancelled coffee)
+            if own or (t.status in PENDING and (rest or named)):
+                self.tasks[i] = replace(t, status="cancelled", note=reason,
+                                        done_on=t.done_on if own else None)
+
+
+def _before(cal: Calendar, day: dt.date, n: int) -> dt.date:
+    """The n-th business day before `day` (n == 0: `day` itself)."""
+    for _ in range(n):
+        day -= dt.timedelta(days=1)
+        while not cal.is_business_day(day):
+            day -= dt.timedelta(days=1)
+    return day
 
 
 def _index(tasks: Sequence[Task], tid: str) -> dict[str, Task]:
@@ -212,6 +460,11 @@ def _cascade(
             if child.status != "open" or cid in seen:
                 continue  # a fixed date stops the chain: nothing after it moves
             seen.add(cid)
-            by_id[cid] = replace(child, due=max(cal.add_business_days(anchor, child.offset), floor))
+            due = (
+                _before(cal, anchor, -child.offset)
+                if child.offset < 0
+                else cal.add_business_days(anchor, child.offset)
+            )
+            by_id[cid] = replace(child, due=max(due, floor))
             queue.append(cid)
     return tuple(by_id[t.id] for t in tasks)

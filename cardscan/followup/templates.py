@@ -36,6 +36,10 @@ PLACEHOLDERS: Mapping[str, str] = {
     "my_phone": "your phone number (cardscan profile --phone)",
     "signature": "your sign-off (cardscan profile --signature; else name and company)",
     "referred_by": "name of the lead who referred this one",
+    "referral_name": "name of the person this lead introduced you to (referrer's steps)",
+    "meeting_on": "the date the meeting is booked for (cardscan done --outcome booked --meeting)",
+    "links": "research links built from the card (company site, web and people search)",
+    "notes": "the notes on this lead so far, one per line",
     "promised": "what you promised: the text after 'promised:' in a done note or a lead note",
     "task_id": "this task's id (for cardscan snooze / done)",
     "next_task_id": "the id of the step after this one (e.g. the coffee after the call)",
@@ -138,6 +142,31 @@ def promise_in(texts: list[str]) -> str:
     return ""
 
 
+def research_links(lead: Lead) -> str:
+    """Links to prepare a meeting, built from the card alone (nothing is fetched):
+    the company's site (printed, else the e-mail domain unless it is free-mail),
+    a web search for the name and company, a people search on LinkedIn."""
+    from urllib.parse import quote_plus
+
+    from ..export.crm_csv import free_email_domains  # the one free-mail list
+
+    lines = []
+    site = lead.websites[0] if lead.websites else ""
+    if not site:
+        domains = [e.rsplit("@", 1)[1] for e in lead.emails if "@" in e]
+        site = next((d for d in domains if d.lower() not in free_email_domains()), "")
+    if site:
+        url = site if "://" in site else f"https://{site}"
+        lines.append(f"Company site: {url}")
+    who = " ".join(x for x in ((lead.name or "").strip(), (lead.company or "").strip()) if x)
+    if who:
+        lines.append(f"Web search: https://duckduckgo.com/?q={quote_plus(who)}")
+        lines.append(
+            f"People search: https://www.linkedin.com/search/results/people/?keywords={quote_plus(who)}"
+        )
+    return "\n".join(lines)
+
+
 _PROMISED = re.compile(r"\bpromised\s*:\s*([^\n;]+)", re.IGNORECASE)
 
 
@@ -152,6 +181,8 @@ def lead_values(
     promised: str = "",
     task_id: str = "",
     next_task_id: str = "",
+    referral_name: str = "",
+    notes: str = "",
 ) -> dict[str, str]:
     """Placeholder values for one lead; empty values take their fallback text.
     The sender fields come from `profile`, else from the cadence's `[me]` table."""
@@ -180,6 +211,10 @@ def lead_values(
         "my_phone": profile.phone if profile else "",
         "signature": signature or "\n".join(x for x in (my_name, my_company) if x),
         "referred_by": (referred_by or "").strip(),
+        "referral_name": referral_name.strip(),
+        "meeting_on": lead.meeting_on.isoformat() if lead.meeting_on else "",
+        "links": research_links(lead),
+        "notes": notes.strip(),
         "promised": promised.strip(),
         "task_id": task_id,
         "next_task_id": next_task_id,

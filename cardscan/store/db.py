@@ -29,6 +29,7 @@ from ..leads import (
     Note,
     PhoneNumber,
     ReviewStatus,
+    StageChange,
     Task,
     TaskStatus,
     phone_region,
@@ -519,6 +520,9 @@ class Store:
                 ),
                 deleted_at=_datetime(r["deleted_at"]),
                 merged_into=r["merged_into"],
+                stage=r["stage"],
+                stage_reason=r["stage_reason"],
+                meeting_on=_date(r["meeting_on"]),
                 address_parts=_address_parts(r),
             )
             for r in rows
@@ -544,15 +548,16 @@ class Store:
         for t in tasks:
             self._x(
                 """INSERT INTO tasks (id, lead_id, step, seq, due, channel, summary, subject, body,
-                       status, done_on, note, depends_on, offset_days, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       status, done_on, note, depends_on, offset_days, created_at, updated_at,
+                       outcome)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (id) DO UPDATE SET
                        seq = excluded.seq, due = excluded.due, channel = excluded.channel,
                        summary = excluded.summary, subject = excluded.subject,
                        body = excluded.body, status = excluded.status,
                        done_on = excluded.done_on, note = excluded.note,
                        depends_on = excluded.depends_on, offset_days = excluded.offset_days,
-                       updated_at = excluded.updated_at""",
+                       updated_at = excluded.updated_at, outcome = excluded.outcome""",
                 (
                     t.id,
                     t.lead_id,
@@ -570,14 +575,18 @@ class Store:
                     t.offset,
                     now.isoformat(),
                     now.isoformat(),
+                    t.outcome,
                 ),
             )
 
-    def tasks(self, lead_id: str | None = None) -> list[Task]:
-        """Tasks of one lead, or of every lead not deleted, by due date then plan order."""
+    def tasks(self, lead_id: str | None = None, *, include_deleted: bool = False) -> list[Task]:
+        """Tasks of one lead, or of every lead not deleted (with `include_deleted`,
+        of every lead: the calendar feed cancels those), by due date then plan order."""
         where, params = (
             ("WHERE lead_id = ?", (lead_id,))
             if lead_id
+            else ("", ())
+            if include_deleted
             else ("WHERE lead_id IN (SELECT id FROM leads WHERE deleted_at IS NULL)", ())
         )
         rows = self._x(f"SELECT * FROM tasks {where} ORDER BY due, lead_id, seq", params)
@@ -610,7 +619,47 @@ class Store:
             note=r["note"],
             depends_on=r["depends_on"],
             offset=r["offset_days"],
+            revision=r["revision"],
+            outcome=r["outcome"],
         )
+
+    # ------------------------------------------------------------ stages
+
+    def set_stage(
+        self, lead_id: str, stage: str, reason: str | None, on: dt.date, now: dt.datetime
+    ) -> None:
+        """Move the lead to `stage` (with the reason it was closed) and keep the change."""
+        self._require_tx()
+        self._x(
+            "UPDATE leads SET stage = ?, stage_reason = ?, updated_at = ? WHERE id = ?",
+            (stage, reason, now.isoformat(), lead_id),
+        )
+        self._x(
+            "INSERT INTO stage_history (lead_id, on_date, stage, reason, at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (lead_id, on.isoformat(), stage, reason, now.isoformat()),
+        )
+
+    def set_meeting(self, lead_id: str, day: dt.date | None, now: dt.datetime) -> None:
+        """The date a meeting with the lead is booked for."""
+        self._require_tx()
+        self._x(
+            "UPDATE leads SET meeting_on = ?, updated_at = ? WHERE id = ?",
+            (day.isoformat() if day else None, now.isoformat(), lead_id),
+        )
+
+    def stage_history(self, lead_id: str | None = None) -> list[StageChange]:
+        """Stage changes of one lead (or of every lead not deleted), oldest first."""
+        where, params = (
+            ("WHERE lead_id = ?", (lead_id,))
+            if lead_id
+            else ("WHERE lead_id IN (SELECT id FROM leads WHERE deleted_at IS NULL)", ())
+        )
+        rows = self._x(f"SELECT * FROM stage_history {where} ORDER BY on_date, id", params)
+        return [
+            StageChange(r["lead_id"], dt.date.fromisoformat(r["on_date"]), r["stage"], r["reason"])
+            for r in rows
+        ]
 
     # ------------------------------------------------------------ scan results
 

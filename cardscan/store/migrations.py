@@ -178,7 +178,7 @@ _V5_PHONE_VALID = (
     "UPDATE lead_phones SET valid = cardscan_phone_valid(number) WHERE local_only = 0",
 )
 
-# v9 (workspace8): a draft edited by a person (Today page), per task, used instead
+# v6 (workspace8): a draft edited by a person (Today page), per task, used instead
 # of the template until it is reset (the task's stored subject/body follow it
 # when drafts are refreshed, as they follow the template).  Dropped with its task.
 _V9_DRAFT_EDITS = (
@@ -190,7 +190,7 @@ _V9_DRAFT_EDITS = (
     )""",
 )
 
-# v8 (address9): the address split into street, city, region, postcode and country
+# v7 (address9): the address split into street, city, region, postcode and country
 # (ISO 3166 alpha-2), the fields address books and CRMs import (issue 9).  Filled at
 # scan and on `edit --address`; rows stored before are split here through the SQL
 # function `cardscan_split_address` that `migrate` registers (the address and the
@@ -205,6 +205,108 @@ _V8_ADDRESS_PARTS = (
     " WHERE address IS NOT NULL AND trim(address) != ''",
 )
 
+# v9 (exports9, the brief's "v7"): a revision counter per task, so a calendar export can give
+# each event a SEQUENCE that only ever grows (RFC 5545 3.8.7.4: a client keeps
+# the copy with the higher SEQUENCE).  Triggers bump it whenever something a
+# calendar shows changes: the task's date, status or texts, or its lead being
+# deleted, restored, renamed, or its card details in the description (title,
+# company, department, address, event, meeting date, referrer) edited.  Emails
+# and phones live in child tables that every save rewrites, so they do not bump
+# it (a changed number shows in the description from the next task change on).
+# The triggers name columns, never the status CHECK list, so they survive
+# plan13's rebuild of `tasks` for its wider status CHECK as long as they are
+# created after it: a rebuild that drops the table drops its triggers, so this
+# migration goes after any rebuild, and a later rebuild must create them again.
+# Recursive triggers are off, and the inner UPDATE only sets `revision`, which
+# no trigger watches.
+_V7_TASK_REVISION = (
+    "ALTER TABLE tasks ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
+    """CREATE TRIGGER tasks_revision AFTER UPDATE OF due, status, summary, subject, body,
+           channel, note, done_on ON tasks
+       FOR EACH ROW WHEN OLD.due IS NOT NEW.due OR OLD.status IS NOT NEW.status
+           OR OLD.summary IS NOT NEW.summary OR OLD.subject IS NOT NEW.subject
+           OR OLD.body IS NOT NEW.body OR OLD.channel IS NOT NEW.channel
+           OR OLD.note IS NOT NEW.note OR OLD.done_on IS NOT NEW.done_on
+       BEGIN
+           UPDATE tasks SET revision = OLD.revision + 1 WHERE id = NEW.id;
+       END""",
+    """CREATE TRIGGER leads_task_revision AFTER UPDATE OF deleted_at, name, company, title,
+           department, address, event_id, met_on, referred_by ON leads
+       FOR EACH ROW WHEN OLD.deleted_at IS NOT NEW.deleted_at OR OLD.name IS NOT NEW.name
+           OR OLD.company IS NOT NEW.company OR OLD.title IS NOT NEW.title
+           OR OLD.department IS NOT NEW.department OR OLD.address IS NOT NEW.address
+           OR OLD.event_id IS NOT NEW.event_id OR OLD.met_on IS NOT NEW.met_on
+           OR OLD.referred_by IS NOT NEW.referred_by
+       BEGIN
+           UPDATE tasks SET revision = revision + 1 WHERE lead_id = NEW.id;
+       END""",
+)
+
+# v8 (plan13, issue 13): the plan follows the relationship.  A task gains the
+# status 'cancelled' (kept, with the reason in its note, so a calendar can cancel
+# its event) and the outcome recorded with it; SQLite cannot alter a CHECK, so
+# `tasks` is rebuilt: the new table is created under another name (its self
+# reference names that table, and the rename rewrites it to `tasks`), every row
+# copied, the old table dropped.  A lead gains its stage, the reason it was closed
+# and the date a meeting was booked for; `stage_history` keeps every stage change.
+# Dropping `tasks` deletes (ON DELETE CASCADE) the rows that reference it, so the
+# draft edits (v6) are kept aside in a temporary table and put back.
+_V6_OUTCOMES = (
+    "CREATE TEMP TABLE keep_draft_edits AS SELECT * FROM draft_edits",
+    """CREATE TABLE tasks_v6 (
+        id TEXT PRIMARY KEY,
+        lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+        step TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        due TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ('email', 'call', 'meeting', 'note')),
+        summary TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('open', 'done', 'skipped', 'snoozed', 'cancelled')),
+        done_on TEXT,
+        note TEXT,
+        depends_on TEXT REFERENCES tasks_v6(id) ON DELETE SET NULL,
+        offset_days INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        outcome TEXT,
+        UNIQUE (lead_id, step)
+    )""",
+    """INSERT INTO tasks_v6 (id, lead_id, step, seq, due, channel, summary, subject, body,
+           status, done_on, note, depends_on, offset_days, created_at, updated_at)
+       SELECT id, lead_id, step, seq, due, channel, summary, subject, body,
+           status, done_on, note, depends_on, offset_days, created_at, updated_at
+       FROM tasks""",
+    "DROP TABLE tasks",
+    "ALTER TABLE tasks_v6 RENAME TO tasks",
+    "CREATE INDEX tasks_due ON tasks (status, due)",
+    "INSERT INTO draft_edits SELECT * FROM keep_draft_edits",
+    "DROP TABLE keep_draft_edits",
+    "ALTER TABLE leads ADD COLUMN stage TEXT NOT NULL DEFAULT 'new' CHECK (stage IN"
+    " ('new', 'contacted', 'replied', 'meeting-booked', 'met', 'nurturing', 'closed'))",
+    "ALTER TABLE leads ADD COLUMN stage_reason TEXT",
+    "ALTER TABLE leads ADD COLUMN meeting_on TEXT",
+    """CREATE TABLE stage_history (
+        id INTEGER PRIMARY KEY,
+        lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+        on_date TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        reason TEXT,
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX stage_history_lead ON stage_history (lead_id)",
+    # Leads already planned start at 'new', or 'contacted' once a step went out.
+    """UPDATE leads SET stage = 'contacted' WHERE id IN
+           (SELECT lead_id FROM tasks WHERE status = 'done' AND channel IN ('email', 'call'))""",
+    """INSERT INTO stage_history (lead_id, on_date, stage, reason, at)
+       SELECT id, substr(created_at, 1, 10), 'new', NULL, created_at FROM leads""",
+    """INSERT INTO stage_history (lead_id, on_date, stage, reason, at)
+       SELECT lead_id, min(coalesce(done_on, due)), 'contacted', NULL, min(updated_at)
+       FROM tasks WHERE status = 'done' AND channel IN ('email', 'call') GROUP BY lead_id""",
+)
+
 # (version, statements); versions are consecutive from 1.
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (1, _V1),
@@ -214,6 +316,8 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (5, _V5_PHONE_VALID),
     (6, _V9_DRAFT_EDITS),
     (7, _V8_ADDRESS_PARTS),  # numbered by landing order; the brief's "v8"
+    (8, _V6_OUTCOMES),  # plan13 (issue 13): rebuilds `tasks`; the brief's "v6"
+    (9, _V7_TASK_REVISION),  # exports9: after every rebuild of `tasks` (see its comment)
 )
 LATEST = MIGRATIONS[-1][0]
 

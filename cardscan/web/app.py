@@ -110,6 +110,9 @@ def create_app(config: WebConfig) -> Flask:
         return render_template("error.html", message=exc.description, code=code), code
 
     _routes(app, config)
+    from .feed import add_feed_route  # deferred: feed imports WebConfig from here
+
+    add_feed_route(app, config)
     return app
 
 
@@ -135,6 +138,17 @@ def _back(default: str) -> str:
     """Where to go after a POST: the form's `next` if it is a local path."""
     target = request.form.get("next", "")
     return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def _form_date(text: str, what: str) -> dt.date | None:
+    """A date typed in a form (YYYY-MM-DD), None when empty."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidValueError(f"the {what} {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _to_next(next_id: str | None, done_id: str) -> Any:
@@ -191,6 +205,8 @@ def _routes(app: Flask, cfg: WebConfig) -> None:
 
     @post("/task/<task_id>/done")
     def task_done(task_id: str) -> Any:
+        if request.form.get("meeting", "").strip():  # Enter in the date field: not a plain done
+            raise InvalidValueError("a meeting date goes with 'booked': click booked to book it")
         change = crm.done(
             store(),
             task_id,
@@ -200,6 +216,45 @@ def _routes(app: Flask, cfg: WebConfig) -> None:
         )
         flash(views.change_message("Done", change), "ok")
         return redirect(_back(url_for("today_page")))
+
+    @post("/task/<task_id>/outcome")
+    def task_outcome(task_id: str) -> Any:
+        """Done with what happened: the same library call as `cardscan done --outcome`."""
+        task = crm.get_task(store(), task_id)
+        outcome = request.form.get("outcome", "")
+        branch = cfg.cadence.branch(task.step, outcome)
+        meeting = None
+        if branch is not None and branch.meeting:  # the date input counts for booked only
+            meeting = _form_date(request.form.get("meeting", ""), "meeting date")
+        change = crm.done(
+            store(),
+            task.id,
+            note=request.form.get("note"),
+            outcome=outcome,
+            meeting=meeting,
+            cadence=cfg.cadence,
+            clock=cfg.clock,
+        )
+        lead = crm.get_lead(store(), task.lead_id)
+        flash(views.outcome_message(change, lead), "ok")
+        return redirect(_back(url_for("today_page")))
+
+    @app.get("/report")
+    def report_page() -> str:
+        from .. import report
+
+        funnels = report.funnel(store(), cadence=cfg.cadence, clock=cfg.clock)
+        return render_template("report.html", funnels=funnels)
+
+    @app.get("/report.png")
+    def report_chart() -> Response:
+        """The funnel chart, drawn from the store for this request (no file, no path)."""
+        from .. import report
+
+        funnels = report.funnel(store(), cadence=cfg.cadence, clock=cfg.clock)
+        resp = Response(report.chart_png(funnels), mimetype="image/png")
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
 
     @post("/task/<task_id>/snooze")
     def task_snooze(task_id: str) -> Any:
@@ -241,6 +296,7 @@ def _routes(app: Flask, cfg: WebConfig) -> None:
             referrer=store().get_lead(referred_by) if referred_by else None,
             drafts=views.lead_drafts(detail, today()),
             snooze_choices=SNOOZE_CHOICES,
+            stages=store().stage_history(detail.lead.id),
         )
 
     @app.get("/lead/<lead_id>/card.jpg")

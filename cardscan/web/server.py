@@ -44,12 +44,14 @@ def serve(
     *,
     log_requests: bool = False,
 ) -> None:
-    """Serve until interrupted; `announce` gets the one line with the URL."""
+    """Serve until interrupted; `announce` gets the lines with the URLs (the
+    workspace's, then the calendar subscription's)."""
+    from ..calendar_feed import feed_url
+
     server = make(config, port, log_requests=log_requests)
-    announce(
-        f"cardscan workspace: open {url_for_address(config.host, server.server_port)} "
-        "(Ctrl-C stops it)"
-    )
+    base = url_for_address(config.host, server.server_port)
+    announce(f"cardscan workspace: open {base} (Ctrl-C stops it)")
+    announce(f"calendar subscription (Apple Calendar, Outlook): {feed_url(base)}")
     try:
         server.serve_forever()
     finally:

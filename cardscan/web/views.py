@@ -70,6 +70,8 @@ class FormField:
 class DraftView:
     draft: Draft
     overdue: bool
+    outcomes: tuple[str, ...] = ()  # what the step accepts (`cardscan done --outcome`)
+    books: tuple[str, ...] = ()  # those of them that need the meeting date
 
     @property
     def task(self) -> Task:
@@ -136,9 +138,27 @@ def today_groups(store: Store, cadence: Cadence, clock: Clock) -> list[PersonGro
     """Due and overdue tasks with their rendered drafts, one group per person."""
     today = cadence.calendar.today(clock)
     return [
-        PersonGroup(p.lead, tuple(DraftView(d, _overdue(d.task, today)) for d in p.drafts))
+        PersonGroup(p.lead, tuple(draft_view(d, today, cadence) for d in p.drafts))
         for p in crm_review.due_drafts(store, due="today", cadence=cadence, clock=clock)
     ]
+
+
+def draft_view(draft: Draft, today: dt.date, cadence: Cadence) -> DraftView:
+    step = draft.task.step
+    outcomes = cadence.outcomes(step)
+    books = tuple(o for o in outcomes if (b := cadence.branch(step, o)) and b.meeting)
+    return DraftView(draft, _overdue(draft.task, today), outcomes, books)
+
+
+def outcome_message(change: crm.TaskChange, lead: Lead) -> str:
+    """One sentence for an outcome: the step, what happened, and where the lead stands."""
+    t = change.task
+    text = f"{t.summary}: {(t.outcome or 'done').replace('-', ' ')} (on {t.done_on})."
+    if change.moved:
+        moved = "; ".join(f"{m.summary} now due {m.due}" for m in change.moved)
+        text += f" Re-dated: {moved}."
+    why = f" ({lead.stage_reason})" if lead.stage == "closed" and lead.stage_reason else ""
+    return f"{text} Stage: {lead.stage}{why}."
 
 
 def lead_drafts(detail: crm_review.LeadDetail, today: dt.date) -> tuple[DraftView, ...]:
