@@ -2,6 +2,7 @@
 
     python benchmarks/composites.py                       # samples/ cards only
     python benchmarks/composites.py --dev ../shared/cards-dev --dev-limit 16
+    python benchmarks/composites.py --no-samples --stress-lang zh     # Chinese cards
 
 Cards: the faces of samples/generate.py's cards and, with --dev, crops of
 cards-dev cards (cut out by cardscan's own detector from the photos; app crops
@@ -61,7 +62,14 @@ def desk(kind: str, rng: np.random.Generator, w: int, h: int) -> np.ndarray:
 def lay(faces: Sequence[np.ndarray], kind: str, rng: np.random.Generator,
         cols: int) -> np.ndarray:
     """Cards in a grid of `cols` columns, touching, each turned a few degrees."""
+    return lay_quads(faces, kind, rng, cols)[0]
+
+
+def lay_quads(faces: Sequence[np.ndarray], kind: str, rng: np.random.Generator,
+              cols: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """`lay`, and where each card lies (its corners in the photo)."""
     w, h = FRAME
+    quads: list[np.ndarray] = []
     img = desk(kind, rng, w, h)
     rows = -(-len(faces) // cols)
     cell_w, cell_h = w * 0.92 / cols, h * 0.92 / max(rows, 2)
@@ -78,13 +86,44 @@ def lay(faces: Sequence[np.ndarray], kind: str, rng: np.random.Generator,
         dst = dst[np.argsort(np.arctan2(dst[:, 1] - cy, dst[:, 0] - cx))]
         dst = np.roll(dst, -int(np.argmin(dst.sum(axis=1))), axis=0)
         m = cv2.getPerspectiveTransform(src, dst)
+        quads.append(dst)
         warped = cv2.warpPerspective(face.astype(np.float32), m, (w, h))
         mask = cv2.warpPerspective(np.ones((fh, fw), np.float32), m, (w, h))
         shadow = cv2.GaussianBlur(np.roll(mask, (6, 5), axis=(0, 1)), (0, 0), 8)
         img *= 1 - 0.3 * shadow[..., None]
         img = img * (1 - mask[..., None]) + warped * mask[..., None]
     img = cv2.GaussianBlur(img, (0, 0), 0.8)
-    return np.clip(img, 0, 255).astype(np.uint8)
+    return np.clip(img, 0, 255).astype(np.uint8), quads
+
+
+def detect_only(cards: list[tuple[str, dict[str, Any], np.ndarray]], sizes: list[int],
+                rng: np.random.Generator, dump: Path | None) -> int:
+    """Outlines only (no OCR, seconds): per group size, the share of laid cards
+    whose outline was found (IoU >= 0.85), cards merged or cut, extra outlines."""
+    from cardscan.detect import _iou, find_cards
+
+    print(f"{'cards/photo':>11} {'photos':>6} {'cards':>5} {'found':>6} {'missed':>6} "
+          f"{'extra':>5}")
+    for n in sizes:
+        order = rng.permutation(len(cards))
+        groups = [order[i:i + n] for i in range(0, len(order) - n + 1, n)]
+        found = missed = extra = laid = 0
+        for gi, grp in enumerate(groups):
+            photo, truth = lay_quads([cards[j][2] for j in grp], DESKS[gi % 3], rng,
+                                     1 if n <= 2 else 2)
+            regions = find_cards(photo)
+            hit = [max((_iou(r.quad, t) for r in regions), default=0.0) >= 0.85 for t in truth]
+            laid += len(truth)
+            found += sum(hit)
+            missed += len(truth) - sum(hit)
+            extra += sum(max(_iou(r.quad, t) for t in truth) < 0.5 for r in regions)
+            if dump and not all(hit):
+                _outlines(dump / f"detect-{n}-{gi}-{DESKS[gi % 3]}.png", photo)
+                np.savez_compressed(dump / f"detect-{n}-{gi}.npz", photo=photo,
+                                    truth=np.array(truth))
+        print(f"{n:>11} {len(groups):>6} {laid:>5} {found / max(1, laid):6.3f} {missed:>6} "
+              f"{extra:>5}")
+    return 0
 
 
 def sample_cards() -> Iterator[tuple[str, dict[str, Any], np.ndarray]]:
@@ -119,6 +158,23 @@ def dev_cards(root: Path, limit: int) -> Iterator[tuple[str, dict[str, Any], np.
         yield f"dev:{key}", labels["cards"][meta["cards"][0]], face
 
 
+def stress_cards(langs: Sequence[str], n: int, seed: int
+                 ) -> Iterator[tuple[str, dict[str, Any], np.ndarray]]:
+    """Faces of samples/stress.py's cards in `langs` among its first n (the
+    issue's 4-card photos of Chinese cards: --stress-lang zh --stress-n 120
+    --stress-seed 11).  Portrait cards are left out, as for cards-dev."""
+    import stress
+
+    for i in range(n):
+        if stress.LANGS[i % len(stress.LANGS)] not in langs:
+            continue
+        c, face = stress.build(i, seed)
+        arr = np.asarray(face.convert("RGB"))
+        if arr.shape[0] > arr.shape[1]:
+            continue
+        yield f"stress:{c.id}:{c.locale}", stress.card_label(c), arr
+
+
 _ENGINE: list[Any] = []
 
 
@@ -149,19 +205,72 @@ def read(photos: list[np.ndarray], tmp: Path, options: ScanOptions) -> list[list
     return [by[str(p)] for p in paths]
 
 
+def _lost(folder: Path, photo: str, card: tuple[str, dict[str, Any], np.ndarray],
+          scores: dict[str, float], rec: dict[str, Any] | None, found: int, laid: int) -> None:
+    """One line on a card read worse in the group than alone."""
+    folder.mkdir(parents=True, exist_ok=True)
+    keep = ("name", "emails", "phones", "company")
+    line = {"photo": photo, "card": card[0], "found": found, "laid": laid, "scores": scores,
+            "gold": {k: card[1].get(k) for k in ("name", "emails", "phones")},
+            "read": {k: rec.get(k) for k in keep} if rec is not None else None}
+    with open(folder / "lost.jsonl", "a", encoding="utf-8") as f:
+        f.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+
+
+def _outlines(path: Path, photo: np.ndarray) -> None:
+    """The photo with each outline find_cards returns drawn on it, numbered."""
+    from cardscan.detect import find_cards
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = cv2.cvtColor(photo, cv2.COLOR_RGB2BGR)
+    for i, r in enumerate(find_cards(photo)):
+        q = r.quad.astype(np.int32)
+        cv2.polylines(out, [q], True, (0, 0, 255), 5)
+        cv2.putText(out, f"{i} {r.method}", tuple(int(v) for v in q[0] + 20),
+                    cv2.FONT_HERSHEY_SIMPLEX, 1.6, (0, 0, 255), 3)
+    cv2.imwrite(str(path), cv2.resize(out, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dev", type=Path, help="cards-dev folder (labels.json, images/)")
     ap.add_argument("--dev-limit", type=int, default=16)
     ap.add_argument("--no-samples", action="store_true")
+    ap.add_argument("--stress-lang", action="append", default=[],
+                    help="add samples/stress.py cards of this language (repeatable)")
+    ap.add_argument("--stress-n", type=int, default=120)
+    ap.add_argument("--stress-seed", type=int, default=11)
     ap.add_argument("--sizes", default="2,4,8")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--dump", type=Path,
+                    help="folder OUTSIDE the repository: each group photo with the outlines "
+                         "found drawn on it (PNG) and lost.jsonl, one line per card read worse "
+                         "than alone (may hold cards-dev text: never commit it)")
+    ap.add_argument("--frame", default="1600x2133",
+                    help="photo size WxH; 3024x4032 is a 12 MP phone photo, which the "
+                         "pipeline decodes at half size")
+    ap.add_argument("--no-full-res", action="store_true",
+                    help="cut every card from the reduced photo (the behaviour before "
+                         "load.full_resolution), to measure what it changes")
+    ap.add_argument("--detect-only", action="store_true",
+                    help="outlines only, no OCR: cards found per group size")
     a = ap.parse_args(argv)
+    global FRAME
+    fw, fh = (int(v) for v in a.frame.lower().split("x"))
+    FRAME = (fw, fh)
+    if a.no_full_res:
+        from cardscan import pipeline
+
+        pipeline.MIN_CARDS_FULL_RES = 10**6
     cards = [] if a.no_samples else list(sample_cards())
     if a.dev:
         cards += list(dev_cards(a.dev, a.dev_limit))
+    if a.stress_lang:
+        cards += list(stress_cards(a.stress_lang, a.stress_n, a.stress_seed))
     rng = np.random.default_rng(a.seed)
+    if a.detect_only:
+        return detect_only(cards, [1, *(int(x) for x in a.sizes.split(","))], rng, a.dump)
     options = ScanOptions(workers=1, join_sides=False)
     t0 = time.time()
     results: dict[str, dict[str, Any]] = {}
@@ -178,12 +287,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             photos = [lay([cards[j][2] for j in grp], DESKS[gi % 3], rng, 1 if n == 2 else 2)
                       for gi, grp in enumerate(groups)]
             got, ref, errors = [], [], 0
-            for grp, recs in zip(groups, read(photos, tmp, options), strict=True):
+            for gi, (grp, recs) in enumerate(zip(groups, read(photos, tmp, options),
+                                                 strict=True)):
                 errors += sum(r["status"] == "error" for r in recs)
                 found = [r for r in recs if r["status"] in ("ok", "review")]
                 for j in grp:
-                    got.append(all3(best_match(cards[j][1], found)[1]))
+                    match = best_match(cards[j][1], found)
+                    got.append(all3(match[1]))
                     ref.append(alone[j])
+                    if a.dump and got[-1] < alone[j]:
+                        rec = found[match[0]] if match[0] is not None else None
+                        _lost(a.dump, f"{n}-{gi}", cards[j], match[1], rec, len(found), len(grp))
+                if a.dump:
+                    _outlines(a.dump / f"{n}-{gi}.png", photos[gi])
             results[str(n)] = {"cards": len(got), "all3": float(np.mean(got)),
                                "alone_all3": float(np.mean(ref)),
                                "delta": float(np.mean(got) - np.mean(ref)), "errors": errors,

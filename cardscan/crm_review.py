@@ -623,6 +623,8 @@ def merge_leads(
         if keep.id == other.id:
             raise InvalidValueError("a lead cannot be merged with itself")
         merged = _merge_fields(keep, other)
+        # What one lacked the other may give ("no name found" on a card's logo side).
+        merged = replace(merged, review_reasons=_still_true(merged))
         if merged.possible_duplicate_of == other.id:
             merged = replace(merged, possible_duplicate_of=None)
         if merged.review_status == "needs_review" and not merged.possible_duplicate_of \

@@ -250,6 +250,28 @@ def load_pages(
         raise InputFileError(f"{source}: cannot decode image ({reason})") from None
 
 
+def full_resolution(img: LoadedImage) -> np.ndarray | None:
+    """The picture decoded at its stored size, when `load_pages` reduced it
+    (a JPEG larger than `work_side`), else None.  Several cards in one photo
+    share its pixels: each is cut from this, not from the reduced copy.  None
+    too when the file changed since (its bytes no longer have `img.sha256`)."""
+    if img.page is not None or img.full_size[0] * img.full_size[1] <= img.rgb.size // 3:
+        return None
+    try:
+        data = _read(img.source)
+        if hashlib.sha256(data).hexdigest() != img.sha256:
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as im:  # the size was checked on first decode
+                im.load()
+                rgb = _to_rgb(ImageOps.exif_transpose(im))
+    except (InputFileError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        log.debug("%s: full resolution not available", img.source, exc_info=True)
+        return None
+    return rgb if rgb.shape[:2] != img.rgb.shape[:2] else None
+
+
 def load_image(source: str, *, max_pixels: int, work_side: int) -> LoadedImage:
     """The first picture of one file (see `load_pages`), its long side close to
     `work_side` or above.

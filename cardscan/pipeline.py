@@ -30,6 +30,7 @@ from .options import ScanOptions
 from .stages import stage
 
 if TYPE_CHECKING:
+    from .detect import CardRegion
     from .load import LoadedImage
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 # small cards the detector could not separate).  Never one lead for them.
 MAX_EMAILS_PER_CARD = 4
 MAX_PHONES_PER_CARD = 8
+MIN_CARDS_FULL_RES = 2  # this many cards in one photo are cut from it at full resolution
 CARD_JPEG_WIDTH = 800  # px: the card image kept for review
 CARD_JPEG_MAX_BYTES = 60_000
 
@@ -154,7 +156,7 @@ def process_file(source: str, options: ScanOptions, engine: OcrEngine,
 
 def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> list[CardRecord]:
     """Every card found in one decoded picture, or one no_card / error record."""
-    from .detect import find_cards, warp
+    from .detect import find_cards
     from .extract import review_reasons
 
     source = img.source
@@ -167,7 +169,7 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
                 img, f"more than {options.max_cards} cards in one picture "
                      f"(a sheet of cards?): photograph at most {options.max_cards} at a time")]
         with stage("find"):
-            crops = [warp(img.rgb, r.quad) for r in regions]
+            crops = _cut(img, regions)
         results = [read_card(c, engine, options) for c in crops]
         # A wrong outline (a panel, a shadow) loses text: if the crops read
         # nothing useful, read the whole photo instead.
@@ -218,6 +220,21 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
                            taken_at=img.taken_at, engine=engine.name,
                            text=results[0][1] if results else "")]
     return out
+
+
+def _cut(img: LoadedImage, regions: list[CardRegion]) -> list[np.ndarray]:
+    """Each card flattened.  Several cards share the photo's pixels: they are
+    cut from the photo at its stored resolution when it was decoded reduced
+    (a 12 MP JPEG is read at half size), so each keeps the detail OCR needs."""
+    from .detect import warp
+    from .load import full_resolution
+
+    full = full_resolution(img) if len(regions) >= MIN_CARDS_FULL_RES else None
+    if full is None:
+        return [warp(img.rgb, r.quad) for r in regions]
+    k = np.array([full.shape[1] / img.rgb.shape[1], full.shape[0] / img.rgb.shape[0]],
+                 np.float32)
+    return [warp(full, r.quad * k) for r in regions]
 
 
 def _logo_side(crop_results: list[tuple[ParsedCard, str, tuple[str, ...], int]],
@@ -404,6 +421,18 @@ def _answered(
     stages.flush()
 
 
+# The parent's fail-fast engines, kept: freeing an OpenVINO engine and later taking a
+# SIGALRM time limit in the same process crashed it (docs/notes/speed10.md).
+_checked: dict[tuple[str, str, bool, bool], OcrEngine] = {}
+
+
+def _checked_engine(options: ScanOptions) -> OcrEngine:
+    key = (options.engine, options.lang, options.second_reading, options.scripts)
+    if key not in _checked:
+        _checked[key] = load_engine(options, threads=1)
+    return _checked[key]
+
+
 # Imported once by the fork server, so each worker it forks starts with them loaded.
 _WORKER_PRELOAD = ["cardscan.pipeline", "cardscan.extract", "cardscan.ocr.rapid", "cv2"]
 
@@ -438,7 +467,7 @@ def run_files(
             yield from _answered(f, recs)
         return
     with stage("startup"):
-        load_engine(options, threads=1)  # fail fast, once, in the parent
+        _checked_engine(options)  # fail fast, once, in the parent
     ctx = _pool_context()
     with ctx.Pool(workers, initializer=_init_worker, initargs=(options, 1)) as pool:
         results = pool.imap(_work, todo, chunksize=1)

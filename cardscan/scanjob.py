@@ -42,6 +42,7 @@ from .inputs import InputFile, display_path, file_sha256, find_inputs
 from .model import CardRecord
 from .options import ScanOptions
 from .outputs import JsonlAppender, Output, check_outputs
+from .sides import Pairing
 
 if TYPE_CHECKING:
     from .followup.cadence import Cadence
@@ -213,6 +214,7 @@ class _Job:
         self.errors: list[str] = []
         self.reused = 0
         self.done = 0
+        self.sides: dict[str, str | None] = {}  # one side of a card stored: source -> lead
 
     def today(self) -> dt.date:
         if self.cadence is not None:
@@ -220,9 +222,12 @@ class _Job:
         return self.clock().date()
 
     def commit(self, source: str, sha: str | None, records: list[CardRecord],
-               reused: bool) -> tuple[list[dict[str, Any]], list[str]]:
+               reused: bool, reading: list[CardRecord] | None = None,
+               ) -> tuple[list[dict[str, Any]], list[str]]:
         """Store one file's cards (and its reading) in one transaction: its rows
-        and what storing them changed on leads already known."""
+        and what storing them changed on leads already known.  `reading` is
+        what the pipeline read (kept for reruns), when `records` are that
+        reading joined with the file's other side (`cardscan.sides`)."""
         today = self.today()
         shown = [plausible_taken_at(r, today) for r in records]
         rows: list[dict[str, Any]] = []
@@ -233,7 +238,8 @@ class _Job:
                 row, changed = self._row(rec)
                 rows.append(row)
                 changes.extend(changed)
-            kept = _kept(source, records) if self.store and sha and not reused else None
+            read = records if reading is None else reading
+            kept = _kept(source, read) if self.store and sha and not reused else None
             if self.store is not None and sha and kept is not None:
                 self.store.save_scan_results(sha, self.key, kept, self.clock())
         for row in rows:
@@ -245,6 +251,23 @@ class _Job:
         self.rows.extend(rows)
         return rows, changes
 
+    def _one_lead_per_card(self, rec: CardRecord, lead_id: str | None) -> None:
+        """The two sides of one card are one lead, even when a run stopped
+        between them and stored the first side as a lead of its own: once both
+        sides are stored, the logo side's lead is merged into the contact side's."""
+        other = rec.extra.get("side_of") or rec.extra.get("other_side")
+        if not other or self.store is None or self.cadence is None:
+            return
+        if other not in self.sides:
+            self.sides[rec.source] = lead_id
+            return
+        theirs = self.sides.pop(other)
+        keep, drop = (lead_id, theirs) if "other_side" in rec.extra else (theirs, lead_id)
+        if keep and drop and keep != drop:
+            from .crm_review import merge_leads
+
+            merge_leads(self.store, keep, drop, cadence=self.cadence, clock=self.clock)
+
     def _row(self, rec: CardRecord) -> tuple[dict[str, Any], list[str]]:
         row = rec.to_dict()
         row["event"] = self.event
@@ -255,6 +278,9 @@ class _Job:
 
         res = crm.import_card(self.store, rec, event=self.event, met_on=self.met_on,
                               cadence=self.cadence, clock=self.clock)
+        self._one_lead_per_card(rec, res.lead_id)
+        if "side_of" in rec.extra:  # a logo side: the lead is its other side's row
+            return row, []
         if res.lead_id:
             row.update(follow_up_fields(crm.next_action(self.store, res.lead_id, self.clock),
                                         res.lead_id))
@@ -270,10 +296,13 @@ class _Job:
         return row, [f"lead {res.lead_id}: {c}" for c in res.changes]
 
 
+_Answer = tuple[InputFile, str | None, list[CardRecord], bool]  # file, sha, records, reused
+
+
 def _answers(
     files: list[InputFile], job: _Job, reread: bool, engine: OcrEngine | None,
     reader: Reader | None = None,
-) -> Generator[tuple[InputFile, str | None, list[CardRecord], bool], None, None]:
+) -> Generator[_Answer, None, None]:
     """(input, its SHA-256, records, reused) in input order: stored readings
     looked up first, the rest read by `reader` (default: the pipeline's pool)."""
     if reader is None:
@@ -344,19 +373,31 @@ def run_scan(
     job = _Job(store, options, (event or "").strip() or None, met_on, cadence, clock)
     jsonl = JsonlAppender(outputs.jsonl) if outputs.jsonl is not None else None
     interrupted: KeyboardInterrupt | None = None
+    # A file of one card is held back until the next file is read: the two
+    # may be two sides of one card (`cardscan.sides`), stored as one lead.
+    pairing: Pairing[_Answer] = Pairing()
+
+    def settle(ready: list[tuple[_Answer, list[CardRecord]]]) -> None:
+        for (f, sha, read, reused), records in ready:
+            with hold_signals():
+                rows, changes = job.commit(f.source, sha, records, reused, reading=read)
+                if jsonl is not None:
+                    jsonl.write(rows)
+            if progress is not None:
+                progress(FileResult(f.source, tuple(records), reused, tuple(changes),
+                                    job.done, len(files)))
+
     try:
         answers = _answers(files, job, reread, engine, reader)
         try:
-            for f, sha, records, reused in answers:
-                with hold_signals():
-                    rows, changes = job.commit(f.source, sha, records, reused)
-                    if jsonl is not None:
-                        jsonl.write(rows)
-                if progress is not None:
-                    progress(FileResult(f.source, tuple(records), reused, tuple(changes),
-                                        job.done, len(files)))
+            for answer in answers:
+                settle(pairing.push(answer, answer[2]) if options.join_sides
+                       else [(answer, answer[2])])
+            settle(pairing.flush())
         except KeyboardInterrupt as e:
             interrupted = e  # keep what was read: the outputs below are still written
+            with contextlib.suppress(KeyboardInterrupt), hold_signals():
+                settle(pairing.flush())  # files read but held back are stored too
         finally:
             answers.close()
         csv_written = False

@@ -22,7 +22,8 @@ The rule is conservative; all of these must hold:
 
 The logo side is paired with the picture after it first (the usual order),
 else with the one before.  The contact side's record is kept and gains what
-only the logo side printed (a company it lacks, web addresses), plus
+only the logo side printed (a company it lacks or only derived from its
+domain, web addresses), plus
 `other_side` (the logo side's source).  The logo side's record stays in the
 stream, so every picture still gets an answer, as `no_card` with `side_of`
 naming the contact side: it is not a lead of its own.
@@ -36,8 +37,11 @@ import re
 import unicodedata
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
+from typing import Generic, TypeVar
 
 from .model import CardRecord, ParsedCard
+
+T = TypeVar("T")
 
 MIN_WORD = 4  # letters: shorter words ("the", "co", "inc") match too much
 ASPECT_TOLERANCE = 0.015  # relative difference of the two outlines' long/short ratio
@@ -113,7 +117,8 @@ def join(logo: CardRecord, contact: CardRecord) -> tuple[CardRecord, CardRecord]
     side with what only the logo side printed)."""
     p = contact.parsed or ParsedCard()
     lp = logo.parsed or ParsedCard()
-    if p.company is None and lp.company is not None:
+    # The company the logo side prints beats none, and one only guessed from a domain.
+    if lp.company is not None and (p.company is None or p.company.origin == "derived"):
         p = dataclasses.replace(p, company=lp.company)
     have = set(_domains(p))
     extra_sites = tuple(
@@ -147,35 +152,71 @@ def _single(group: list[CardRecord]) -> CardRecord | None:
     return group[0] if len(group) == 1 else None
 
 
+class Pairing(Generic[T]):
+    """The rule of this module over items that each carry one picture's (or
+    one file's) records, fed one at a time: `push` returns the items whose
+    records are decided, with the records to use (joined or as read), in
+    input order; `flush` decides what is still held.  At most three items are
+    held, and only while a pair may still form: `merge_sides` runs on it, and
+    `scanjob.run_scan` holds a file's commit back with it."""
+
+    def __init__(self) -> None:
+        self._held: deque[tuple[T, list[CardRecord]]] = deque()
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def push(self, item: T, records: list[CardRecord]) -> list[tuple[T, list[CardRecord]]]:
+        self._held.append((item, list(records)))
+        return self._decide(final=False)
+
+    def flush(self) -> list[tuple[T, list[CardRecord]]]:
+        return self._decide(final=True)
+
+    def _decide(self, final: bool) -> list[tuple[T, list[CardRecord]]]:
+        out: list[tuple[T, list[CardRecord]]] = []
+        while self._held and self._step(out, final):
+            pass
+        return out
+
+    def _step(self, out: list[tuple[T, list[CardRecord]]], final: bool) -> bool:
+        """Decide the first held item (and its pair); False: wait for more."""
+        held = self._held
+        a = _single(held[0][1])
+        b = _single(held[1][1]) if len(held) > 1 else None
+        if a is not None and len(held) == 1 and not final:
+            return False  # the next picture may be its other side
+        if a is not None and b is not None:
+            if is_logo_side_of(a, b):  # logo side first: the usual order
+                side, merged = join(a, b)
+                out.extend(self._pop_pair(side, merged))
+                return True
+            if is_logo_side_of(b, a):
+                if len(held) < 3 and not final:
+                    return False  # b may be the logo side of the picture after it
+                c = _single(held[2][1]) if len(held) > 2 else None
+                if not (c is not None and is_logo_side_of(b, c)):
+                    side, merged = join(b, a)
+                    out.extend(self._pop_pair(merged, side))
+                    return True
+        out.append(held.popleft())
+        return True
+
+    def _pop_pair(self, first: CardRecord, second: CardRecord) -> list[tuple[T, list[CardRecord]]]:
+        (i, _), (j, _) = self._held.popleft(), self._held.popleft()
+        return [(i, [first]), (j, [second])]
+
+
 def merge_sides(records: Iterable[CardRecord]) -> Generator[CardRecord, None, None]:
     """The record stream with two-sided cards joined (see the module's rule).
     Streams: holds at most three pictures' records at a time."""
-    groups = _groups(records)
-    buf: deque[list[CardRecord]] = deque()
+    pairing: Pairing[None] = Pairing()
     try:
-        while True:
-            while len(buf) < 3 and (g := next(groups, None)) is not None:
-                buf.append(g)
-            if not buf:
-                return
-            a = _single(buf[0])
-            b = _single(buf[1]) if len(buf) > 1 else None
-            if a is not None and b is not None:
-                if is_logo_side_of(a, b):  # logo side first: the usual order
-                    side, merged = join(a, b)
-                    buf.popleft(), buf.popleft()
-                    yield side
-                    yield merged
-                    continue
-                c = _single(buf[2]) if len(buf) > 2 else None
-                # b is a's logo side, unless it is the logo side of the picture after it.
-                if is_logo_side_of(b, a) and not (c is not None and is_logo_side_of(b, c)):
-                    side, merged = join(b, a)
-                    buf.popleft(), buf.popleft()
-                    yield merged
-                    yield side
-                    continue
-            yield from buf.popleft()
+        for group in _groups(records):
+            for _, recs in pairing.push(None, group):
+                yield from recs
+        for _, recs in pairing.flush():
+            yield from recs
     finally:
         close = getattr(records, "close", None)
         if close is not None:  # closing early stops the pipeline's workers at once

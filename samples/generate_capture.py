@@ -1,9 +1,13 @@
 """Render capture cases: several cards per photo, two sides of one card, a PDF
 page of cards and a two-page TIFF, from the cards of `generate.py`.
 
-Nothing here is committed: the tests (tests/test_capture.py) and the
-composites benchmark render what they need into a temporary folder.
+A few of them are committed, with their labels, in samples/capture/
+(`COMMITTED`: 4 and 8 cards in one photo, both sides of one card, a PDF page
+of 4 cards); tests/test_samples_capture.py reads them field by field with the
+recorded OCR.  The others (a sheet of 50, a two-page TIFF, 2 cards) are
+rendered by tests/test_capture.py into a temporary folder.
 
+    python samples/generate_capture.py --samples          # rewrites samples/capture/
     python samples/generate_capture.py --out DIR          # every case + labels.json
     python samples/generate_capture.py --out DIR --only cap_4cards.jpg
 
@@ -91,6 +95,10 @@ CAPTURES: tuple[Capture, ...] = (
     )),
 )
 CAPTURE_BY_FILE = {c.file: c for c in CAPTURES}
+# Committed in samples/capture/ (about 1.8 MB): what the other samples lack.
+COMMITTED = ("cap_4cards.jpg", "cap_8cards.jpg", "cap_sides_1.jpg", "cap_sides_2.jpg",
+             "cap_page.pdf")
+SAMPLES_DIR = Path(__file__).resolve().parent / "capture"
 
 
 def rng_for(name: str, seed: int = SEED) -> np.random.Generator:
@@ -205,9 +213,12 @@ def _reading_order(places: Sequence[g.Place]) -> list[str]:
     return [p.card for row in rows for p in sorted(row, key=lambda p: p.cx)]
 
 
-def labels() -> dict[str, object]:
+def labels(files: Sequence[str] | None = None) -> dict[str, object]:
+    """Ground truth of the cases in `files` (all of them by default)."""
     images: dict[str, object] = {}
     for cap in CAPTURES:
+        if files and cap.file not in files:
+            continue
         if cap.kind in ("pdf", "tiff"):
             for i, cards in enumerate(cap.pages, 1):
                 images[f"{cap.file}#p{i}"] = {"cards": list(cards), "kind": cap.kind}
@@ -220,8 +231,15 @@ def labels() -> dict[str, object]:
         "version": 1,
         "cards": {c: g.card_label(g.CARD_BY_ID[c]) for c in sorted(used)},
         "images": images,
-        "sides": [["cap_sides_1.jpg", "cap_sides_2.jpg"]],
+        "sides": [[c.file, _front_of(c)] for c in CAPTURES if c.kind == "back"
+                  and (not files or {c.file, _front_of(c)} <= set(files))],
     }
+
+
+def _front_of(back: Capture) -> str:
+    """The photo of the contact side taken right after a logo side."""
+    i = CAPTURES.index(back)
+    return CAPTURES[i + 1].file
 
 
 def write(out: Path, only: Sequence[str] | None = None, seed: int = SEED) -> dict[str, object]:
@@ -230,7 +248,7 @@ def write(out: Path, only: Sequence[str] | None = None, seed: int = SEED) -> dic
         if only and cap.file not in only:
             continue
         (out / cap.file).write_bytes(render(cap, seed))
-    lab = labels()
+    lab = labels(only)
     (out / "labels.json").write_text(json.dumps(lab, indent=2, ensure_ascii=False) + "\n",
                                      encoding="utf-8")
     return lab
@@ -238,7 +256,10 @@ def write(out: Path, only: Sequence[str] | None = None, seed: int = SEED) -> dic
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--out", type=Path, required=True)
+    where = ap.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", type=Path)
+    where.add_argument("--samples", action="store_true",
+                       help=f"write the committed cases {', '.join(COMMITTED)} to samples/capture/")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--only", action="append", help="render just this file (repeatable)")
     args = ap.parse_args(argv)
@@ -246,6 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         print("missing fonts: apt-get install " + " ".join(missing), file=sys.stderr)
         return 2
+    if args.samples:
+        args.out, args.only = SAMPLES_DIR, list(COMMITTED)
     write(args.out, args.only, args.seed)
     for f in sorted(args.out.iterdir()):
         print(f"{f.name:24s} {f.stat().st_size / 1024:7.0f} KiB")

@@ -136,7 +136,7 @@ def test_folder_holds_only_listed_images_and_stays_small(labels: dict[str, Any])
     on_disk = {p.name for p in SAMPLES.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES}
     assert on_disk == set(labels["images"]) | set(labels["negatives"])
     total = sum(p.stat().st_size for p in SAMPLES.rglob("*") if p.is_file())
-    assert total < 7 * 1024 * 1024
+    assert total < 8 * 1024 * 1024  # samples/capture/ holds 1.8 MB of it
 
 
 def test_hard_cases_are_covered(labels: dict[str, Any]) -> None:

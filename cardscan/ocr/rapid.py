@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -53,10 +54,10 @@ class RapidEngine:
         self.runtime = ONNXRUNTIME
         if chosen() == OPENVINO and use_openvino(self._ocr, threads):
             self.runtime = OPENVINO
-        self._ocr.text_det.get_preprocess = _det_preprocess(self._ocr.text_det)
         # We size the detector's input ourselves (see _detect); "max" keeps
         # rapidocr from enlarging it again.
         self._ocr.text_det.limit_type = "max"
+        self._ocr.text_det.get_preprocess = _det_preprocess(self._ocr.text_det)
         self.det_side = DET_SIDE
         # One line per batch: batches are padded to their widest line, and on
         # card text that padding cost more than batching saved (measured:
@@ -187,10 +188,15 @@ def _det_preprocess(det: Any) -> Any:
             out /= std
             return out
 
-    original = det.get_preprocess
+    # rapidocr's choice of size, on a copy of the settings: holding `det` (or its bound
+    # method) here would make a reference cycle, and the engine would then be freed by
+    # the cyclic collector at a random moment instead of when dropped.
+    settings = SimpleNamespace(limit_side_len=det.limit_side_len, limit_type=det.limit_type,
+                               mean=det.mean, std=det.std)
+    choose = type(det).get_preprocess
 
     def get_preprocess(max_wh: int) -> Any:
-        pre = original(max_wh)
+        pre = choose(settings, max_wh)
         return Float32Pre(pre.limit_side_len, pre.limit_type, pre.mean, pre.std)
 
     return get_preprocess
