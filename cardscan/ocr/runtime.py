@@ -1,12 +1,12 @@
-"""Which runtime runs the packaged PP-OCR models: OpenVINO when installed, else ONNX Runtime.
+"""Which runtime runs the packaged PP-OCR models: ONNX Runtime, or OpenVINO when asked.
 
 The rapidocr wheel runs its ONNX files with ONNX Runtime.  On this project's CPUs
 OpenVINO runs the same files faster, with the same outputs (measured on the text
 detector at 1120x832: 0.30 -> 0.19 CPU-s; on the recogniser at card line widths
 about a quarter less; largest difference between the two outputs 4e-6; see
-docs/notes/speed10.md).  So when the `openvino` package is installed (the
-`rapidocr` extra brings it) the detector, the angle classifier and the recogniser
-are compiled by it from the very same ONNX files; nothing is converted on disk
+docs/notes/speed10.md).  So when it is asked for and the `openvino` package is
+installed (the `rapidocr` extra brings it) the detector, the angle classifier and
+the recogniser are compiled by it from the very same ONNX files; nothing is converted on disk
 and nothing is downloaded.  rapidocr's own pre- and post-processing stay.
 
 CARDSCAN_OCR_RUNTIME=openvino switches it on (opt-in, see `chosen`).
