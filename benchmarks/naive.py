@@ -128,13 +128,18 @@ def _record(source: str, status: str, error: str | None = None, **fields: Any) -
     return rec
 
 
-def naive_one(source: str, region: str = "US") -> dict[str, Any]:
-    """The baseline on one image: one record (``ok``, ``no_card`` or ``error``)."""
+def naive_one(source: str, region: str = "US", max_side: int = 0) -> dict[str, Any]:
+    """The baseline on one image: one record (``ok``, ``no_card`` or ``error``).
+    ``max_side`` > 0 first shrinks the photo to that long side (Pillow's
+    ``thumbnail``, which lets libjpeg decode a JPEG at reduced size), as the
+    afternoon script of issue 10 does with 1600."""
     import pytesseract
     from PIL import Image, ImageOps
 
     try:
         with Image.open(source) as im:
+            if max_side:
+                im.thumbnail((max_side, max_side))
             img = ImageOps.exif_transpose(im)
             if img.mode not in ("RGB", "L"):
                 img = img.convert("RGB")
@@ -142,12 +147,16 @@ def naive_one(source: str, region: str = "US") -> dict[str, Any]:
     except Exception as exc:  # the baseline reports, like the pipeline, and goes on
         reason = " ".join(str(exc).split()) or type(exc).__name__
         return _record(source, "error", f"{source}: {reason}")
+    return _fields_record(source, text, region, ENGINE)
+
+
+def _fields_record(source: str, text: str, region: str, engine: str) -> dict[str, Any]:
     fields = parse_text(text, region)
     found = any(fields[k] for k in ("name", "emails", "phones", "websites", "company"))
-    return _record(source, "ok" if found else "no_card", text=text, **fields)
+    return _record(source, "ok" if found else "no_card", text=text, engine=engine, **fields)
 
 
-def _naive_star(args: tuple[str, str]) -> dict[str, Any]:
+def _naive_star(args: tuple[str, str, int]) -> dict[str, Any]:
     return naive_one(*args)
 
 
@@ -161,13 +170,15 @@ def naive_records(
     workers: int = 0,
     regions: Mapping[str, str | None] | None = None,
     default_region: str = "US",
+    max_side: int = 0,
 ) -> Iterator[dict[str, Any]]:
     """Baseline records in input order, streamed; ``workers`` 0 = all cores.
 
     ``regions`` maps a path (as given) to the region used for numbers printed
-    without a country code; unknown paths use ``default_region``."""
+    without a country code; unknown paths use ``default_region``; ``max_side``
+    see `naive_one`."""
     regions = regions or {}
-    jobs = ((str(p), regions.get(str(p)) or default_region) for p in paths)
+    jobs = ((str(p), regions.get(str(p)) or default_region, max_side) for p in paths)
     n = workers if workers > 0 else (os.cpu_count() or 1)
     if n == 1:
         for job in jobs:
@@ -175,3 +186,44 @@ def naive_records(
         return
     with mp.get_context("spawn").Pool(n, initializer=_init_worker) as pool:
         yield from pool.imap(_naive_star, jobs, chunksize=1)
+
+
+# --- plain RapidOCR: its default pipeline, the same line rules ---------------------
+
+PLAIN_RAPIDOCR = "plain-rapidocr"
+_plain: Any = None
+
+
+def _init_plain() -> None:
+    global _plain  # one RapidOCR per worker process, made once
+    from rapidocr_onnxruntime import RapidOCR
+
+    _plain = RapidOCR()
+
+
+def plain_rapidocr_one(source: str, region: str = "US") -> dict[str, Any]:
+    """`RapidOCR()(path)` as its README shows (its own decoding, detection size,
+    angle classifier and thread defaults), then the line rules above."""
+    if _plain is None:
+        _init_plain()
+    try:
+        result, _ = _plain(source)
+    except Exception as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return _record(source, "error", f"{source}: {reason}", engine=PLAIN_RAPIDOCR)
+    text = "\n".join(str(r[1]) for r in result or [])
+    return _fields_record(source, text, region, PLAIN_RAPIDOCR)
+
+
+def plain_rapidocr_records(
+    paths: Iterable[str | Path], workers: int = 0
+) -> Iterator[dict[str, Any]]:
+    """Plain RapidOCR records in input order, streamed, with ``workers`` processes."""
+    jobs = [str(p) for p in paths]
+    n = workers if workers > 0 else (os.cpu_count() or 1)
+    if n == 1:
+        for job in jobs:
+            yield plain_rapidocr_one(job)
+        return
+    with mp.get_context("spawn").Pool(n, initializer=_init_plain) as pool:
+        yield from pool.imap(plain_rapidocr_one, jobs, chunksize=1)

