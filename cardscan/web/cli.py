@@ -6,8 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import MissingDependencyError, StoreError
+
+if TYPE_CHECKING:
+    from .app import WebConfig
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -23,23 +27,29 @@ def _port(text: str) -> int:
     return n
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def _web_config(args: argparse.Namespace) -> WebConfig:
+    """What `serve` and `calendar serve` answer from: the store of --db (which must
+    exist), its cadence and clock, and the address to listen on."""
     from ..cli_crm import cadence_from_args, clock_from_env
+    from .app import WebConfig
 
-    try:
-        from .app import WebConfig
-        from .server import serve
-    except ImportError as exc:  # pragma: no cover - flask is a core dependency
-        raise MissingDependencyError(f"the workspace needs Flask ({exc.name} is missing)") from None
     db = Path(args.db)
     if not db.exists():
         raise StoreError(
             f"{db}: no lead database here yet (cardscan scan or cardscan add makes one)"
         )
     cadence = cadence_from_args(args)
-    config = WebConfig(
+    return WebConfig(
         db=db, cadence=cadence, clock=clock_from_env(cadence.calendar.timezone), host=args.host
     )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from .server import serve
+    except ImportError as exc:  # pragma: no cover - flask is a core dependency
+        raise MissingDependencyError(f"the workspace needs Flask ({exc.name} is missing)") from None
+    config = _web_config(args)
     try:
         serve(
             config,
@@ -71,21 +81,11 @@ def _serve_feed(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
     from ..calendar_feed import feed_url
-    from ..cli_crm import cadence_from_args, clock_from_env
     from ..errors import CardscanError
-    from .app import WebConfig
     from .feed import create_feed_app
     from .server import url_for_address
 
-    db = Path(args.db)
-    if not db.exists():
-        raise StoreError(
-            f"{db}: no lead database here yet (cardscan scan or cardscan add makes one)"
-        )
-    cadence = cadence_from_args(args)
-    config = WebConfig(
-        db=db, cadence=cadence, clock=clock_from_env(cadence.calendar.timezone), host=args.host
-    )
+    config = _web_config(args)
     port = FEED_PORT if args.port is None else args.port
     try:
         server = make_server(args.host, port, create_feed_app(config), threaded=True)
