@@ -15,11 +15,10 @@ import pytest
 from flask.testing import FlaskClient
 from web_support import (
     TODAY,
+    coffee_call_due_store,
     config,
     copy_db,
-    fixed_clock,
     isolate_profile,
-    scanned_store,
 )
 
 from cardscan import crm
@@ -27,19 +26,11 @@ from cardscan.web import security
 from cardscan.web.app import create_app
 
 HOST = {"Host": "127.0.0.1:8765"}
-CAD = crm.load_cadence(None)
 
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = scanned_store(tmp_path_factory)
-    # Tomas's intro e-mail went out on the day of the breakfast: his coffee call is due today.
-    with crm.open_store(db) as store:
-        tomas = next(x for x in store.leads() if x.name == "Tomas Oliveira")
-        intro = next(t for t in store.tasks(tomas.id) if t.step == "intro-email")
-        crm.done(store, intro.id, on=dt.date(2026, 11, 24), cadence=CAD,
-                 clock=fixed_clock(TODAY))
-    return db
+    return coffee_call_due_store(tmp_path_factory)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from browser_support import chromium, chromium_path
-from web_support import TODAY, config, copy_db, fixed_clock, isolate_profile, scanned_store
+from web_support import coffee_call_due_store, config, copy_db, isolate_profile
 
 from cardscan import crm
 from cardscan.web.server import Running, start_in_thread
@@ -26,18 +26,11 @@ if _MISSING is None and chromium_path() is None:
 if _MISSING and os.environ.get("CI"):
     pytest.fail(f"browser tests cannot run on CI: {_MISSING}", pytrace=False)
 pytestmark = pytest.mark.skipif(bool(_MISSING), reason=_MISSING or "")
-CAD = crm.load_cadence(None)
 
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = scanned_store(tmp_path_factory)
-    with crm.open_store(db) as store:  # Tomas's coffee call is due today
-        tomas = next(x for x in store.leads() if x.name == "Tomas Oliveira")
-        intro = next(t for t in store.tasks(tomas.id) if t.step == "intro-email")
-        crm.done(store, intro.id, on=dt.date(2026, 11, 24), cadence=CAD,
-                 clock=fixed_clock(TODAY))
-    return db
+    return coffee_call_due_store(tmp_path_factory)
 
 
 @pytest.fixture

@@ -119,3 +119,15 @@ def scanned_store(factory: pytest.TempPathFactory) -> Path:
         add_hostile(db)
         add_duplicate(db)
     return db
+
+
+def coffee_call_due_store(factory: pytest.TempPathFactory) -> Path:
+    """`scanned_store` with Tomas Oliveira's intro e-mail done on the day of the
+    breakfast, so his coffee call is due on TODAY (the outcome tests start here)."""
+    db = scanned_store(factory)
+    with crm.open_store(db) as store:
+        tomas = next(x for x in store.leads() if x.name == "Tomas Oliveira")
+        intro = next(t for t in store.tasks(tomas.id) if t.step == "intro-email")
+        crm.done(store, intro.id, on=MET_ON, cadence=crm.load_cadence(None),
+                 clock=fixed_clock(TODAY))
+    return db
