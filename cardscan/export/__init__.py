@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from cardscan.errors import CardscanError
+from cardscan.followup.calendar import DEFAULT_AT
 from cardscan.leads import Lead, Task
 
 FORMATS: tuple[str, ...] = ("ics", "vcf", "google", "outlook", "hubspot", "salesforce")
@@ -42,7 +43,7 @@ def write_export(
     todo: bool = False,
     now: dt.datetime,
     tz: str | None = None,
-    at: dt.time = dt.time(9, 0),
+    at: dt.time = DEFAULT_AT,
     vcard_version: int = 3,
     photos: Mapping[str, bytes] | None = None,
     salesforce_ids: Mapping[str, str] | None = None,

@@ -53,6 +53,7 @@ from icalendar import Alarm, Calendar, Event, Todo
 
 from cardscan import __version__
 from cardscan.errors import ConfigError
+from cardscan.followup.calendar import DEFAULT_AT
 from cardscan.leads import Lead, Task
 
 from .common import PENDING, as_utc, atomic_open, clean_text, is_high_priority, task_description
@@ -64,9 +65,7 @@ TIMED_DURATION = dt.timedelta(minutes=15)
 REMINDER_BEFORE = dt.timedelta(minutes=15)
 REFRESH = dt.timedelta(hours=1)
 SEQUENCE_FLOOR = 10_000_000  # above every SEQUENCE earlier versions wrote (see above)
-DEFAULT_AT = dt.time(9, 0)
 TODO_STATUS = {"open": "NEEDS-ACTION", "snoozed": "NEEDS-ACTION", "done": "COMPLETED"}
-CANCELLED = "cancelled"  # the task status whose event is sent as STATUS:CANCELLED
 
 
 def event_uid(task: Task) -> str:
@@ -91,9 +90,14 @@ def zone_for(tz: str | None) -> ZoneInfo | None:
         raise ConfigError(f"unknown time zone {tz!r} for the calendar export") from exc
 
 
+def lead_alive(lead: Lead | None) -> bool:
+    """The lead exists and is not deleted."""
+    return lead is not None and lead.deleted_at is None
+
+
 def is_live(task: Task, lead: Lead | None) -> bool:
     """Still to do: pending, and its lead exists and is not deleted."""
-    return task.status in PENDING and lead is not None and lead.deleted_at is None
+    return task.status in PENDING and lead_alive(lead)
 
 
 def _common(
@@ -150,8 +154,8 @@ def _todo(
     td.add("uid", todo_uid(task))
     _common(td, task, lead, referrer, stamp)
     td.add("due", task.due)
-    live = lead is not None and lead.deleted_at is None
-    td.add("status", TODO_STATUS.get(task.status, "CANCELLED") if live else "CANCELLED")
+    live = TODO_STATUS.get(task.status, "CANCELLED")
+    td.add("status", live if lead_alive(lead) else "CANCELLED")
     td.add("priority", 1 if is_high_priority(task, today) else 5)
     if task.status == "done":
         done_on = task.done_on or task.due
