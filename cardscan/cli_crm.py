@@ -22,8 +22,8 @@ from . import crm
 from .crm_drafts import render_drafts, rendered_tasks
 from .errors import CardscanError, StoreError
 from .export.leads_csv import LEAD_COLUMNS
-from .followup.cadence import Cadence
-from .followup.calendar import Clock
+from .followup.cadence import Cadence, qualifier
+from .followup.calendar import Clock, parse_time
 from .leads import OUTCOMES, STAGES, Lead, Task
 from .store import Store
 from .store.ids import SHORT_LEN
@@ -487,7 +487,7 @@ def cmd_refer(args: argparse.Namespace) -> int:
         )
         _print_import(store, result, verb="Added", suffix=f", referred by {_who(referrer)}")
         thanks = [t for t in store.tasks(referrer.id)
-                  if t.status in crm.PENDING and t.step.endswith(f":{result.lead_id}")]
+                  if t.status in crm.PENDING and qualifier(t.step) == result.lead_id]
         if thanks and not result.skipped:
             print(f"For {_who(referrer)}, who introduced you:")
             print(_task_table(thanks, _all_task_ids(store)))
@@ -496,7 +496,7 @@ def cmd_refer(args: argparse.Namespace) -> int:
 
 def _time_of_day(text: str) -> dt.time:
     try:
-        return dt.time.fromisoformat(text.strip()).replace(second=0, microsecond=0)
+        return parse_time(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a time of day (HH:MM)") from None
 

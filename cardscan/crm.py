@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from .crm_drafts import refresh_drafts
 from .errors import ConfigError, InvalidValueError, StoreError
 from .followup import planner
-from .followup.cadence import REFERRAL_KEY, Branch, Cadence
+from .followup.cadence import REFERRAL_KEY, Cadence
 from .followup.cadence import load_cadence as _load_cadence
 from .followup.calendar import Clock
 from .leads import (
+    CONTACT_CHANNELS,
     OUTCOMES,
     PENDING,
     STAGES,
@@ -598,7 +599,7 @@ def done(
         change = _apply(store, before, rec.tasks, task.id, now)
         if rec.meeting_on is not None:
             store.set_meeting(lead.id, rec.meeting_on, now)
-        _follow_stage(store, lead, task, rec.branch, on, now)
+        _follow_stage(store, lead, task, rec, on, now)
         if rec.branch is not None and rec.branch.referrer:
             _tell_referrer(store, lead, rec.branch.referrer, on, cadence, clock, now)
         lead = _require_lead(store, lead.id)
@@ -609,18 +610,19 @@ def done(
 
 
 def _follow_stage(
-    store: Store, lead: Lead, task: Task, branch: Branch | None, on: dt.date, now: dt.datetime
+    store: Store, lead: Lead, task: Task, rec: planner.Recorded, on: dt.date, now: dt.datetime
 ) -> None:
     """The lead's stage after a step is done: the branch's stage (forward only),
-    closed with the branch's reason, and nurturing once nothing is left to do."""
-    stage = lead.stage
-    if branch is None and task.channel in ("email", "call") and stage == "new":
+    closed with the branch's reason, and nurturing once nothing is left to do
+    (judged on `rec.tasks`, the lead's tasks as just saved)."""
+    stage, branch = lead.stage, rec.branch
+    if branch is None and task.channel in CONTACT_CHANNELS and stage == "new":
         stage = _move(store, lead.id, stage, "contacted", None, on, now)
     if branch is not None and branch.stage:
         stage = _move(store, lead.id, stage, branch.stage, None, on, now)
     if branch is not None and branch.close:
         stage = _move(store, lead.id, stage, "closed", branch.close, on, now)
-    left = any(t.status in PENDING for t in store.tasks(lead.id))
+    left = any(t.status in PENDING for t in rec.tasks)
     if stage not in ("new", "closed") and not left:
         _move(store, lead.id, stage, "nurturing", None, on, now)
 

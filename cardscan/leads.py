@@ -14,6 +14,8 @@ Channel = Literal["email", "call", "meeting", "note"]
 TaskStatus = Literal["open", "done", "skipped", "snoozed", "cancelled"]
 # Task statuses still waiting to be done (the one definition; planner, CRM and exports use it).
 PENDING: frozenset[str] = frozenset({"open", "snoozed"})
+# The channels whose done step counts as contacting the lead (stages, the report).
+CONTACT_CHANNELS: frozenset[str] = frozenset({"email", "call"})
 # Where a relationship stands, in the order it usually goes (issue 13).  A stage
 # follows from the outcomes recorded; it only moves forward, except to `closed`.
 Stage = Literal["new", "contacted", "replied", "meeting-booked", "met", "nurturing", "closed"]

@@ -21,7 +21,7 @@ from pathlib import Path
 from .errors import InvalidValueError
 from .followup.cadence import Cadence
 from .followup.calendar import Clock
-from .leads import PENDING, Lead, StageChange, Task
+from .leads import CONTACT_CHANNELS, PENDING, Lead, StageChange, Task
 from .outputs import PNG_MARK, Output, atomic_open, check_outputs
 from .store import Store
 
@@ -37,7 +37,6 @@ BARS: tuple[tuple[str, str], ...] = (
 )
 _REPLIED = frozenset({"replied", "meeting-booked", "met"})
 _BOOKED = frozenset({"meeting-booked", "met"})
-_CONTACT_CHANNELS = frozenset({"email", "call"})
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ class Funnel:
 def first_contact(tasks: Sequence[Task]) -> dt.date | None:
     """The day the first e-mail or call went out (a done step, any outcome)."""
     days = [t.done_on for t in tasks
-            if t.status == "done" and t.channel in _CONTACT_CHANNELS and t.done_on]
+            if t.status == "done" and t.channel in CONTACT_CHANNELS and t.done_on]
     return min(days, default=None)
 
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ConfigError
 from ..leads import OUTCOMES, STAGES, Channel, Lead
-from .calendar import DEFAULT_AT, WEEKDAY_NAMES, Calendar, supported_country
+from .calendar import DEFAULT_AT, WEEKDAY_NAMES, Calendar, parse_time, supported_country
 from .templates import PLACEHOLDERS, check_template
 
 RelativeTo = Literal["met", "previous", "before-meeting"]
@@ -308,7 +308,7 @@ def _time(value: Any, where: str) -> dt.time:
         return value.replace(second=0, microsecond=0)
     if isinstance(value, str):
         try:
-            return dt.time.fromisoformat(value.strip()).replace(second=0, microsecond=0)
+            return parse_time(value)
         except ValueError:
             pass
     raise ConfigError(f'{where}: time {value!r} is not a time of day like "09:00"')

@@ -40,6 +40,11 @@ _MAX_SCAN_DAYS = 3700
 DEFAULT_AT = dt.time(9, 0)  # when a day's follow-ups start (calendar events)
 
 
+def parse_time(text: str) -> dt.time:
+    """"HH:MM" (or an ISO time) to the minute; ValueError when it is not a time of day."""
+    return dt.time.fromisoformat(text.strip()).replace(second=0, microsecond=0)
+
+
 @lru_cache(maxsize=8)
 def public_holidays(country: str) -> Any:
     """The `holidays` calendar of ISO country `country` (years fill in on use).
