@@ -153,10 +153,6 @@ def thread_time_limit(seconds: float) -> Iterator[None]:
 # --- client side -----------------------------------------------------------------
 
 
-def _refused(f: InputFile) -> list[CardRecord]:
-    return [CardRecord(f.source, status="error", error=f.error)]
-
-
 def _client_bytes(f: InputFile) -> bytes | list[CardRecord]:
     try:
         with open(f.path, "rb") as fh:
@@ -258,12 +254,14 @@ class DaskReader:
     def __call__(self, files: list[InputFile], options: ScanOptions,
                  engine: OcrEngine | None = None
                  ) -> Generator[tuple[InputFile, list[CardRecord]], None, None]:
+        from .pipeline import refused
+
         if engine is not None:
             raise CardscanError("a Dask cluster reads with the engine named in the options "
                                 "(--engine), not with an engine object of this process")
         if all(f.error for f in files):  # nothing to read: no cluster needed
             for f in files:
-                yield f, _refused(f)
+                yield f, refused(f)
             return
         with connect(self.scheduler, options.workers, self.timeout, self.quiet) as client:
             check_workers(client)
@@ -316,6 +314,8 @@ class _Run:
             self.sized_at = time.monotonic()
 
     def answers(self) -> Generator[tuple[InputFile, list[CardRecord]], None, None]:
+        from .pipeline import refused
+
         submitted = 0
         for out, f in enumerate(self.files):
             self.resize()
@@ -324,7 +324,7 @@ class _Run:
                     self.submit(submitted)
                 submitted += 1
             if f.error:
-                yield f, _refused(f)
+                yield f, refused(f)
                 continue
             while out not in self.ready:
                 self.collect(next(self.finished))

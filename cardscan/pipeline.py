@@ -349,7 +349,8 @@ def _shown(rec: CardRecord) -> CardRecord:
     return dataclasses.replace(rec, source=source, error=error)
 
 
-def _refused(item: InputFile) -> list[CardRecord]:
+def refused(item: InputFile) -> list[CardRecord]:
+    """The error record of an input refused before reading (its `error` says why)."""
     return [CardRecord(item.source, status="error", error=item.error)]
 
 
@@ -366,7 +367,7 @@ def read_input(item: InputFile | str, options: ScanOptions, engine: OcrEngine,
     if isinstance(item, str):
         item = check_file(item, options.max_bytes)
     if item.error:
-        return _refused(item)
+        return refused(item)
     try:
         with _time_limit(options.time_limit):
             records = process_file(item.path, options, engine, data)
@@ -463,7 +464,7 @@ def run_files(
         with stage("startup"):
             eng = engine or (load_engine(options) if todo else None)
         for f in files:
-            recs = _refused(f) if f.error or eng is None else read_input(f, options, eng)
+            recs = refused(f) if f.error or eng is None else read_input(f, options, eng)
             yield from _answered(f, recs)
         return
     with stage("startup"):
@@ -472,7 +473,7 @@ def run_files(
     with ctx.Pool(workers, initializer=_init_worker, initargs=(options, 1)) as pool:
         results = pool.imap(_work, todo, chunksize=1)
         for f in files:
-            yield from _answered(f, _refused(f) if f.error else next(results))
+            yield from _answered(f, refused(f) if f.error else next(results))
 
 
 def run(

@@ -163,9 +163,6 @@ class Pairing(Generic[T]):
     def __init__(self) -> None:
         self._held: deque[tuple[T, list[CardRecord]]] = deque()
 
-    def __len__(self) -> int:
-        return len(self._held)
-
     def push(self, item: T, records: list[CardRecord]) -> list[tuple[T, list[CardRecord]]]:
         self._held.append((item, list(records)))
         return self._decide(final=False)

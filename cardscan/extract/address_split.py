@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
 
-from .region import country_names, gazetteer_cities, postcode_regions
+from .region import country_names, gazetteer_cities, name_key, postcode_regions
 from .text import CJK_CHAR, fold, fold_aligned, phrase_pattern, vocab_set
 
 Span = tuple[int, int]
@@ -270,7 +270,7 @@ def _find_country(work: _Work, hint: str | None) -> str | None:
     found: tuple[tuple[bool, bool], str, Span] | None = None
     for m in _country_pattern().finditer(folded):
         key = m.group(0).lower()
-        cc = names.get(key) or names.get(re.sub(r"[\s.]+", " ", key).strip())
+        cc = names.get(key) or names.get(name_key(key))
         if not cc:
             continue
         piece = work.pieces[work.piece_of(m.start())]

@@ -71,10 +71,6 @@ def name_sets() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(given - words), frozenset(family - words)
 
 
-def is_given(word: str) -> bool:
-    return fold(word).strip(".,;:()\"'’") in name_sets()[0]
-
-
 def name_share(words: Sequence[str]) -> float:
     """Share of ``words`` that people are called: the first as a given or family
     name (family names come first in much of Asia), the others as either."""

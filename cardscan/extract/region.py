@@ -314,7 +314,7 @@ def region_for_domain(domain: str) -> str | None:
 def region_for_text(text: str) -> str | None:
     """A country named in the text (an address line), from the vocabulary."""
     pattern, names = _vocab_countries()
-    found = [names.get(m.group(0).lower()) or names.get(_key(m.group(0)))
+    found = [names.get(m.group(0).lower()) or names.get(name_key(m.group(0)))
              for m in pattern.finditer(fold(text))]
     found = [f for f in found if f]
     return found[-1] if found else None
@@ -344,7 +344,9 @@ def _gazetteer_country_names() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(body + r"[\s.]*$", re.IGNORECASE), names
 
 
-def _key(matched: str) -> str:
+def name_key(matched: str) -> str:
+    """A matched place or country name as the vocabularies key it: lower case, dots
+    and runs of spaces as one space."""
     return re.sub(r"[\s.]+", " ", matched.lower()).strip()
 
 
@@ -354,13 +356,13 @@ def _country_clues(texts: Sequence[str]) -> list[Clue]:
     for text in texts:
         folded = fold(text)
         for m in pattern.finditer(folded):
-            reg = names.get(m.group(0).lower()) or names.get(_key(m.group(0)))
+            reg = names.get(m.group(0).lower()) or names.get(name_key(m.group(0)))
             if reg:
                 out.append(Clue("country", reg, m.group(0)))
         if re.search(r"[\d,]", text) or len(folded.split()) <= 2:
             gpattern, gnames = _gazetteer_country_names()
             end = gpattern.search(folded)
-            reg = gnames.get(_key(end.group(0))) if end else None
+            reg = gnames.get(name_key(end.group(0))) if end else None
             if end and reg:
                 out.append(Clue("country", reg, end.group(0).strip()))
     return out
@@ -494,6 +496,7 @@ def _gazetteer_countries() -> dict[str, str]:
             if phonenumbers.country_code_for_region(c["iso"])}
 
 
+@lru_cache(maxsize=1)
 def country_names() -> Mapping[str, str]:
     """Folded country name -> ISO region: the vocabulary's names (several languages)
     and the GeoNames gazetteer's English ones (for splitting an address)."""
