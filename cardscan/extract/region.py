@@ -497,6 +497,15 @@ def _gazetteer_countries() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def country_name_by_iso() -> Mapping[str, str]:
+    """ISO 3166 alpha-2 code -> the gazetteer's English short name ("ES" -> "Spain")."""
+    data = _gazetteer_file("countries.json")
+    if not isinstance(data, dict):
+        return {}
+    return {c["iso"]: c["name"] for c in data.values()}
+
+
+@lru_cache(maxsize=1)
 def country_names() -> Mapping[str, str]:
     """Folded country name -> ISO region: the vocabulary's names (several languages)
     and the GeoNames gazetteer's English ones (for splitting an address)."""
