@@ -80,9 +80,7 @@ def create_app(config: WebConfig) -> Flask:
 
     @app.after_request
     def _headers(resp: Response) -> Response:
-        for key, value in security.SECURITY_HEADERS.items():
-            resp.headers.setdefault(key, value)
-        return resp
+        return security.with_headers(resp)
 
     @app.teardown_request
     def _close(_exc: BaseException | None) -> None:

@@ -46,9 +46,7 @@ def create_feed_app(config: WebConfig) -> Flask:
 
     @app.after_request
     def _headers(resp: Response) -> Response:
-        for key, value in security.SECURITY_HEADERS.items():
-            resp.headers.setdefault(key, value)
-        return resp
+        return security.with_headers(resp)
 
     add_feed_route(app, config)
     return app

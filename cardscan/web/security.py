@@ -17,6 +17,12 @@ import hmac
 import ipaddress
 import secrets
 from collections.abc import Collection
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Response
+
+R = TypeVar("R", bound="Response")
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -41,6 +47,14 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+
+def with_headers(resp: R) -> R:
+    """`resp` with every SECURITY_HEADERS entry it does not set itself (every app's
+    after-request hook)."""
+    for key, value in SECURITY_HEADERS.items():
+        resp.headers.setdefault(key, value)
+    return resp
 
 
 def new_token() -> str:
