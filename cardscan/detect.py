@@ -26,6 +26,13 @@ MAX_AREA = 0.92  # larger: the photo is the card (scan/crop)
 INTERIOR_GROW = 3.5  # px at DETECT_SIDE: half the dilated edge width, added back to interiors
 SPLIT_RATIO = 1.6  # an outline this much larger than an interior may hold several cards
 MIN_ASPECT, MAX_ASPECT = 1.2, 2.4  # long/short side; cards are 1.4-1.9 before perspective
+# Card proportions (long/short side): ISO 7810 ID-1 1.586, Japan 1.65, Europe 1.65,
+# US 1.75, allowing for perspective.  Two cards touching end to end read as one
+# region twice as long; it is split only where both halves have these proportions.
+CARD_ASPECT = (1.4, 2.0)
+PAIR_ASPECT = (2 * CARD_ASPECT[0] - 0.1, 2 * CARD_ASPECT[1] + 0.1)
+SEAM_SUPPORT = 0.8  # share of a seam's length on edge pixels
+SPLIT = "-split"  # method suffix of the halves of a region split in two
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,11 +126,13 @@ def _candidates(name: str, mask: np.ndarray) -> list[CardRegion]:
         if min(rw, rh) < 1:
             continue
         aspect = max(rw, rh) / min(rw, rh)
-        if not MIN_ASPECT <= aspect <= MAX_ASPECT:
-            continue
         fill = cv2.contourArea(c) / (rw * rh)
         rectness = area / (rw * rh)
         if rectness < 0.85 or fill < 0.6:
+            continue
+        if not MIN_ASPECT <= aspect <= MAX_ASPECT:
+            if name.startswith("edges") and PAIR_ASPECT[0] <= aspect <= PAIR_ASPECT[1]:
+                found.extend(_split_pair(mask, hull, rect, name))
             continue
         approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
         if len(approx) == 4 and cv2.isContourConvex(approx):
@@ -144,6 +153,69 @@ def _candidates(name: str, mask: np.ndarray) -> list[CardRegion]:
         score = rectness * aspect_fit * (0.6 if touches >= 2 else 1.0)
         found.append(CardRegion(quad, score, area / frame, name))
     return found
+
+
+def _seam(edges: np.ndarray, rect: tuple) -> tuple[np.ndarray, np.ndarray] | None:
+    """The straight edge across the middle of a region about two cards long
+    (a point on it and its direction), where two touching cards meet: the line
+    across the short side, near the middle, that runs on edge pixels for most
+    of its length.  None when no such line is there."""
+    (cx, cy), (rw, rh), ang = rect
+    t = np.deg2rad(ang)
+    u = np.array([np.cos(t), np.sin(t)], np.float32)  # along rw
+    if rh > rw:
+        u, rw, rh = np.array([-u[1], u[0]], np.float32), rh, rw
+    v = np.array([-u[1], u[0]], np.float32)
+    h, w = edges.shape[:2]
+    s = np.linspace(-0.42 * rh, 0.42 * rh, 48, dtype=np.float32)
+    best, where = 0.0, None
+    for off in np.linspace(-0.12 * rw, 0.12 * rw, 25):
+        p = np.array([cx, cy], np.float32) + off * u
+        for a in np.deg2rad(np.arange(-8, 9, 2)):
+            d = v * np.cos(a) + u * np.sin(a)
+            pts = p + s[:, None] * d
+            x = np.clip(pts[:, 0].round().astype(int), 0, w - 1)
+            y = np.clip(pts[:, 1].round().astype(int), 0, h - 1)
+            support = float((edges[y, x] > 0).mean())
+            if support > best:
+                best, where = support, (p, d)
+    return where if best >= SEAM_SUPPORT else None
+
+
+def _half(hull: np.ndarray, p: np.ndarray, d: np.ndarray, side: float) -> np.ndarray | None:
+    """The part of a convex hull on one side of the line through p along d."""
+    n = np.array([-d[1], d[0]], np.float32) * side
+    big = 10_000.0
+    plane = np.array([p - big * d, p + big * d, p + big * d + big * n, p - big * d + big * n],
+                     np.float32)
+    area, poly = cv2.intersectConvexConvex(hull.reshape(-1, 2).astype(np.float32), plane)
+    return poly if area > 0 and poly is not None else None
+
+
+def _split_pair(edges: np.ndarray, hull: np.ndarray, rect: tuple, name: str) -> list[CardRegion]:
+    """Two card regions from one about two cards long, split along the seam
+    between them; nothing unless both halves have a card's proportions."""
+    seam = _seam(edges, rect)
+    if seam is None:
+        return []
+    frame = float(edges.shape[0] * edges.shape[1])
+    halves = []
+    for side in (1.0, -1.0):
+        poly = _half(hull, *seam, side)
+        if poly is None:
+            return []
+        r = cv2.minAreaRect(poly)
+        rw, rh = r[1]
+        if min(rw, rh) < 1 or not CARD_ASPECT[0] <= max(rw, rh) / min(rw, rh) <= CARD_ASPECT[1]:
+            return []
+        area = cv2.contourArea(poly)
+        approx = cv2.approxPolyDP(poly, 0.02 * cv2.arcLength(poly, True), True)
+        quad = order_quad(approx if len(approx) == 4 else cv2.boxPoints(r))
+        aspect = max(rw, rh) / min(rw, rh)
+        score = area / (rw * rh) * (1.0 - min(abs(aspect - 1.7) / 1.0, 0.6))
+        halves.append(CardRegion(quad, score, area / frame, name + SPLIT))
+    small, large = sorted(h.area for h in halves)
+    return halves if small >= 0.6 * large else []
 
 
 def _iou(a: np.ndarray, b: np.ndarray) -> float:
@@ -210,9 +282,12 @@ def _with_grid(chosen: list[CardRegion], grid: list[CardRegion]) -> list[CardReg
 
 
 def _select(cands: list[CardRegion], max_cards: int) -> list[CardRegion]:
-    """Best-scoring candidates that do not overlap, at most `max_cards`."""
+    """Best-scoring candidates that do not overlap, at most `max_cards`.  Halves
+    of a split region come after every outline found whole: they only fill in
+    where no card was found, never move an outline that was."""
     chosen: list[CardRegion] = []
-    for c in sorted(cands, key=lambda c: (c.score, c.area), reverse=True):
+    for c in sorted(cands, key=lambda c: (not c.method.endswith(SPLIT), c.score, c.area),
+                    reverse=True):
         if c.score < 0.55:
             continue
         clash = [i for i, o in enumerate(chosen) if _overlap(o.quad, c.quad) > 0.3]

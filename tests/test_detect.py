@@ -174,3 +174,36 @@ def test_a_sheet_of_fifty_small_cards_is_more_than_max_cards_not_one_card():
     assert len(regions) == 11
     for r in regions:  # each a single small card, not the sheet
         assert cv2.contourArea(order_quad(r.quad)) < 2 * cw * ch
+
+
+def _turned(centre: tuple[float, float], w: float, h: float, angle: float) -> np.ndarray:
+    a = np.deg2rad(angle)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]], np.float32)
+    corners = np.array([[-w, -h], [w, -h], [w, h], [-w, h]], np.float32) / 2
+    return corners @ rot.T + np.array(centre, np.float32)
+
+
+@pytest.mark.parametrize("gap", [0, 3])
+@pytest.mark.parametrize("desk", [(120, 90, 60), (200, 200, 195)], ids=["wood", "grey"])
+def test_two_cards_touching_end_to_end_are_split_into_two(desk, gap):
+    """Two cards side by side with no gap (or a hairline) read as one region
+    about 3.4 times as long as high, no card's shape; it is split along the
+    seam between them, each turned its own way."""
+    w, h = 560, 330
+    a = _turned((330, 500), w, h, 1)
+    b = _turned((330 + w + gap, 500), w, h, -1)
+    photo = _photo([(_card(), a), (_card(), b)], size=(1400, 1000), desk=desk)
+    regions = find_cards(photo)
+    assert len(regions) == 2
+    for r, truth in zip(regions, (a, b), strict=True):
+        assert _max_corner_error(r.quad, truth) < 20
+
+
+def test_a_long_banner_with_no_seam_is_not_split():
+    """A region two cards long whose middle has no straight edge across it is
+    not two cards: nothing card-shaped there."""
+    w, h = 1120, 330
+    banner = np.full((h, w, 3), (245, 245, 240), np.uint8)
+    cv2.rectangle(banner, (60, 100), (1000, 130), (20, 20, 20), -1)
+    photo = _photo([(banner, _turned((700, 500), w, h, 0))], size=(1400, 1000))
+    assert find_cards(photo) == []
