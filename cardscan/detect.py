@@ -12,7 +12,9 @@ whole.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -33,6 +35,16 @@ CARD_ASPECT = (1.4, 2.0)
 PAIR_ASPECT = (2 * CARD_ASPECT[0] - 0.1, 2 * CARD_ASPECT[1] + 0.1)
 SEAM_SUPPORT = 0.8  # share of a seam's length on edge pixels
 SPLIT = "-split"  # method suffix of the halves of a region split in two
+# A white card on a light desk has no region of its own, only faint straight
+# edges: when nothing else is found, a card is looked for as four straight
+# lines (or the frame, where the card runs off the photo) that enclose the
+# photo's text.
+LINE_MIN = 0.25  # of the short side: shorter straight edges are not a card's
+LINE_AREA = (0.08, 0.7)  # of the frame: a larger box is a crop that is already the card
+SIDE_SUPPORT = (0.6, 0.8)  # least and mean share of each drawn side on edge pixels
+TEXT_INSIDE = 0.9  # share of the photo's text edges the box must hold
+LINES_PER_SIDE = 8  # longest lines of each direction tried
+LINE_BLUR = 2.5  # px at DETECT_SIDE: Gaussian sigma before the faint edges of lines
 
 
 @dataclass(frozen=True, eq=False)
@@ -166,20 +178,24 @@ def _seam(edges: np.ndarray, rect: tuple) -> tuple[np.ndarray, np.ndarray] | Non
     if rh > rw:
         u, rw, rh = np.array([-u[1], u[0]], np.float32), rh, rw
     v = np.array([-u[1], u[0]], np.float32)
-    h, w = edges.shape[:2]
     s = np.linspace(-0.42 * rh, 0.42 * rh, 48, dtype=np.float32)
     best, where = 0.0, None
     for off in np.linspace(-0.12 * rw, 0.12 * rw, 25):
         p = np.array([cx, cy], np.float32) + off * u
         for a in np.deg2rad(np.arange(-8, 9, 2)):
             d = v * np.cos(a) + u * np.sin(a)
-            pts = p + s[:, None] * d
-            x = np.clip(pts[:, 0].round().astype(int), 0, w - 1)
-            y = np.clip(pts[:, 1].round().astype(int), 0, h - 1)
-            support = float((edges[y, x] > 0).mean())
+            support = _on_edges(edges, p + s[:, None] * d)
             if support > best:
                 best, where = support, (p, d)
     return where if best >= SEAM_SUPPORT else None
+
+
+def _on_edges(edges: np.ndarray, pts: np.ndarray) -> float:
+    """Share of the points (x, y) that fall on edge pixels."""
+    h, w = edges.shape[:2]
+    x = np.clip(pts[:, 0].round().astype(int), 0, w - 1)
+    y = np.clip(pts[:, 1].round().astype(int), 0, h - 1)
+    return float((edges[y, x] > 0).mean())
 
 
 def _half(hull: np.ndarray, p: np.ndarray, d: np.ndarray, side: float) -> np.ndarray | None:
@@ -216,6 +232,136 @@ def _split_pair(edges: np.ndarray, hull: np.ndarray, rect: tuple, name: str) -> 
         halves.append(CardRegion(quad, score, area / frame, name + SPLIT))
     small, large = sorted(h.area for h in halves)
     return halves if small >= 0.6 * large else []
+
+
+class _Line(NamedTuple):
+    """A straight line: points p with -sin(theta) x + cos(theta) y = rho."""
+
+    theta: float  # direction, radians in [-pi/4, 3pi/4)
+    rho: float
+    lo: float = 0.0  # where the edge found on it starts and ends, along the line (px)
+    hi: float = 0.0
+    frame: bool = False  # the photo's own border (a card running off it)
+
+
+def _angle_apart(a: float, b: float) -> float:
+    """Radians between two directions, 0..pi/2."""
+    d = abs(a - b) % np.pi
+    return min(d, np.pi - d)
+
+
+def _straight_lines(faint: np.ndarray) -> list[_Line]:
+    """Long straight edges, the longest reach first (a card's edge spans the
+    card, a row of text less); segments on one line are merged."""
+    side = min(faint.shape[:2])
+    segs = cv2.HoughLinesP(faint, 1, np.pi / 360, threshold=int(0.15 * side),
+                           minLineLength=int(LINE_MIN * side), maxLineGap=int(0.04 * side))
+    merged: list[_Line] = []
+    raw = [] if segs is None else segs.reshape(-1, 4).astype(np.float64)
+    for x1, y1, x2, y2 in raw:
+        th = float(np.arctan2(y2 - y1, x2 - x1) % np.pi)
+        th = th - np.pi if th >= 0.75 * np.pi else th  # near-level lines on one side of 0
+        rho = float(-np.sin(th) * x1 + np.cos(th) * y1)
+        t1, t2 = (float(np.cos(th) * x + np.sin(th) * y) for x, y in ((x1, y1), (x2, y2)))
+        for i, m in enumerate(merged):
+            if _angle_apart(m.theta, th) < np.deg2rad(2) and abs(m.rho - rho) < 6:
+                merged[i] = m._replace(lo=min(m.lo, t1, t2), hi=max(m.hi, t1, t2))
+                break
+        else:
+            merged.append(_Line(th, rho, min(t1, t2), max(t1, t2)))
+    h, w = faint.shape[:2]
+    # Lines along the photo's border are its own edge (vignetting, glare): the
+    # border itself stands in for them (`_frame_lines`).
+    inner = [m for m in merged if not any(
+        _angle_apart(m.theta, f.theta) < np.deg2rad(6) and abs(abs(m.rho) - abs(f.rho)) < 0.02 * side
+        for f in _frame_lines(h, w))]
+    return sorted(inner, key=lambda m: m.lo - m.hi)  # the longest reach first
+
+
+def _frame_lines(h: int, w: int) -> list[_Line]:
+    return [_Line(0.0, 0.0, frame=True), _Line(0.0, h - 1.0, frame=True),
+            _Line(np.pi / 2, 0.0, frame=True), _Line(np.pi / 2, 1.0 - w, frame=True)]
+
+
+def _corner(a: _Line, b: _Line) -> np.ndarray:
+    m = np.array([[-np.sin(a.theta), np.cos(a.theta)], [-np.sin(b.theta), np.cos(b.theta)]])
+    return np.linalg.solve(m, np.array([a.rho, b.rho])).astype(np.float32)
+
+
+def _boxes(lines: list[_Line], h: int, w: int):
+    """Four lines, two of each of two perpendicular directions (the frame's
+    border may stand in for at most two sides, not for both of one pair and
+    one of the other): (corners, sides drawn by the frame) for each."""
+    frame = _frame_lines(h, w)
+    tol = np.deg2rad(6)
+    done: set[float] = set()
+    for ref in lines[:LINES_PER_SIDE]:
+        if any(_angle_apart(ref.theta, t) < tol for t in done):
+            continue
+        done.add(ref.theta)
+        along = [ln for ln in lines if _angle_apart(ln.theta, ref.theta) < tol]
+        across = [ln for ln in lines if _angle_apart(ln.theta, ref.theta + np.pi / 2) < tol]
+        along = along[:LINES_PER_SIDE] + [f for f in frame if _angle_apart(f.theta, ref.theta) < tol]
+        across = across[:LINES_PER_SIDE] + [
+            f for f in frame if _angle_apart(f.theta, ref.theta + np.pi / 2) < tol]
+        for a, b in itertools.combinations(along, 2):
+            for c, e in itertools.combinations(across, 2):
+                framed = a.frame + b.frame + c.frame + e.frame
+                if framed > 2 or (framed == 2 and (a.frame ^ b.frame)):
+                    continue
+                yield np.array([_corner(a, c), _corner(c, b), _corner(b, e), _corner(e, a)]), framed
+
+
+def _lined_card(small: np.ndarray) -> CardRegion | None:
+    """A card drawn by straight edges: four lines (or the photo's border where
+    the card runs off it) of a card's proportions whose sides lie on edges and
+    which enclose nearly all of the photo's text.  The best supported, then the
+    largest, of them."""
+    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), (5, 5), 0)
+    h, w = gray.shape
+    # A wide blur leaves the step of a card's edge and wipes out the desk's grain.
+    faint = cv2.Canny(cv2.GaussianBlur(gray, (0, 0), LINE_BLUR), 4, 12)
+    thick = cv2.dilate(faint, np.ones((3, 3), np.uint8))
+    wide = cv2.dilate(thick, np.ones((3, 3), np.uint8))
+    med = float(np.median(gray))
+    text = cv2.Canny(gray, int(max(0, 0.5 * med)), int(min(255, 1.2 * med)))
+    ys, xs = np.nonzero(text)
+    if len(xs) == 0:
+        return None
+    best: tuple[float, float, np.ndarray] | None = None
+    for corners, framed in _boxes(_straight_lines(thick), h, w):
+        quad = order_quad(corners)
+        if (quad < -2).any() or (quad[:, 0] > w + 1).any() or (quad[:, 1] > h + 1).any():
+            continue
+        area = cv2.contourArea(quad) / (h * w)
+        if not LINE_AREA[0] <= area <= LINE_AREA[1] or not cv2.isContourConvex(quad):
+            continue
+        rw, rh = cv2.minAreaRect(quad)[1]
+        aspect = max(rw, rh) / max(1.0, min(rw, rh))
+        # A card cut by the frame shows less than its length: any box up to a card's.
+        if not (1.0 if framed else CARD_ASPECT[0]) <= aspect <= CARD_ASPECT[1]:
+            continue
+        support = [_on_edges(wide, p + np.linspace(0.05, 0.95, 64)[:, None] * (q - p))
+                   for p, q in zip(quad, np.roll(quad, -1, axis=0), strict=True)
+                   if not _on_border(p, q, h, w)]
+        if len(support) < 2 or min(support) < SIDE_SUPPORT[0] or np.mean(support) < SIDE_SUPPORT[1]:
+            continue
+        key = (round(float(np.mean(support)), 1), area)
+        if best is not None and key <= best[:2]:
+            continue
+        mask = np.zeros((h, w), np.uint8)
+        cv2.fillConvexPoly(mask, quad.astype(np.int32), 1)
+        if mask[ys, xs].mean() >= TEXT_INSIDE:
+            best = (*key, quad)
+    if best is None:
+        return None
+    return CardRegion(np.clip(best[2], 0, [w - 1, h - 1]), best[0], best[1], "lines")
+
+
+def _on_border(p: np.ndarray, q: np.ndarray, h: int, w: int) -> bool:
+    """Whether the side p-q runs along the photo's border (drawn by the frame)."""
+    return bool((abs(p[0] - q[0]) < 3 and (p[0] < 3 or p[0] > w - 4))
+                or (abs(p[1] - q[1]) < 3 and (p[1] < 3 or p[1] > h - 4)))
 
 
 def _iou(a: np.ndarray, b: np.ndarray) -> float:
@@ -322,6 +468,9 @@ def find_cards(rgb: np.ndarray, max_cards: int = 10) -> list[CardRegion]:
     grid = _grid([c for c in cands if c.area < MIN_AREA])
     if grid:
         chosen = _with_grid(chosen, grid)[: max_cards + 1]
+    if not chosen:
+        lined = _lined_card(small)
+        chosen = [lined] if lined is not None else []
     if not chosen:
         return []
     # Several cards in a photo have similar sizes; a much smaller region beside a
