@@ -207,3 +207,31 @@ def test_a_long_banner_with_no_seam_is_not_split():
     cv2.rectangle(banner, (60, 100), (1000, 130), (20, 20, 20), -1)
     photo = _photo([(banner, _turned((700, 500), w, h, 0))], size=(1400, 1000))
     assert find_cards(photo) == []
+
+
+@pytest.mark.parametrize("desk", [(228, 228, 224), (215, 215, 212)])
+def test_a_white_card_running_off_a_light_desk_photo_is_found_by_its_straight_edges(desk):
+    """Issue 10: a white card on a light desk, wider than the photo (its ends
+    cut off), is no region of its own; its top and bottom edges and the
+    photo's border make the box, and a printed rule across the card does not
+    cut it short."""
+    card = _card(1300, 765)
+    cv2.line(card, (40, 560), (1260, 560), (120, 120, 120), 3)
+    truth = _turned((600, 800), 1300, 765, 0)
+    photo = _photo([(card, truth)], size=(1200, 1600), desk=desk)
+    regions = find_cards(photo)
+    assert len(regions) == 1
+    assert regions[0].method == "lines"
+    assert _max_corner_error(regions[0].quad, np.clip(truth, 0, [1199, 1599])) < 20
+
+
+def test_rules_printed_across_a_scan_holding_part_of_the_text_are_not_a_card():
+    """A scan that is the card, with two rules printed down it: they and the
+    border make a box drawn by straight lines (square enough for a card cut by
+    the frame), but text lies outside it, so it is not the card and the scan
+    passes through whole."""
+    card = _card(1000, 600)
+    for x in (200, 780):
+        cv2.line(card, (x, 0), (x, 599), (60, 60, 60), 3)
+    cv2.rectangle(card, (650, 480), (950, 560), (20, 20, 20), -1)
+    assert find_cards(card) == []
