@@ -13,6 +13,7 @@ whole.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -250,15 +251,22 @@ def _angle_apart(a: float, b: float) -> float:
     return min(d, np.pi - d)
 
 
-def _straight_lines(faint: np.ndarray) -> list[_Line]:
-    """Long straight edges, the longest reach first (a card's edge spans the
-    card, a row of text less); segments on one line are merged."""
-    side = min(faint.shape[:2])
-    segs = cv2.HoughLinesP(faint, 1, np.pi / 360, threshold=int(0.15 * side),
-                           minLineLength=int(LINE_MIN * side), maxLineGap=int(0.04 * side))
+def _straight_lines(*edge_maps: np.ndarray) -> list[_Line]:
+    """Long straight edges in any of the maps, the longest reach first (a
+    card's edge spans the card, a row of text less); segments on one line are
+    merged.  Each map is searched on its own: the grain of one map's noise
+    would break up the other's lines."""
+    side = min(edge_maps[0].shape[:2])
+    raw = []
+    for edges in edge_maps:
+        segs = cv2.HoughLinesP(edges, 1, np.pi / 360, threshold=int(0.15 * side),
+                               minLineLength=int(LINE_MIN * side),
+                               maxLineGap=int(0.04 * side))
+        if segs is not None:
+            raw.extend(segs.reshape(-1, 4).astype(np.float64))
     merged: list[_Line] = []
-    raw = [] if segs is None else segs.reshape(-1, 4).astype(np.float64)
-    for x1, y1, x2, y2 in raw:
+    # Longest first: a line's direction and place are its longest segment's.
+    for x1, y1, x2, y2 in sorted(raw, key=lambda s: -np.hypot(s[2] - s[0], s[3] - s[1])):
         th = float(np.arctan2(y2 - y1, x2 - x1) % np.pi)
         th = th - np.pi if th >= 0.75 * np.pi else th  # near-level lines on one side of 0
         rho = float(-np.sin(th) * x1 + np.cos(th) * y1)
@@ -269,7 +277,7 @@ def _straight_lines(faint: np.ndarray) -> list[_Line]:
                 break
         else:
             merged.append(_Line(th, rho, min(t1, t2), max(t1, t2)))
-    h, w = faint.shape[:2]
+    h, w = edge_maps[0].shape[:2]
     # Lines along the photo's border are its own edge (vignetting, glare): the
     # border itself stands in for them (`_frame_lines`).
     inner = [m for m in merged if not any(
@@ -283,9 +291,11 @@ def _frame_lines(h: int, w: int) -> list[_Line]:
             _Line(np.pi / 2, 0.0, frame=True), _Line(np.pi / 2, 1.0 - w, frame=True)]
 
 
-def _corner(a: _Line, b: _Line) -> np.ndarray:
-    m = np.array([[-np.sin(a.theta), np.cos(a.theta)], [-np.sin(b.theta), np.cos(b.theta)]])
-    return np.linalg.solve(m, np.array([a.rho, b.rho])).astype(np.float32)
+def _corner(a: _Line, b: _Line) -> tuple[float, float]:
+    """Where two lines cross (they are never parallel here: 84-96 degrees apart)."""
+    sa, ca, sb, cb = math.sin(a.theta), math.cos(a.theta), math.sin(b.theta), math.cos(b.theta)
+    det = -sa * cb + ca * sb
+    return (a.rho * cb - ca * b.rho) / det, (-sa * b.rho + sb * a.rho) / det
 
 
 def _boxes(lines: list[_Line], h: int, w: int):
@@ -295,7 +305,7 @@ def _boxes(lines: list[_Line], h: int, w: int):
     frame = _frame_lines(h, w)
     tol = np.deg2rad(6)
     done: set[float] = set()
-    for ref in lines[:LINES_PER_SIDE]:
+    for ref in lines:
         if any(_angle_apart(ref.theta, t) < tol for t in done):
             continue
         done.add(ref.theta)
@@ -309,7 +319,28 @@ def _boxes(lines: list[_Line], h: int, w: int):
                 framed = a.frame + b.frame + c.frame + e.frame
                 if framed > 2 or (framed == 2 and (a.frame ^ b.frame)):
                     continue
-                yield np.array([_corner(a, c), _corner(c, b), _corner(b, e), _corner(e, a)]), framed
+                if not _roughly_card(_apart(a, b), _apart(c, e), framed, h * w):
+                    continue
+                yield np.array([_corner(a, c), _corner(c, b), _corner(b, e), _corner(e, a)],
+                               np.float32), framed
+
+
+def _apart(a: _Line, b: _Line) -> float:
+    """Distance between two nearly parallel lines (px)."""
+    same_way = abs(a.theta - b.theta) < np.pi / 2  # else one is turned half a circle
+    return abs(a.rho - b.rho) if same_way else abs(a.rho + b.rho)
+
+
+def _roughly_card(d1: float, d2: float, framed: int, frame_area: float) -> bool:
+    """A quick test on the distances between the two pairs of lines, before
+    any corner is worked out: could the box be a card (with some slack, the
+    lines being only nearly parallel)?"""
+    if min(d1, d2) < 1:
+        return False
+    aspect = max(d1, d2) / min(d1, d2)
+    low = 1.0 if framed else CARD_ASPECT[0]
+    return (0.9 * low <= aspect <= 1.1 * CARD_ASPECT[1]
+            and 0.8 * LINE_AREA[0] <= d1 * d2 / frame_area <= 1.2 * LINE_AREA[1])
 
 
 def _lined_card(small: np.ndarray) -> CardRegion | None:
@@ -319,17 +350,19 @@ def _lined_card(small: np.ndarray) -> CardRegion | None:
     largest, of them."""
     gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), (5, 5), 0)
     h, w = gray.shape
-    # A wide blur leaves the step of a card's edge and wipes out the desk's grain.
-    faint = cv2.Canny(cv2.GaussianBlur(gray, (0, 0), LINE_BLUR), 4, 12)
-    thick = cv2.dilate(faint, np.ones((3, 3), np.uint8))
-    wide = cv2.dilate(thick, np.ones((3, 3), np.uint8))
+    # Faint edges, sharp and after a wide blur (which keeps the step of a card's
+    # edge where glare breaks it up, and wipes out the desk's grain).
+    k = np.ones((3, 3), np.uint8)
+    sharp = cv2.dilate(cv2.Canny(gray, 8, 24), k)
+    blurred = cv2.dilate(cv2.Canny(cv2.GaussianBlur(gray, (0, 0), LINE_BLUR), 4, 12), k)
+    wide = cv2.dilate(sharp | blurred, k)
     med = float(np.median(gray))
     text = cv2.Canny(gray, int(max(0, 0.5 * med)), int(min(255, 1.2 * med)))
     ys, xs = np.nonzero(text)
     if len(xs) == 0:
         return None
     best: tuple[float, float, np.ndarray] | None = None
-    for corners, framed in _boxes(_straight_lines(thick), h, w):
+    for corners, framed in _boxes(_straight_lines(sharp, blurred), h, w):
         quad = order_quad(corners)
         if (quad < -2).any() or (quad[:, 0] > w + 1).any() or (quad[:, 1] > h + 1).any():
             continue
