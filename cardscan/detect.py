@@ -36,6 +36,10 @@ CARD_ASPECT = (1.4, 2.0)
 PAIR_ASPECT = (2 * CARD_ASPECT[0] - 0.1, 2 * CARD_ASPECT[1] + 0.1)
 SEAM_SUPPORT = 0.8  # share of a seam's length on edge pixels
 SPLIT = "-split"  # method suffix of the halves of a region split in two
+JOIN = "-joined"  # method suffix of two panels joined into one card
+PIECE = "-piece"  # method suffix of a panel inside an outline (not itself a candidate)
+MIN_PIECE = 0.01  # of the frame: smaller interiors are not half a card
+TWO_TONE = 60.0  # Lab distance (OpenCV's 8-bit scale) between the panels of a two-tone card
 # A white card on a light desk has no region of its own, only faint straight
 # edges: when nothing else is found, a card is looked for as four straight
 # lines (or the frame, where the card runs off the photo) that enclose the
@@ -146,6 +150,8 @@ def _candidates(name: str, mask: np.ndarray) -> list[CardRegion]:
         if not MIN_ASPECT <= aspect <= MAX_ASPECT:
             if name.startswith("edges") and PAIR_ASPECT[0] <= aspect <= PAIR_ASPECT[1]:
                 found.extend(_split_pair(mask, hull, rect, name))
+            elif grow and area >= MIN_PIECE * frame:
+                found.append(_piece(rect, grow, area / frame, name))
             continue
         approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
         if len(approx) == 4 and cv2.isContourConvex(approx):
@@ -166,6 +172,55 @@ def _candidates(name: str, mask: np.ndarray) -> list[CardRegion]:
         score = rectness * aspect_fit * (0.6 if touches >= 2 else 1.0)
         found.append(CardRegion(quad, score, area / frame, name))
     return found
+
+
+def _piece(rect: tuple, grow: float, area: float, name: str) -> CardRegion:
+    """A region inside an outline that has no card's shape: one panel of a
+    two-tone card, perhaps (`_joined` pairs them)."""
+    (cx, cy), (rw, rh), ang = rect
+    box = order_quad(cv2.boxPoints(((cx, cy), (rw + 2 * grow, rh + 2 * grow), ang)))
+    return CardRegion(box, 0.0, area, name + PIECE)
+
+
+def _tone(lab: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Mean Lab colour inside a quad."""
+    mask = np.zeros(lab.shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, quad.astype(np.int32), 1)
+    return np.array(cv2.mean(lab, mask)[:3])
+
+
+def _joined(pieces: list[CardRegion], small: np.ndarray) -> list[CardRegion]:
+    """Two panels side by side whose union has a card's shape: a two-tone
+    card whose own panel edge is stronger than its outline.  Kept only when
+    the two are of clearly different tones (one card's light and dark
+    panels, not two blank areas of one card), fill the union (they share one
+    long edge) and it is rectangular."""
+    frame = float(small.shape[0] * small.shape[1])
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB)
+    tones: dict[int, np.ndarray] = {}
+    out: list[CardRegion] = []
+    for a, b in itertools.combinations(pieces, 2):
+        if not 1 / 3 <= a.area / b.area <= 3 or _overlap(a.quad, b.quad) > 0.2:
+            continue
+        ta = tones.setdefault(id(a), _tone(lab, a.quad))
+        tb = tones.setdefault(id(b), _tone(lab, b.quad))
+        if np.linalg.norm(ta - tb) < TWO_TONE:
+            continue
+        hull = cv2.convexHull(np.concatenate([a.quad, b.quad]))
+        rect = cv2.minAreaRect(hull)
+        rw, rh = rect[1]
+        hull_area = cv2.contourArea(hull)
+        if min(rw, rh) < 1 or hull_area <= 0:
+            continue
+        aspect = max(rw, rh) / min(rw, rh)
+        rectness = hull_area / (rw * rh)
+        filled = (cv2.contourArea(a.quad) + cv2.contourArea(b.quad)) / hull_area
+        if (CARD_ASPECT[0] <= aspect <= CARD_ASPECT[1] and rectness >= 0.9 and filled >= 0.85
+                and hull_area / frame >= MIN_AREA):
+            score = rectness * (1.0 - min(abs(aspect - 1.7) / 1.0, 0.6))
+            name = a.method.removesuffix(PIECE) + JOIN
+            out.append(CardRegion(order_quad(cv2.boxPoints(rect)), score, hull_area / frame, name))
+    return out
 
 
 def _seam(edges: np.ndarray, rect: tuple) -> tuple[np.ndarray, np.ndarray] | None:
@@ -460,13 +515,18 @@ def _with_grid(chosen: list[CardRegion], grid: list[CardRegion]) -> list[CardReg
     return kept + free if len(free) >= MIN_GRID else kept
 
 
+def _derived(c: CardRegion) -> bool:
+    """Made from other regions (split or joined), not found whole."""
+    return c.method.endswith((SPLIT, JOIN))
+
+
 def _select(cands: list[CardRegion], max_cards: int) -> list[CardRegion]:
-    """Best-scoring candidates that do not overlap, at most `max_cards`.  Halves
-    of a split region come after every outline found whole: they only fill in
-    where no card was found, never move an outline that was."""
+    """Best-scoring candidates that do not overlap, at most `max_cards`.  Regions
+    made from others (halves of a split region, two panels joined) come after
+    every outline found whole: they fill in where no card was found, or take
+    the place of a panel inside them, as a card outline found whole does."""
     chosen: list[CardRegion] = []
-    for c in sorted(cands, key=lambda c: (not c.method.endswith(SPLIT), c.score, c.area),
-                    reverse=True):
+    for c in sorted(cands, key=lambda c: (not _derived(c), c.score, c.area), reverse=True):
         if c.score < 0.55:
             continue
         clash = [i for i, o in enumerate(chosen) if _overlap(o.quad, c.quad) > 0.3]
@@ -496,7 +556,9 @@ def find_cards(rgb: np.ndarray, max_cards: int = 10) -> list[CardRegion]:
     cands: list[CardRegion] = []
     for name, mask in _masks(small):
         cands.extend(_candidates(name, mask))
-    cands = _splitting_interiors(cands)
+    pieces = [c for c in cands if c.method.endswith(PIECE)]
+    cands = _splitting_interiors([c for c in cands if not c.method.endswith(PIECE)])
+    cands += _joined(pieces, small)
     chosen = _select([c for c in cands if c.area >= MIN_AREA], max_cards + 1)
     grid = _grid([c for c in cands if c.area < MIN_AREA])
     if grid:

@@ -183,16 +183,27 @@ def _turned(centre: tuple[float, float], w: float, h: float, angle: float) -> np
     return corners @ rot.T + np.array(centre, np.float32)
 
 
+def _two_tone(w: int = 560, h: int = 330) -> np.ndarray:
+    """A card whose right part is a navy panel (its edge stronger than the outline)."""
+    card = _card(w, h)
+    card[:, w * 9 // 16:] = (25, 35, 70)
+    cv2.rectangle(card, (w * 10 // 16, 120), (w - 40, 140), (240, 240, 240), -1)
+    return card
+
+
+@pytest.mark.parametrize("second", ["plain", "two-tone"])
 @pytest.mark.parametrize("gap", [0, 3])
 @pytest.mark.parametrize("desk", [(120, 90, 60), (200, 200, 195)], ids=["wood", "grey"])
-def test_two_cards_touching_end_to_end_are_split_into_two(desk, gap):
+def test_two_cards_touching_end_to_end_are_split_into_two(desk, gap, second):
     """Two cards side by side with no gap (or a hairline) read as one region
     about 3.4 times as long as high, no card's shape; it is split along the
-    seam between them, each turned its own way."""
+    seam between them, each turned its own way.  The second card may be
+    two-tone: its panel edge does not pass for the seam."""
     w, h = 560, 330
     a = _turned((330, 500), w, h, 1)
     b = _turned((330 + w + gap, 500), w, h, -1)
-    photo = _photo([(_card(), a), (_card(), b)], size=(1400, 1000), desk=desk)
+    other = _card() if second == "plain" else _two_tone()
+    photo = _photo([(_card(), a), (other, b)], size=(1400, 1000), desk=desk)
     regions = find_cards(photo)
     assert len(regions) == 2
     for r, truth in zip(regions, (a, b), strict=True):
@@ -235,3 +246,24 @@ def test_rules_printed_across_a_scan_holding_part_of_the_text_are_not_a_card():
         cv2.line(card, (x, 0), (x, 599), (60, 60, 60), 3)
     cv2.rectangle(card, (650, 480), (950, 560), (20, 20, 20), -1)
     assert find_cards(card) == []
+
+
+@pytest.mark.parametrize("tones", ["light+navy", "light+light"])
+def test_two_panels_of_one_card_are_joined_only_when_their_tones_differ(tones):
+    """A two-tone card's light and navy panels, each found inside its own
+    outline and neither of a card's shape, make one card; two blank areas of
+    the same tone side by side (parts of one light card) are not joined."""
+    from cardscan.detect import PIECE, CardRegion, _joined
+
+    img = np.full((480, 640, 3), (120, 90, 60), np.uint8)
+    img[150:340, 100:420] = (245, 245, 240)
+    if tones == "light+navy":
+        img[150:340, 270:420] = (25, 35, 70)
+    left = CardRegion(_box(100, 150, 268, 340), 0.0, 168 * 190 / (480 * 640), "interior" + PIECE)
+    right = CardRegion(_box(272, 150, 420, 340), 0.0, 148 * 190 / (480 * 640), "interior" + PIECE)
+    joined = _joined([left, right], img)
+    if tones == "light+light":
+        assert joined == []
+        return
+    assert len(joined) == 1
+    assert _max_corner_error(joined[0].quad, _box(100, 150, 420, 340)) < 6
