@@ -240,7 +240,8 @@ def test_a_company_the_detector_cut_in_two_is_one_line_again() -> None:
 def test_boxes_that_only_touch_are_not_joined(second: tuple[str, int, int, int, int]) -> None:
     from cardscan.extract.text import join_split_lines, text_lines
 
-    first = ("Kestrel", 130, 110, 300, 64) if second[2] < 250 else ("Plaza (14th Fl)", 100, 300, 320, 32)
+    kestrel, plaza = ("Kestrel", 130, 110, 300, 64), ("Plaza (14th Fl)", 100, 300, 320, 32)
+    first = kestrel if second[2] < 250 else plaza
     lines = text_lines(_boxed([first, second]).lines)
     assert [t.text for t in join_split_lines(lines)] == [first[0], second[0]]
 
