@@ -18,7 +18,7 @@ from typing import Literal
 
 from cardscan.model import Field, Page, ParsedCard
 
-from . import cjk, learned
+from . import cjk, learned, letters
 from . import weights as W
 from .address import find_address
 from .company import find_company, leftover_company
@@ -46,6 +46,7 @@ from .text import (
     TextLine,
     alternation,
     fold,
+    join_split_lines,
     known_words,
     ocr_fix,
     residue,
@@ -92,7 +93,7 @@ def _lines(w: CardWork) -> None:
     w.ocr = w.page.engine not in ("", "text")
     w.lines = tuple(
         TextLine(t.index, ocr_fix(t.text), t.height, t.box, t.conf)
-        for t in text_lines(w.page.lines)
+        for t in join_split_lines(text_lines(w.page.lines))
     )
 
 
@@ -173,6 +174,7 @@ def _name(w: CardWork) -> None:
     if cjk.japanese_card([tl.text for tl in w.lines], w.region):
         name = cjk.spaced_name(name)  # "山田 太郎": family first, the space OCR lost put back
     name, cand = join_split_surname(name, cand, w.chunks, w.local_parts)
+    name = letters.restore_field(name, w.region) or name
     w.given, w.family = split_name(name.value)
     w.name, w.name_cand = name, cand
     w.claimed |= set(cand.ids)
