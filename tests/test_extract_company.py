@@ -167,6 +167,10 @@ def test_respace_keeps_brands_and_legal_forms(text: str, keep: set[str], out: st
         ("Lindenstra Be 4", "Lindenstra Be 4"),
         ("LindenstraBe 4", "Lindenstraße 4"),
         ("Itdesign", "Itdesign"),
+        ("Didem $ENSES", "Didem SENSES"),  # Ş read as $ at the start of a word
+        ("Didem$ENSES", "DidemSENSES"),
+        ("Price $100", "Price $100"),  # a sum stays a sum
+        ("$5 off", "$5 off"),
     ],
 )
 def test_ocr_fix_letters(raw: str, fixed: str) -> None:

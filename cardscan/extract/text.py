@@ -97,7 +97,8 @@ def ocr_fix(text: str) -> str:
             out.append(tok)
             continue
         tok = _ZERO_IN_WORD.sub(functools.partial(_zero_repl, tok), tok)
-        tok = re.sub(r"(?<=[^\W\d_])\$(?=[^\W\d_])", "S", tok)  # "Didem$ENSES"
+        # S read as "$" inside a word ("Didem$ENSES") or at the start of one ("$ENSES")
+        tok = re.sub(r"(?<=[^\W\d_])\$(?=[^\W\d_])|^\$(?=[^\W\d_]{2,}$)", "S", tok)
         tok = re.sub(r"(?<![^\W\d_])Itd(?![^\W\d_])", "ltd", tok)  # "Co., Itd." (l read as I)
         tok = re.sub(r"(?<=[Ss]tra)B(?=e(?![^\W\d_]))", "ß", tok)  # "StraBe": ß read as B
         out.append(_O_IN_NUMBER.sub("0", tok))
