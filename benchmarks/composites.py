@@ -133,11 +133,33 @@ def sample_cards() -> Iterator[tuple[str, dict[str, Any], np.ndarray]]:
         yield f"samples:{c.id}", g.card_label(c), np.asarray(g.render_card(c))
 
 
-def dev_cards(root: Path, limit: int) -> Iterator[tuple[str, dict[str, Any], np.ndarray]]:
+def _detector(path: Path | None) -> Any:
+    """The detect module that cuts cards-dev photos into faces: the one under
+    test, or the file given (a copy of main's detect.py, so that a before and an
+    after run lay the same faces: the detector under test decides which photos
+    give exactly one card)."""
+    if path is None:
+        from cardscan import detect
+
+        return detect
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("composites_faces_detect", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look the module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+def dev_cards(root: Path, limit: int, faces_detect: Path | None = None
+              ) -> Iterator[tuple[str, dict[str, Any], np.ndarray]]:
     """Flat faces of cards-dev cards, in memory: crops/scans whole, photos cut
     out by the detector (a photo where it finds no card is skipped)."""
-    from cardscan.detect import find_cards, warp
     from cardscan.load import load_image
+
+    det = _detector(faces_detect)
+    find_cards, warp = det.find_cards, det.warp
 
     labels = json.loads((root / "labels.json").read_text(encoding="utf-8"))
     n = 0
@@ -255,6 +277,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                          "load.full_resolution), to measure what it changes")
     ap.add_argument("--detect-only", action="store_true",
                     help="outlines only, no OCR: cards found per group size")
+    ap.add_argument("--faces-detect", type=Path, metavar="DETECT_PY",
+                    help="cut cards-dev photos into faces with this detect.py (e.g. main's, "
+                         "from `git show main:cardscan/detect.py`) instead of the one under "
+                         "test, so that runs before and after a detect change lay the same "
+                         "cards")
     a = ap.parse_args(argv)
     global FRAME
     fw, fh = (int(v) for v in a.frame.lower().split("x"))
@@ -265,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pipeline.MIN_CARDS_FULL_RES = 10**6
     cards = [] if a.no_samples else list(sample_cards())
     if a.dev:
-        cards += list(dev_cards(a.dev, a.dev_limit))
+        cards += list(dev_cards(a.dev, a.dev_limit, a.faces_detect))
     if a.stress_lang:
         cards += list(stress_cards(a.stress_lang, a.stress_n, a.stress_seed))
     rng = np.random.default_rng(a.seed)

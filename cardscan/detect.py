@@ -8,12 +8,26 @@ any of them becomes a candidate; candidates are scored by how rectangular and
 how card-proportioned they are, and overlapping ones are suppressed.  A scan
 or crop that is already just the card yields no candidate and passes through
 whole.
+
+Three rescues, each held to a card's proportions (ISO 7810 and the common
+sizes: 1.4-2.0 long/short side); the first two rank after every outline found
+whole (`_derived`), the third runs only when nothing else was found:
+
+* two cards touching end to end are one region about two cards long: it is
+  split along the straight seam between them (`_split_pair`);
+* a two-tone card whose panel edge is stronger than its outline gives two
+  panels, each no card's shape: two of clearly different tones whose union
+  is a card are joined (`_joined`);
+* a white card on a light desk gives no region at all: it is looked for as
+  four straight edges, or the photo's border where it runs off, holding the
+  photo's text (`_lined_card`).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -168,10 +182,14 @@ def _candidates(name: str, mask: np.ndarray) -> list[CardRegion]:
             (quad[:, 0] <= 1).sum() + (quad[:, 0] >= w - 2).sum()
             + (quad[:, 1] <= 1).sum() + (quad[:, 1] >= h - 2).sum()
         )
-        aspect_fit = 1.0 - min(abs(aspect - 1.7) / 1.0, 0.6)
-        score = rectness * aspect_fit * (0.6 if touches >= 2 else 1.0)
+        score = rectness * _aspect_fit(aspect) * (0.6 if touches >= 2 else 1.0)
         found.append(CardRegion(quad, score, area / frame, name))
     return found
+
+
+def _aspect_fit(aspect: float) -> float:
+    """How card-like a long/short side ratio is: 1 at 1.7, down to 0.4."""
+    return 1.0 - min(abs(aspect - 1.7) / 1.0, 0.6)
 
 
 def _piece(rect: tuple, grow: float, area: float, name: str) -> CardRegion:
@@ -217,7 +235,7 @@ def _joined(pieces: list[CardRegion], small: np.ndarray) -> list[CardRegion]:
         filled = (cv2.contourArea(a.quad) + cv2.contourArea(b.quad)) / hull_area
         if (CARD_ASPECT[0] <= aspect <= CARD_ASPECT[1] and rectness >= 0.9 and filled >= 0.85
                 and hull_area / frame >= MIN_AREA):
-            score = rectness * (1.0 - min(abs(aspect - 1.7) / 1.0, 0.6))
+            score = rectness * _aspect_fit(aspect)
             name = a.method.removesuffix(PIECE) + JOIN
             out.append(CardRegion(order_quad(cv2.boxPoints(rect)), score, hull_area / frame, name))
     return out
@@ -284,7 +302,7 @@ def _split_pair(edges: np.ndarray, hull: np.ndarray, rect: tuple, name: str) -> 
         approx = cv2.approxPolyDP(poly, 0.02 * cv2.arcLength(poly, True), True)
         quad = order_quad(approx if len(approx) == 4 else cv2.boxPoints(r))
         aspect = max(rw, rh) / min(rw, rh)
-        score = area / (rw * rh) * (1.0 - min(abs(aspect - 1.7) / 1.0, 0.6))
+        score = area / (rw * rh) * _aspect_fit(aspect)
         halves.append(CardRegion(quad, score, area / frame, name + SPLIT))
     small, large = sorted(h.area for h in halves)
     return halves if small >= 0.6 * large else []
@@ -312,7 +330,7 @@ def _straight_lines(*edge_maps: np.ndarray) -> list[_Line]:
     merged.  Each map is searched on its own: the grain of one map's noise
     would break up the other's lines."""
     side = min(edge_maps[0].shape[:2])
-    raw = []
+    raw: list[np.ndarray] = []
     for edges in edge_maps:
         segs = cv2.HoughLinesP(edges, 1, np.pi / 360, threshold=int(0.15 * side),
                                minLineLength=int(LINE_MIN * side),
@@ -336,8 +354,8 @@ def _straight_lines(*edge_maps: np.ndarray) -> list[_Line]:
     # Lines along the photo's border are its own edge (vignetting, glare): the
     # border itself stands in for them (`_frame_lines`).
     inner = [m for m in merged if not any(
-        _angle_apart(m.theta, f.theta) < np.deg2rad(6) and abs(abs(m.rho) - abs(f.rho)) < 0.02 * side
-        for f in _frame_lines(h, w))]
+        _angle_apart(m.theta, f.theta) < np.deg2rad(6)
+        and abs(abs(m.rho) - abs(f.rho)) < 0.02 * side for f in _frame_lines(h, w))]
     return sorted(inner, key=lambda m: m.lo - m.hi)  # the longest reach first
 
 
@@ -353,7 +371,7 @@ def _corner(a: _Line, b: _Line) -> tuple[float, float]:
     return (a.rho * cb - ca * b.rho) / det, (-sa * b.rho + sb * a.rho) / det
 
 
-def _boxes(lines: list[_Line], h: int, w: int):
+def _boxes(lines: list[_Line], h: int, w: int) -> Iterator[tuple[np.ndarray, int]]:
     """Four lines, two of each of two perpendicular directions (the frame's
     border may stand in for at most two sides, not for both of one pair and
     one of the other): (corners, sides drawn by the frame) for each."""
@@ -364,11 +382,10 @@ def _boxes(lines: list[_Line], h: int, w: int):
         if any(_angle_apart(ref.theta, t) < tol for t in done):
             continue
         done.add(ref.theta)
-        along = [ln for ln in lines if _angle_apart(ln.theta, ref.theta) < tol]
-        across = [ln for ln in lines if _angle_apart(ln.theta, ref.theta + np.pi / 2) < tol]
-        along = along[:LINES_PER_SIDE] + [f for f in frame if _angle_apart(f.theta, ref.theta) < tol]
-        across = across[:LINES_PER_SIDE] + [
-            f for f in frame if _angle_apart(f.theta, ref.theta + np.pi / 2) < tol]
+        along, across = (
+            [ln for ln in lines if _angle_apart(ln.theta, t) < tol][:LINES_PER_SIDE]
+            + [f for f in frame if _angle_apart(f.theta, t) < tol]
+            for t in (ref.theta, ref.theta + np.pi / 2))
         for a, b in itertools.combinations(along, 2):
             for c, e in itertools.combinations(across, 2):
                 framed = a.frame + b.frame + c.frame + e.frame
@@ -410,7 +427,7 @@ def _lined_card(small: np.ndarray) -> CardRegion | None:
     k = np.ones((3, 3), np.uint8)
     sharp = cv2.dilate(cv2.Canny(gray, 8, 24), k)
     blurred = cv2.dilate(cv2.Canny(cv2.GaussianBlur(gray, (0, 0), LINE_BLUR), 4, 12), k)
-    wide = cv2.dilate(sharp | blurred, k)
+    wide = cv2.dilate(cv2.bitwise_or(sharp, blurred), k)
     med = float(np.median(gray))
     text = cv2.Canny(gray, int(max(0, 0.5 * med)), int(min(255, 1.2 * med)))
     ys, xs = np.nonzero(text)
