@@ -187,7 +187,8 @@ def _title(w: CardWork) -> None:
     if cand is not None and cand.text != clean(cand.chunk.text):
         ids: tuple[int, ...] = ()  # read beside the name, from the name's own chunk
     else:
-        w.title, ids = pick_title(w.chunks, w.claimed, cand, w.org_domains, w.roles)
+        w.title, ids = pick_title(w.chunks, w.claimed, cand, w.org_domains, w.roles,
+                                  w.col)
     w.claimed |= set(ids)
     if w.title is not None:
         w.claimed |= {k for k, ch in enumerate(w.chunks)

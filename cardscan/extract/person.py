@@ -26,6 +26,7 @@ from . import weights as W
 from .cjk import org_ending as cjk_org_ending
 from .cjk import title_score as cjk_title_score
 from .names import name_share
+from .layout import Column
 from .text import CJK_CHAR, Chunk, Roles, clamp, fold, tokens, vocab_set, vocab_words
 
 _NAME_TOKEN = re.compile(r"^[\"'(]*[^\W\d_][^\W\d_'’\-.]*(?:[\-'’.][^\W\d_]*)*[.\"')]*$")
@@ -528,9 +529,20 @@ def title_beside_name(cand: NameCandidate) -> Field | None:
 
 def pick_title(
     chunks: Sequence[Chunk], claimed: set[int], cand: NameCandidate | None,
+    domains: Sequence[str] = (), roles: Roles | None = None, col: Column | None = None,
+) -> tuple[Field | None, tuple[int, ...]]:
+    """The job title and the chunk ids it was read from: by its words, else (with
+    ``col``) by where it is printed, right under the name (`title_under_name`)."""
+    title, ids = _pick_title(chunks, claimed, cand, domains, roles)
+    if title is None and cand is not None and col is not None:
+        title, ids = title_under_name(chunks, claimed, cand, domains, col)
+    return title, ids
+
+
+def _pick_title(
+    chunks: Sequence[Chunk], claimed: set[int], cand: NameCandidate | None,
     domains: Sequence[str] = (), roles: Roles | None = None,
 ) -> tuple[Field | None, tuple[int, ...]]:
-    """The job title and the chunk ids it was read from."""
     best: tuple[float, int] | None = None
     free = [k for k in range(len(chunks)) if k not in claimed]
     rivals = sum(1 for k in free if title_score(chunks[k].text) > 0)
@@ -580,6 +592,49 @@ def pick_title(
             ids = (k, j)
             break
     return title_field(ch, text, min(s, 1.0) if roles is None else title_score(ch.text) or 0.6), ids
+
+
+def title_under_name(
+    chunks: Sequence[Chunk], claimed: set[int], cand: NameCandidate, domains: Sequence[str],
+    col: Column,
+) -> tuple[Field | None, tuple[int, ...]]:
+    """A title in words no vocabulary knows ("Proprietor", "Atendimento", "Giám đốc"):
+    the line printed right under the name, in the same column and a smaller font,
+    with no digits and nothing of a company, a department, an address or a person's
+    name about it.  Low confidence: only where it is printed says it is a title."""
+    name_chunks = [chunks[k] for k in cand.ids if 0 <= k < len(chunks)] or [cand.chunk]
+    last = max(name_chunks, key=lambda ch: ch.line)
+    below = col.below.get(last.line)
+    if below is None or not last.height:
+        return None, ()
+    at = [k for k, ch in enumerate(chunks) if ch.line == below]
+    if len(at) != 1 or at[0] in claimed:
+        return None, ()
+    k = at[0]
+    ch = chunks[k]
+    text = clean(ch.text)
+    if not ch.whole or not ch.height or ch.height > W.UNDER_NAME_SMALLER * last.height:
+        return None, ()
+    if not _title_shaped(text, domains):
+        return None, ()
+    return title_field(ch, text, W.UNDER_NAME_TITLE), (k,)
+
+
+def _title_shaped(text: str, domains: Sequence[str]) -> bool:
+    """A short line of words that reads as nothing else on a card."""
+    words = text.split()
+    if not 1 <= len(words) <= W.UNDER_NAME_WORDS or "@" in text:
+        return False
+    if any(c.isdigit() for c in text) or not re.search(r"[^\W\d_]", text):
+        return False
+    if any(company_marks(text)) or department_words(text):
+        return False
+    if domain_support(text, domains) >= 0.6 or coverage(text, domains) >= 0.5:
+        return False  # the organisation, as its domain spells it
+    if is_cjk_name(text) or (len(words) >= 2 and name_share(words) >= 1.0):
+        return False  # the name again, in another script or romanised
+    street = vocab_set("address_words.txt")
+    return not any(_bare(t) in street for t in words)
 
 
 def pick_department(

@@ -19,6 +19,12 @@ EARLY_LINE = 0.05  # the earlier of two equal name candidates
 TITLE_THRESHOLD = 0.45
 TITLE_NEXT_TO_NAME = 0.2
 TITLE_ON_NAME_LINE = 0.1
+# A title read only from where it is printed (right under the name, smaller): its
+# confidence score, the most words it may have, and the most its text height may be
+# against the name's.
+UNDER_NAME_TITLE = 0.1
+UNDER_NAME_WORDS = 6
+UNDER_NAME_SMALLER = 0.9
 TITLE_IS_DOMAIN = 0.25  # a title-like line the organisation's domain spells is the company
 COMPANY_THRESHOLD = 0.3
 DERIVED_COMPANY = 0.3  # confidence of a company read from the organisation's domain

@@ -1,0 +1,56 @@
+"""Titles that generalize: read by where they are printed (right under the name, in
+a smaller font) when no vocabulary knows their words."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardscan.extract import parse_page, parse_text
+from cardscan.model import Block, Box, Line, Page, Word
+
+
+def _line(text: str, y: int, h: int, x: int = 40) -> Line:
+    return Line(tuple(Word(t, 0.95, None) for t in text.split()), Box(x, y, 400, h))
+
+
+def _card(*lines: tuple[str, int, int]) -> Page:
+    return Page((Block(tuple(_line(*ln) for ln in lines)),), engine="rapidocr")
+
+
+def _shop(under: str, h: int = 16, mail: str = "contato@aroeira.com.br") -> Page:
+    return _card(
+        ("Lanchonete Aroeira", 10, 60),
+        ("Marcelo Souza", 90, 24),
+        (under, 120, h),
+        ("Tel. (11) 2468-1357", 160, 18),
+        (mail, 185, 18),
+    )
+
+
+@pytest.mark.parametrize("title", ["Atendimento", "Giám đốc", "Tauke", "Zeugwart"])
+def test_a_title_no_vocabulary_knows_is_read_under_the_name(title: str) -> None:
+    card = parse_page(_shop(title), region="BR")
+    assert card.name is not None and card.name.value == "Marcelo Souza"
+    assert card.title is not None and card.title.value == title
+
+
+@pytest.mark.parametrize("under", [
+    "Rua das Acácias 120",  # digits: an address or a number
+    "Aroeira Lanches",  # the domain spells it: the organisation
+    "Vendas e Compras Departamento",  # a department
+    "Paulo Souza",  # a person's name
+])
+def test_a_line_under_the_name_that_reads_as_something_else_is_no_title(under: str) -> None:
+    card = parse_page(_shop(under), region="BR")
+    assert card.title is None or card.title.value != under
+
+
+def test_a_line_as_large_as_the_name_is_no_title_by_place() -> None:
+    card = parse_page(_shop("Atendimento", h=24), region="BR")
+    assert card.title is None
+
+
+def test_plain_text_has_no_sizes_so_no_title_by_place() -> None:
+    card = parse_text("Lanchonete Aroeira\nMarcelo Souza\nAtendimento\n"
+                      "Tel. (11) 2468-1357\ncontato@aroeira.com.br", region="BR")
+    assert card.title is None
