@@ -54,3 +54,32 @@ def test_plain_text_has_no_sizes_so_no_title_by_place() -> None:
     card = parse_text("Lanchonete Aroeira\nMarcelo Souza\nAtendimento\n"
                       "Tel. (11) 2468-1357\ncontato@aroeira.com.br", region="BR")
     assert card.title is None
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("Directora de Marketing", "y Comunicación"),
+    ("Responsabile Marketing", "e Sviluppo Prodotto"),
+    ("Head of Partnerships", "and Alliances"),
+])
+def test_a_title_goes_on_on_a_line_that_opens_with_a_joining_word(first: str, second: str) -> None:
+    card = parse_page(_card(
+        ("Lanchonete Aroeira", 10, 60),
+        ("Marcelo Souza", 90, 24),
+        (first, 120, 16),
+        (second, 140, 16),
+        ("Tel. (11) 2468-1357", 180, 18),
+        ("contato@aroeira.com.br", 205, 18),
+    ), region="BR")
+    assert card.title is not None and card.title.value == f"{first} / {second}"
+
+
+def test_a_capitalised_line_under_a_title_is_not_joined_to_it() -> None:
+    card = parse_page(_card(
+        ("Lanchonete Aroeira", 10, 60),
+        ("Marcelo Souza", 90, 24),
+        ("Sales Director", 120, 16),
+        ("Paulista Avenue Branch", 140, 16),
+        ("Tel. (11) 2468-1357", 180, 18),
+        ("contato@aroeira.com.br", 205, 18),
+    ), region="BR")
+    assert card.title is not None and card.title.value == "Sales Director"

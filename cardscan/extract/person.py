@@ -581,6 +581,9 @@ def _pick_title(
             continue
         if cand and other.line == cand.chunk.line:
             continue
+        if other.line == ch.line + 1 and continues_title(ch, other):
+            text, ids = f"{text} / {clean(other.text)}", (k, j)
+            break
         if roles is not None and roles.score("title", j) < 0.5:
             continue
         n_title, (_, n_org) = title_words(other.text), company_marks(other.text)
@@ -617,7 +620,27 @@ def title_under_name(
         return None, ()
     if not _title_shaped(text, domains):
         return None, ()
-    return title_field(ch, text, W.UNDER_NAME_TITLE), (k,)
+    ids: tuple[int, ...] = (k,)
+    nxt = [j for j, o in enumerate(chunks) if o.line == ch.line + 1 and j not in claimed]
+    if len(nxt) == 1 and continues_title(ch, chunks[nxt[0]]):
+        text, ids = f"{text} / {clean(chunks[nxt[0]].text)}", (k, nxt[0])
+    return title_field(ch, text, W.UNDER_NAME_TITLE), ids
+
+
+def continues_title(title: Chunk, other: Chunk) -> bool:
+    """The line under a title that cannot stand alone and goes on with it: it opens
+    with a joining word or in lower case ("Directora de Marketing" / "y Comunicación",
+    "Gerente de Desenvolvimento" / "de Novos Negócios"), in the title's font size."""
+    text = clean(other.text)
+    words = text.split()
+    if not other.whole or not words or not (text[:1].islower() or text[:1] in "&+"):
+        return False
+    if title.height and other.height and not (
+            1 / W.TITLE_LINE_HEIGHT <= other.height / title.height <= W.TITLE_LINE_HEIGHT):
+        return False
+    joining = _bare(words[0]) in vocab_set("joining_words.txt") or text[:1] in "&+"
+    return joining and len(words) <= W.UNDER_NAME_WORDS and not any(
+        c.isdigit() for c in text) and "@" not in text and not any(company_marks(text))
 
 
 def _title_shaped(text: str, domains: Sequence[str]) -> bool:

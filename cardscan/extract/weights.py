@@ -25,6 +25,7 @@ TITLE_ON_NAME_LINE = 0.1
 UNDER_NAME_TITLE = 0.1
 UNDER_NAME_WORDS = 6
 UNDER_NAME_SMALLER = 0.9
+TITLE_LINE_HEIGHT = 1.2  # the second line of a title: at most this much larger or smaller
 TITLE_IS_DOMAIN = 0.25  # a title-like line the organisation's domain spells is the company
 COMPANY_THRESHOLD = 0.3
 DERIVED_COMPANY = 0.3  # confidence of a company read from the organisation's domain
