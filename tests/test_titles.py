@@ -83,3 +83,38 @@ def test_a_capitalised_line_under_a_title_is_not_joined_to_it() -> None:
         ("contato@aroeira.com.br", 205, 18),
     ), region="BR")
     assert card.title is not None and card.title.value == "Sales Director"
+
+
+def _company_card(first: tuple[str, int], second: tuple[str, int], mail: str) -> Page:
+    return _card(
+        (first[0], 10, first[1]),
+        (second[0], 10 + first[1] + 4, second[1]),
+        ("Anna Bauer", 90, 24),
+        ("Geschäftsführerin", 120, 16),
+        ("Tel. +49 40 1234567", 160, 18),
+        (mail, 185, 18),
+    )
+
+
+def test_a_company_name_broken_over_two_lines_in_one_font_is_joined() -> None:
+    card = parse_page(_company_card(("FALKENRATH", 30), ("ELEKTROTECHNIK", 30),
+                                    "a.bauer@falkenrath.de"), region="DE")
+    assert card.company is not None and card.company.value == "FALKENRATH ELEKTROTECHNIK"
+
+
+def test_a_smaller_line_under_the_company_is_not_part_of_its_name() -> None:
+    card = parse_page(_company_card(("FALKENRATH", 30), ("Verlässlich seit Jahren", 14),
+                                    "a.bauer@falkenrath.de"), region="DE")
+    assert card.company is not None and card.company.value == "FALKENRATH"
+
+
+def test_a_vietnamese_legal_form_line_joins_the_name_under_it() -> None:
+    card = parse_page(_card(
+        ("Công ty TNHH", 10, 30),
+        ("Sao Mai", 44, 30),
+        ("Nguyễn Văn An", 90, 24),
+        ("Trưởng phòng Kinh doanh", 120, 16),
+        ("ĐT 028 3822 1234", 160, 18),
+        ("an.nguyen@saomai.com.vn", 185, 18),
+    ), region="VN")
+    assert card.company is not None and card.company.value == "Công ty TNHH Sao Mai"

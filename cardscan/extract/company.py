@@ -11,6 +11,7 @@ from cardscan.model import Box, Field
 
 from . import weights as W
 from .layout import Column, columns
+from .names import name_share
 from .person import (
     company_marks,
     coverage,
@@ -157,7 +158,15 @@ def _letters(text: str) -> str:
 _CONTINUES = ("and", "und", "e", "y", "et", "of", "for")
 
 
-def _joins(text: str, other: Chunk, above: bool, domains: Sequence[str]) -> bool:
+def _same_size(a: Chunk, b: Chunk) -> bool:
+    """Printed in one font size (both heights known)."""
+    if not (a.height and b.height):
+        return False
+    return 1 / W.COMPANY_LINE_HEIGHT <= b.height / a.height <= W.COMPANY_LINE_HEIGHT
+
+
+def _joins(text: str, other: Chunk, above: bool, domains: Sequence[str],
+           same_size: bool = False) -> bool:
     """Whether a line printed right over/under the company line belongs to its name."""
     o = clean_company(other.text)
     words = o.split()
@@ -180,6 +189,9 @@ def _joins(text: str, other: Chunk, above: bool, domains: Sequence[str]) -> bool
     a, b = _letters(text), _letters(o)
     if not b or b in a or a in b:
         return False  # the logo repeating the name printed under it
+    if same_size and not name_share(words) >= 1.0 and (words[0][:1].isupper() or o.isupper()
+                                                       or not words[0][:1].isalpha()):
+        return True  # one name set in one font, broken over two lines of one column
     merged = f"{o} {text}" if above else f"{text} {o}"
     gain = coverage(merged, domains) > max(coverage(text, domains), coverage(o, domains)) + 0.1
     n_suffix, n_org = company_marks(o)
@@ -234,7 +246,8 @@ def _grow(
                 box = other.box if not box or not other.box else box.union(other.box)
                 bottom = other.line
                 continue
-            if not _joins(text, other, above, domains):
+            edge = by_line.get(top if above else bottom, best)
+            if not _joins(text, other, above, domains, _same_size(edge, other)):
                 break
             o = clean_company(other.text)
             text = f"{o} {text}" if above else f"{text} {o}"

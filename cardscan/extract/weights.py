@@ -28,6 +28,7 @@ UNDER_NAME_SMALLER = 0.9
 TITLE_LINE_HEIGHT = 1.2  # the second line of a title: at most this much larger or smaller
 TITLE_IS_DOMAIN = 0.25  # a title-like line the organisation's domain spells is the company
 COMPANY_THRESHOLD = 0.3
+COMPANY_LINE_HEIGHT = 1.05  # a company's next line: at most this much larger or smaller
 DERIVED_COMPANY = 0.3  # confidence of a company read from the organisation's domain
 
 # Learned ranking: the least probability a chunk needs to fill a role, and how much
