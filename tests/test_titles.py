@@ -118,3 +118,23 @@ def test_a_vietnamese_legal_form_line_joins_the_name_under_it() -> None:
         ("an.nguyen@saomai.com.vn", 185, 18),
     ), region="VN")
     assert card.company is not None and card.company.value == "Công ty TNHH Sao Mai"
+
+
+def _cjk_card(name: str, under: str) -> Page:
+    return _card(
+        ("华兴贸易有限公司", 10, 40),
+        (name, 70, 30),
+        (under, 110, 16),
+        ("手机 138 1234 5678", 150, 18),
+        ("wang@huaxing.cn", 175, 18),
+    )
+
+
+def test_a_short_cjk_line_under_a_cjk_name_is_its_title() -> None:
+    card = parse_page(_cjk_card("王伟", "店主"), region="CN")
+    assert card.title is not None and card.title.value == "店主"
+
+
+def test_a_cjk_name_under_its_romanised_form_is_no_title() -> None:
+    card = parse_page(_cjk_card("Wang Wei", "王伟"), region="CN")
+    assert card.title is None

@@ -620,6 +620,8 @@ def title_under_name(
         return None, ()
     if not _title_shaped(text, domains):
         return None, ()
+    if is_cjk_name(text) and not is_cjk_name(cand.text):
+        return None, ()  # the name again, in kanji or hangul under its romanised form
     ids: tuple[int, ...] = (k,)
     nxt = [j for j, o in enumerate(chunks) if o.line == ch.line + 1 and j not in claimed]
     if len(nxt) == 1 and continues_title(ch, chunks[nxt[0]]):
@@ -654,8 +656,8 @@ def _title_shaped(text: str, domains: Sequence[str]) -> bool:
         return False
     if domain_support(text, domains) >= 0.6 or coverage(text, domains) >= 0.5:
         return False  # the organisation, as its domain spells it
-    if is_cjk_name(text) or (len(words) >= 2 and name_share(words) >= 1.0):
-        return False  # the name again, in another script or romanised
+    if len(words) >= 2 and name_share(words) >= 1.0:
+        return False  # the name again, romanised
     street = vocab_set("address_words.txt")
     return not any(_bare(t) in street for t in words)
 
