@@ -138,3 +138,23 @@ def test_a_short_cjk_line_under_a_cjk_name_is_its_title() -> None:
 def test_a_cjk_name_under_its_romanised_form_is_no_title() -> None:
     card = parse_page(_cjk_card("Wang Wei", "王伟"), region="CN")
     assert card.title is None
+
+
+def _logo_card(logo: str, h: int) -> Page:
+    return _card(
+        (logo, 10, h),
+        ("Kim Minjun", 90, 24),
+        ("Tel 02-555-0123", 160, 18),
+        ("minjun.kim@hanbit.co.kr", 185, 18),
+    )
+
+
+def test_with_no_company_marks_a_logo_larger_than_the_name_is_the_company() -> None:
+    card = parse_page(_logo_card("푸른바다 미래로", 48), region="KR")
+    assert card.company is not None and card.company.value == "푸른바다 미래로"
+    assert card.company.origin == "card"
+
+
+def test_a_logo_no_larger_than_the_name_leaves_the_domain_to_name_the_company() -> None:
+    card = parse_page(_logo_card("푸른바다 미래로", 24), region="KR")
+    assert card.company is not None and card.company.origin == "derived"

@@ -134,10 +134,16 @@ def find_company(
 
 
 def leftover_company(
-    chunks: Sequence[Chunk], domains: Sequence[str], known: frozenset[str]
+    chunks: Sequence[Chunk], domains: Sequence[str], known: frozenset[str],
+    name_height: float = 0.0,
 ) -> Field | None:
-    """Last resort: the organisation part of the domain (origin "derived", low
-    confidence), or with no domain, a short capitalised line nothing else claimed."""
+    """Last resort: a logo's text (`logo_line`), else the organisation part of the
+    domain (origin "derived", low confidence), or with no domain, a short
+    capitalised line nothing else claimed."""
+    logo = logo_line(chunks, name_height)
+    if logo is not None:
+        return Field(clean_company(logo.text), logo.text, round(W.LOGO_COMPANY * logo.conf, 3),
+                     logo.line, logo.box)
     guess = domain_company(domains, known)
     if guess:
         return Field(guess, guess, W.DERIVED_COMPANY, origin="derived")
@@ -149,6 +155,25 @@ def leftover_company(
             text = ch.text.strip(" ,;:|/-")
             return Field(text, ch.text, round(W.DERIVED_COMPANY * ch.conf, 3), ch.line, ch.box)
     return None
+
+
+def logo_line(chunks: Sequence[Chunk], name_height: float) -> Chunk | None:
+    """The text of a logo: the largest line nothing else claimed, printed clearly
+    larger than the person's name, a few words without digits, title, department
+    or address words.  Where no line carries a company's marks, the largest text on
+    a card that is not the person is its organisation, in any script."""
+    if not name_height:
+        return None
+    street = vocab_set("address_words.txt")
+    fits = [
+        ch for ch in chunks
+        if ch.whole and ch.height >= W.LOGO_OVER_NAME * name_height
+        and 1 <= len(ch.text.split()) <= 6 and "@" not in ch.text
+        and not any(c.isdigit() for c in ch.text) and re.search(r"[^\W\d_]", ch.text)
+        and title_score(ch.text) <= 0 and not department_words(ch.text)
+        and not any(t in street for t in tokens(ch.text))
+    ]
+    return max(fits, key=lambda ch: ch.height) if fits else None
 
 
 def _letters(text: str) -> str:
