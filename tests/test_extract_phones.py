@@ -285,3 +285,11 @@ def test_a_house_number_and_postcode_are_not_a_phone(line: str) -> None:
 def test_a_valid_unlabelled_number_after_a_city_is_still_a_phone() -> None:
     card = parse_text("Silvia Conti\nFirenze 055 234 5678\ns.conti@ponteverde.it")
     assert [p.number for p in card.phones] == ["+390552345678"]
+
+
+def test_a_tie_of_cheap_clues_is_broken_by_the_city_and_the_language() -> None:
+    # "612 34 11 56" is valid in France and in Spain; "28047" is a postcode of both.
+    card = parse_text("Carmen Ortega\nIngeniera de Ventas\nCel. 612.34.11.56\n"
+                      "carmen@sierranevada.example\nCalle de Alcalá 88\n28047 Madrid")
+    assert card.region == "ES"
+    assert [p.number for p in card.phones] == ["+34612341156"]

@@ -495,9 +495,20 @@ def read_phones(
     scans: dict[tuple[str, bool, tuple[str, ...]], tuple[PhoneHit, ...]] = {}
     evidence = card_evidence(tls, domains)
     choice = _choose(tls, evidence, hint, scans)
-    if _undecided(tls, choice.hits, choice.region):
+    if _undecided(tls, choice.hits, choice.region) or _tied(evidence, choice):
         choice = _choose(tls, evidence + deep_evidence(tls, evidence), hint, scans)
     return choice
+
+
+def _tied(evidence: RegionEvidence, choice: CardPhones) -> bool:
+    """A number printed without +CC was read in a region that the cheap clues rank
+    no higher than another ("28047", a postcode of five digits, fits ES, FR, IT,
+    DE ... alike, and "612 34 11 56" is valid in France and in Spain)."""
+    if not any("+" not in h.phone.raw for h in choice.hits):
+        return False
+    scores = evidence.scores()
+    mine = scores.get(choice.region, 0.0)
+    return mine > 0 and sum(1 for v in scores.values() if v >= mine - 1e-9) >= 2
 
 
 def _choose(
