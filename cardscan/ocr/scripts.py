@@ -85,7 +85,7 @@ def card_scripts(readings: Sequence[Reading], min_score: float,
 def _unread(readings: Sequence[Reading], crops: Sequence[np.ndarray],
             min_score: float) -> list[int]:
     """Lines the first model could not read: nothing, too unsure, or thin Han."""
-    boxes: Sequence[np.ndarray | None] = crops or [None] * len(readings)
+    boxes: Sequence[np.ndarray | None] = list(crops) if len(crops) else [None] * len(readings)
     return [i for i, (r, c) in enumerate(zip(readings, boxes, strict=False))
             if r.score < min_score or not r.text or thin_reading(r, c)]
 
