@@ -42,6 +42,26 @@ def test_which_cards_are_re_read() -> None:
                                      _r("minjun@nuri.example")], 0.5)
 
 
+def _crop(chars: float) -> np.ndarray:
+    """A line crop 40 px high with room for `chars` square characters."""
+    return np.zeros((40, int(40 * chars), 3), np.uint8)
+
+
+def test_hangul_read_as_a_few_han_lookalikes_makes_a_card_korean() -> None:
+    # Three Hangul lines came out as one Han character each, in boxes of 2-6.
+    card = [_r("号"), _r("吉"), _r("Donghyun Kim"), _r("（"), _r("M 010-2000-7198"),
+            _r("info@pureunbada.example")]
+    crops = [_crop(2.3), _crop(2.5), _crop(6), _crop(5.5), _crop(8), _crop(11)]
+    assert "hangul" in card_scripts(card, 0.5, crops)
+    assert scripts.thin_reading(card[0], crops[0]) and not scripts.thin_reading(card[2], crops[2])
+
+
+def test_chinese_lines_that_fill_their_boxes_are_not_probed_for_hangul() -> None:
+    card = [_r("上海市浦东新区人民路2387号"), _r("经理"), _r("王伟"), _r("wang@hua.example")]
+    crops = [_crop(14), _crop(2.2), _crop(2.1), _crop(9)]
+    assert card_scripts(card, 0.5, crops) == {"cjk"}
+
+
 def test_choose_between_readings() -> None:
     charset = frozenset("取役副会長株式社")
     # 締 is not in the first model's character set: it could not have read it.

@@ -207,7 +207,7 @@ def _company(w: CardWork) -> None:
     chunks = [w.chunks[k] for k in free]
     w.company = find_company(chunks, w.org_domains, col=w.col, roles=w.roles, ids=free)
     if w.company is None:
-        name_h = w.name_cand.chunk.height if w.name_cand is not None else 0.0
+        name_h = (w.name_cand.chunk.height or 0.0) if w.name_cand is not None else 0.0
         w.company = leftover_company(chunks, w.org_domains, known_words(), name_h)
     if w.title and w.company and _same_words(w.title.value, w.company.value):
         w.title = None  # "Marketing Partners" at marketingpartners.com is only the company

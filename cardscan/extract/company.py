@@ -167,13 +167,13 @@ def logo_line(chunks: Sequence[Chunk], name_height: float) -> Chunk | None:
     street = vocab_set("address_words.txt")
     fits = [
         ch for ch in chunks
-        if ch.whole and ch.height >= W.LOGO_OVER_NAME * name_height
+        if ch.whole and ch.height is not None and ch.height >= W.LOGO_OVER_NAME * name_height
         and 1 <= len(ch.text.split()) <= 6 and "@" not in ch.text
         and not any(c.isdigit() for c in ch.text) and re.search(r"[^\W\d_]", ch.text)
         and title_score(ch.text) <= 0 and not department_words(ch.text)
         and not any(t in street for t in tokens(ch.text))
     ]
-    return max(fits, key=lambda ch: ch.height) if fits else None
+    return max(fits, key=lambda ch: ch.height or 0.0) if fits else None
 
 
 def _letters(text: str) -> str:

@@ -26,8 +26,8 @@ from . import weights as W
 from .cjk import department_score as cjk_department_score
 from .cjk import org_ending as cjk_org_ending
 from .cjk import title_score as cjk_title_score
-from .names import name_share
 from .layout import Column
+from .names import name_share
 from .text import CJK_CHAR, Chunk, Roles, clamp, fold, tokens, vocab_set, vocab_words
 
 _NAME_TOKEN = re.compile(r"^[\"'(]*[^\W\d_][^\W\d_'’\-.]*(?:[\-'’.][^\W\d_]*)*[.\"')]*$")

@@ -29,9 +29,9 @@ TITLE_LINE_HEIGHT = 1.2  # the second line of a title: at most this much larger 
 TITLE_IS_DOMAIN = 0.25  # a title-like line the organisation's domain spells is the company
 COMPANY_THRESHOLD = 0.3
 COMPANY_LINE_HEIGHT = 1.05  # a company's next line: at most this much larger or smaller
-DERIVED_COMPANY = 0.3
-LOGO_OVER_NAME = 1.2  # a logo's text with no company marks: at least this much taller than the name
-LOGO_COMPANY = 0.4  # confidence of a company read only from a logo's size  # confidence of a company read from the organisation's domain
+DERIVED_COMPANY = 0.3  # confidence of a company read from the organisation's domain
+LOGO_OVER_NAME = 1.2  # a logo's text with no company marks: at least this much taller
+LOGO_COMPANY = 0.4  # confidence of a company read only from a logo's size
 
 # Learned ranking: the least probability a chunk needs to fill a role, and how much
 # the hand candidate score breaks ties between readings of one chunk.

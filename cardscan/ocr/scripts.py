@@ -41,6 +41,7 @@ V5_MIN_SCORE = 0.6  # a PP-OCRv5 reading below this is not taken
 V5_MARGIN = 0.15  # v5 wins when no more than this less confident than v4
 KOR_MIN_CONF = 0.6  # mean Tesseract word confidence for a Hangul reading
 KOREAN_DROPPED_SHARE = 1 / 3  # unreadable lines that make a card worth a Hangul probe
+THIN_FACTOR = 2.0  # a Han reading this many times shorter than its box is unread
 _KOREA = re.compile(r"\+\s*82\b|\.kr\b|\bkorea\b|\bseoul\b", re.IGNORECASE)
 
 
@@ -53,18 +54,40 @@ class Reading:
     by: str = "ppocrv4"
 
 
-def card_scripts(readings: Sequence[Reading], min_score: float) -> frozenset[str]:
+def thin_reading(reading: Reading, crop: np.ndarray | None) -> bool:
+    """A reading of Han characters or marks only, with at most half the characters
+    its line's box holds: Han, kana and Hangul are square, so a box about w/h
+    characters long read as far fewer is a line the model could not read (Hangul
+    comes out as one or two Han lookalikes or a bracket: "부장" as "号", "(주)푸른바다"
+    as "（")."""
+    if crop is None or not crop.shape[0] or has_kana(reading.text):
+        return False
+    if re.search(r"[A-Za-z0-9]", reading.text):  # Latin letters and digits are narrow
+        return False
+    chars = sum(1 for c in reading.text if not c.isspace())
+    return chars * THIN_FACTOR <= crop.shape[1] / crop.shape[0]
+
+
+def card_scripts(readings: Sequence[Reading], min_score: float,
+                 crops: Sequence[np.ndarray] = ()) -> frozenset[str]:
     """Which re-readings a card needs: "cjk" (Han/kana lines), "hangul"."""
     texts = [r.text for r in readings if r.score >= min_score]
     out = set()
     if any(has_han(t) or has_kana(t) for t in texts):
         out.add("cjk")
-    dropped = sum(1 for r in readings if r.score < min_score or not r.text)
-    if any(_KOREA.search(t) for t in texts) or (
-        dropped >= 2 and dropped >= KOREAN_DROPPED_SHARE * len(readings)
+    if any(_KOREA.search(t) for t in texts) or len(_unread(readings, crops, min_score)) >= max(
+        2, KOREAN_DROPPED_SHARE * len(readings)
     ):
         out.add("hangul")
     return frozenset(out)
+
+
+def _unread(readings: Sequence[Reading], crops: Sequence[np.ndarray],
+            min_score: float) -> list[int]:
+    """Lines the first model could not read: nothing, too unsure, or thin Han."""
+    boxes: Sequence[np.ndarray | None] = list(crops) if len(crops) else [None] * len(readings)
+    return [i for i, (r, c) in enumerate(zip(readings, boxes, strict=False))
+            if r.score < min_score or not r.text or thin_reading(r, c)]
 
 
 def choose(first: Reading, second: Reading, first_charset: frozenset[str]) -> Reading:
@@ -233,7 +256,7 @@ class ScriptRouter:
 
     def reroute(self, readings: list[Reading], crops: Sequence[np.ndarray],
                 min_score: float, first_charset: frozenset[str]) -> list[Reading]:
-        need = card_scripts(readings, min_score)
+        need = card_scripts(readings, min_score, crops)
         if not need:
             return readings
         out = list(readings)
@@ -246,8 +269,7 @@ class ScriptRouter:
                 self._kor_ok = kor_available()
             if self._kor_ok:
                 korean = any(_KOREA.search(r.text) for r in readings if r.score >= min_score)
-                unread = [i for i, r in enumerate(readings) if r.score < min_score or not r.text]
-                out = _hangul_pass(out, crops, unread, korean)
+                out = _hangul_pass(out, crops, _unread(readings, crops, min_score), korean)
         return out
 
 
