@@ -213,3 +213,37 @@ answers = list(run_files(files, ScanOptions(workers=2, engine="rapidocr")))
 assert [f.source for f, _ in answers] == files
 assert all(r.status in ("ok", "review") for _, recs in answers for r in recs)
 """)
+
+
+@pytest.mark.rapidocr
+def test_a_time_limit_after_a_freed_openvino_engine_is_an_error_record():
+    """OpenVINO engines made and freed, then a file over its time limit: the alarm
+    is an error record, not a crash.  Each CPU plugin instance (one per Core) maps
+    its own alternate signal stack and puts the previous one back when freed; with
+    a Core per model, freeing them out of order left the main thread on an unmapped
+    stack and the SIGALRM killed the process (SIGSEGV).  runtime._core: one Core."""
+    pytest.importorskip("openvino")
+    pytest.importorskip("rapidocr_onnxruntime")
+    _in_child("""
+import gc, os, time
+os.environ["CARDSCAN_OCR_RUNTIME"] = "openvino"
+from conftest import SAMPLES
+from cardscan.ocr.rapid import RapidEngine
+from cardscan.options import ScanOptions
+from cardscan.pipeline import run
+card = str(SAMPLES / "01_scan_left_aligned.png")
+for _ in range(2):
+    eng = RapidEngine(threads=1)
+    assert eng.runtime == "openvino"
+    del eng
+    gc.collect()
+
+class Slow:
+    name = "slow"
+    def read(self, rgb):
+        time.sleep(5)
+
+for _ in range(3):
+    recs = list(run([card], ScanOptions(workers=1, time_limit=0.3), Slow()))
+    assert [r.error for r in recs] == [f"{card}: time limit exceeded (0.3 s per file)"], recs
+""")

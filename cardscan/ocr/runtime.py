@@ -20,6 +20,7 @@ made on first use from the files in the wheel: later processes load it in about
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from pathlib import Path
@@ -62,17 +63,33 @@ def cache_dir() -> Path:
     return Path(base) / "openvino"
 
 
-def _compile(model_path: str, config: dict[str, Any]) -> Any:
+@functools.cache
+def _core() -> Any:
+    """The process's one OpenVINO Core, kept until the process ends.
+
+    Each Core loads its own instance of OpenVINO's CPU plugin, and each instance
+    maps a fresh alternate signal stack for the thread that made it
+    (``sigaltstack``: room for AMX register state in signal frames), remembering
+    the previous one, and on destruction unmaps its own and puts the remembered
+    one back.  Cores freed in any order but the reverse of their making (one
+    Core per model did that) leave the thread on an unmapped signal stack: the
+    next signal handled there (Python's SIGALRM time limit) cannot be delivered
+    and the kernel kills the process with SIGSEGV.  One Core that is never freed
+    maps one stack, once."""
     import openvino as ov
 
-    core = ov.Core()
+    return ov.Core()
+
+
+def _compile(model_path: str, config: dict[str, Any]) -> Any:
+    core = _core()
     try:
         folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True)
         return core.compile_model(model_path, "CPU", {**config, "CACHE_DIR": str(folder)})
     except (OSError, RuntimeError) as e:  # an unwritable cache: compile without it
         log.debug("OpenVINO model cache not used: %s", e)
-        return ov.Core().compile_model(model_path, "CPU", config)
+        return core.compile_model(model_path, "CPU", config)
 
 
 class OpenVinoSession:
