@@ -106,17 +106,7 @@ def test_pool_answers_in_input_order(tmp_path: Path):
 # --- the OpenVINO runtime -----------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """Compiled models go to a folder of this test session, not the user's cache."""
-    from cardscan.ocr import runtime as rt
-
-    monkeypatch.setenv(rt.CACHE_ENV, str(tmp_path_factory.getbasetemp() / "cache"))
-
-
-# Engines made here live as long as the test session: an OpenVINO engine freed by the
-# garbage collector while a later test's SIGALRM time limit fires crashed the pytest
-# process (tests/test_hostile.py::test_each_file_has_a_time_limit; see docs/notes/speed10.md).
+# Engines made here live as long as the test session (each costs a second to make).
 _ENGINES: dict[str, object] = {}
 
 
@@ -132,8 +122,8 @@ def _rapid(monkeypatch: pytest.MonkeyPatch, runtime: str):
 
 
 def _in_child(code: str) -> None:
-    """Run `code` in a fresh interpreter: OpenVINO is never loaded into the test
-    process (see `runtime.chosen`)."""
+    """Run `code` in a fresh interpreter (a crash there fails the test, not the run;
+    the environment switch of `runtime.chosen` is read by a fresh process)."""
     import subprocess
     import sys
 
@@ -173,13 +163,17 @@ assert da.shape == db.shape and np.abs(da - db).max() < 1e-3
 def test_runtime_choice_follows_the_environment(monkeypatch: pytest.MonkeyPatch):
     from cardscan.ocr import runtime as rt
 
+    real = importlib.util.find_spec
+    installed = importlib.util.find_spec("openvino") is not None
     monkeypatch.delenv(rt.ENV, raising=False)
-    assert rt.chosen() == rt.ONNXRUNTIME  # opt-in
-    monkeypatch.setenv(rt.ENV, "onnxruntime")
+    assert rt.chosen() == (rt.OPENVINO if installed else rt.ONNXRUNTIME)  # the default
+    monkeypatch.setenv(rt.ENV, " OnnxRuntime ")
     assert rt.chosen() == rt.ONNXRUNTIME
-    if importlib.util.find_spec("openvino") is not None:
-        monkeypatch.setenv(rt.ENV, "OpenVINO")
-        assert rt.chosen() == rt.OPENVINO
+    monkeypatch.setenv(rt.ENV, "openvino")
+    assert rt.chosen() == (rt.OPENVINO if installed else rt.ONNXRUNTIME)
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "openvino" else real(name, *a))
+    assert rt.chosen() == rt.ONNXRUNTIME  # not installed: rapidocr's own runtime
 
 
 @pytest.mark.rapidocr
@@ -247,3 +241,20 @@ for _ in range(3):
     recs = list(run([card], ScanOptions(workers=1, time_limit=0.3), Slow()))
     assert [r.error for r in recs] == [f"{card}: time limit exceeded (0.3 s per file)"], recs
 """)
+
+
+def _loaded_data_sets() -> list[int]:
+    """In a pool worker: which of extraction's lazily loaded data sets it holds."""
+    from cardscan.extract import names, region
+
+    return [f.cache_info().currsize
+            for f in (region._city_index, region._language_identifier, names.name_sets)]
+
+
+def test_pool_workers_start_with_extraction_data_loaded():
+    """The fork server loads extraction's data sets once (cardscan.warm); a worker
+    it forks has them before its first card instead of loading its own."""
+    from cardscan.pipeline import _pool_context
+
+    with _pool_context().Pool(1) as pool:
+        assert pool.apply(_loaded_data_sets) == [1, 1, 1]

@@ -9,7 +9,8 @@ installed (the `rapidocr` extra brings it) the detector, the angle classifier an
 the recogniser are compiled by it from the very same ONNX files; nothing is converted on disk
 and nothing is downloaded.  rapidocr's own pre- and post-processing stay.
 
-CARDSCAN_OCR_RUNTIME=openvino switches it on (opt-in, see `chosen`).
+It is the default whenever the `openvino` package is installed;
+CARDSCAN_OCR_RUNTIME=onnxruntime keeps rapidocr's own ONNX Runtime (see `chosen`).
 
 Compiling the three models costs about 1 CPU-s per process.  OpenVINO's model
 cache keeps the compiled form in the user's cache folder
@@ -41,16 +42,15 @@ OPENVINO, ONNXRUNTIME = "openvino", "onnxruntime"
 
 
 def chosen() -> str:
-    """The runtime to use: OpenVINO only when the environment asks for it (and it is
-    installed; else ONNX Runtime).  Opt-in for now: a process that had freed an
-    OpenVINO engine crashed when a SIGALRM time limit fired later (the test suite,
-    tests/test_hostile.py after an OpenVINO test); see docs/notes/speed10.md."""
-    want = os.environ.get(ENV, "").strip().lower()
-    if want == OPENVINO:
-        import importlib.util
+    """The runtime to use: OpenVINO when it is installed, unless the environment
+    asks for ONNX Runtime (CARDSCAN_OCR_RUNTIME=onnxruntime).  (It was opt-in while
+    a process that had freed OpenVINO engines could crash on a later SIGALRM; the
+    cause and its fix are in `_core`.)"""
+    if os.environ.get(ENV, "").strip().lower() == ONNXRUNTIME:
+        return ONNXRUNTIME
+    import importlib.util
 
-        return OPENVINO if importlib.util.find_spec("openvino") is not None else ONNXRUNTIME
-    return ONNXRUNTIME
+    return OPENVINO if importlib.util.find_spec("openvino") is not None else ONNXRUNTIME
 
 
 def cache_dir() -> Path:
