@@ -51,7 +51,7 @@ def test_scan_writes_csv_and_store_and_rerun_adds_nothing(tmp_path, photos, caps
     rows = _rows(out)
     assert [(r["card"], r["status"]) for r in rows] == [
         ("0", "ok"), ("0", "ok"), ("1", "review"), ("0", "no_card")]
-    assert rows[2]["review_reason"] == "email uncertain: 1.brandt@nordlicht-solar.de (0.70)"
+    assert rows[2]["review_reason"] == "email uncertain: 1.brandt@nordlicht-solar.de (0.72)"
     for r in rows[:3]:
         assert r["event"] == "Chamber breakfast"
         assert r["lead_id"] and r["next_action_due"] == "2026-11-25"

@@ -210,3 +210,48 @@ def test_company_derived_from_an_organisation_domain_only() -> None:
     assert org.company.confidence < 0.5
     webmail = parse_text("Peter Gross\nDirector\npeter.gross@gmail.com")
     assert webmail.company is None
+
+
+def _boxed(rows: list[tuple[str, int, int, int, int]]) -> Page:
+    """(text, x, y, width, height) rows."""
+    lines = tuple(Line.from_text(t, 0.95, Box(x, y, w, h)) for t, x, y, w, h in rows)
+    return Page((Block(lines),), width=1000, height=600, engine="rapidocr")
+
+
+def test_a_company_the_detector_cut_in_two_is_one_line_again() -> None:
+    # Two boxes on one row that overlap by one letter, which both read.
+    page = _boxed([
+        ("Kestrel", 130, 110, 300, 64),
+        ("l Fabrications", 405, 112, 470, 60),
+        ("Anita Rao", 360, 250, 280, 38),
+        ("Proprietor", 440, 300, 120, 30),
+        ("anita@kestrelfab.in", 300, 440, 420, 30),
+    ])
+    card = parse_page(page)
+    assert card.company is not None and card.company.value == "Kestrel Fabrications"
+    assert card.name is not None and card.name.value == "Anita Rao"
+
+
+@pytest.mark.parametrize("second", [
+    ("Road No 6, Chattogram", 412, 300, 380, 32),   # touching boxes, nothing repeated
+    ("l Fabrications", 470, 112, 470, 60),           # no overlap: a gap between them
+    ("l Fabrications", 405, 200, 470, 60),           # another row
+])
+def test_boxes_that_only_touch_are_not_joined(second: tuple[str, int, int, int, int]) -> None:
+    from cardscan.extract.text import join_split_lines, text_lines
+
+    kestrel, plaza = ("Kestrel", 130, 110, 300, 64), ("Plaza (14th Fl)", 100, 300, 320, 32)
+    first = kestrel if second[2] < 250 else plaza
+    lines = text_lines(_boxed([first, second]).lines)
+    assert [t.text for t in join_split_lines(lines)] == [first[0], second[0]]
+
+
+def test_a_split_line_keeps_the_first_index_and_both_boxes() -> None:
+    from cardscan.extract.text import join_split_lines, text_lines
+
+    lines = text_lines(_boxed([("Kestrel", 130, 110, 300, 64),
+                               ("Ravi", 100, 300, 100, 30),
+                               ("l Fabrications", 405, 112, 470, 60)]).lines)
+    joined = join_split_lines(lines)
+    assert [(t.index, t.text) for t in joined] == [(0, "Kestrel Fabrications"), (1, "Ravi")]
+    assert joined[0].box == Box(130, 110, 745, 64)

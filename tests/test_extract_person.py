@@ -297,3 +297,22 @@ def test_ocr_zero_for_o_in_words() -> None:
     card = _ocr_card(("N0ra Vale", 10, 40), ("Ph0ne:312-555-0143", 60, 20))
     assert card.name is not None and card.name.value == "Nora Vale"
     assert [p.number for p in card.phones] == ["+13125550143"]
+
+
+@pytest.mark.parametrize(("line", "is_department"), [
+    ("営業部", True), ("海外事業本部", True), ("研究開発センター", True), ("인사팀", True),
+    ("市场部", True),
+    ("部長", False), ("課長", False), ("팀장", False),         # a rank: the title
+    ("株式会社青葉精機", False), ("東京都渋谷区", False), ("青葉ビル5F", False),
+])
+def test_a_cjk_department_is_told_by_its_unit_ending(line: str, is_department: bool) -> None:
+    from cardscan.extract.person import department_score
+
+    assert (department_score(line) > 0) is is_department
+
+
+def test_a_japanese_card_keeps_its_department_apart_from_the_title() -> None:
+    card = parse_text("株式会社ミナト精工\n佐藤 健一\n課長\n総務課\nTEL 03-1234-5678\n"
+                      "k.sato@minato-seiko.co.jp")
+    assert card.title is not None and card.title.value == "課長"
+    assert card.department is not None and card.department.value == "総務課"

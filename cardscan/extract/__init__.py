@@ -46,6 +46,7 @@ from .text import (
     TextLine,
     alternation,
     fold,
+    join_split_lines,
     known_words,
     ocr_fix,
     residue,
@@ -92,7 +93,7 @@ def _lines(w: CardWork) -> None:
     w.ocr = w.page.engine not in ("", "text")
     w.lines = tuple(
         TextLine(t.index, ocr_fix(t.text), t.height, t.box, t.conf)
-        for t in text_lines(w.page.lines)
+        for t in join_split_lines(text_lines(w.page.lines))
     )
 
 

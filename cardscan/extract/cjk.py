@@ -69,6 +69,29 @@ def title_score(text: str) -> float | None:
     return 0.45 + 0.5 * covered / len(t)
 
 
+# Units of an organisation, printed at the end of a department's name ("営業部",
+# "海外事業本部", "인사팀", "市场部"): facts of the languages.  A title ends in its
+# rank instead ("部長", "팀장"), so a line that holds a title is not a department.
+_DEPT_ENDINGS = (
+    "部", "課", "室", "局", "本部", "事業部", "センター", "グループ", "チーム", "支店", "営業所",
+    "부", "팀", "실", "본부", "센터", "그룹",
+    "部门", "部門", "处", "處", "科", "组", "組", "中心",
+)
+MAX_DEPARTMENT_CHARS = 12
+
+
+def department_score(text: str) -> float | None:
+    """None for a line that is not CJK; else how much it reads as a department."""
+    if not _is_cjk_line(text):
+        return None
+    t = _nfc(fold(text)).replace(" ", "")
+    if len(t) < 2 or len(t) > MAX_DEPARTMENT_CHARS or any(c.isdigit() for c in t):
+        return 0.0
+    if any(_nfc(fold(s)).replace(" ", "") in t for s in _COMPANY) or title_score(text):
+        return 0.0
+    return 0.7 if t.endswith(tuple(_nfc(fold(e)) for e in _DEPT_ENDINGS)) else 0.0
+
+
 def address_score(text: str) -> float | None:
     """None for a line that is not CJK; else how much it reads as an address line:
     a postcode, administrative units after place names, house numbers."""

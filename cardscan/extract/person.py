@@ -23,6 +23,7 @@ from nameparser.config import CONSTANTS
 from cardscan.model import Field
 
 from . import weights as W
+from .cjk import department_score as cjk_department_score
 from .cjk import org_ending as cjk_org_ending
 from .cjk import title_score as cjk_title_score
 from .names import name_share
@@ -385,6 +386,9 @@ def title_score(text: str) -> float:
 def department_score(text: str) -> float:
     if not text or "@" in text or any(c.isdigit() for c in text):
         return 0.0
+    in_cjk = cjk_department_score(text)
+    if in_cjk is not None:
+        return in_cjk
     n = department_words(text)
     if not n:
         return 0.0

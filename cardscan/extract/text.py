@@ -234,6 +234,53 @@ def text_lines(lines: Sequence[Line]) -> tuple[TextLine, ...]:
     )
 
 
+def _split_pair(a: TextLine, b: TextLine) -> int | None:
+    """How many of b's first characters repeat a's last ones when b is the rest of
+    a's printed line, which the text detector cut in two with overlapping boxes
+    that both read the letters at the cut ("Navrang" + "g Electricals"); None when
+    b is not a's continuation.  The two boxes must share the row (same height within
+    a quarter, most of it overlapping vertically), b must start inside a and end
+    beyond it, and the letters of b inside a's box must be a's last word-end.
+    Boxes that merely touch (two columns, a label and its value) are left alone:
+    on cards-dev, joining every overlap also joined two addresses printed side by side."""
+    if a.box is None or b.box is None or not a.text or not b.text:
+        return None
+    A, B = a.box, b.box
+    if abs(A.h - B.h) > 0.25 * max(A.h, B.h):
+        return None
+    if min(A.y2, B.y2) - max(A.y, B.y) < 0.6 * min(A.h, B.h):
+        return None
+    overlap = A.x2 - B.x
+    if not (0 < overlap < 0.5 * B.w and B.x > A.x and B.x2 > A.x2):
+        return None
+    # The characters of b inside a's box are a repeat only when they match a's end.
+    per_char = B.w / len(b.text)
+    for k in range(min(round(overlap / per_char) + 1, len(b.text) - 1), 0, -1):
+        if b.text[k].isspace() and a.text.endswith(b.text[:k]):
+            return k
+    return None
+
+
+def join_split_lines(lines: Sequence[TextLine]) -> tuple[TextLine, ...]:
+    """Lines the text detector cut in two joined again, in a's place: a's index,
+    the union of the boxes, the lower confidence."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        a = out[i]
+        for j, b in enumerate(out):
+            k = None if j == i else _split_pair(a, b)
+            if k is None or a.box is None or b.box is None:
+                continue
+            text = f"{a.text} {b.text[k:].strip()}".strip()
+            out[i] = TextLine(a.index, text, a.height, a.box.union(b.box), min(a.conf, b.conf))
+            del out[j]
+            i = -1  # a joined line may be cut again further right
+            break
+        i += 1
+    return tuple(out)
+
+
 def lines_of(items: Sequence[Line] | Sequence[TextLine]) -> tuple[TextLine, ...]:
     """Accept either model lines or already-normalised lines."""
     if all(isinstance(i, TextLine) for i in items):
