@@ -1,22 +1,23 @@
-"""Which runtime runs the packaged PP-OCR models: ONNX Runtime, or OpenVINO when asked.
+"""Which runtime runs the packaged PP-OCR text detector: OpenVINO when installed.
 
 The rapidocr wheel runs its ONNX files with ONNX Runtime.  On this project's CPUs
-OpenVINO runs the same files faster, with the same outputs (measured on the text
-detector at 1120x832: 0.30 -> 0.19 CPU-s; on the recogniser at card line widths
-about a quarter less; largest difference between the two outputs 4e-6; see
-docs/notes/speed10.md).  So when it is asked for and the `openvino` package is
-installed (the `rapidocr` extra brings it) the detector, the angle classifier and
-the recogniser are compiled by it from the very same ONNX files; nothing is converted on disk
-and nothing is downloaded.  rapidocr's own pre- and post-processing stay.
+OpenVINO runs the text detector faster with the same outputs (on the 24 phone
+photos of the speed benchmark 0.36 -> 0.21 CPU-s a photo, one thread; largest
+difference between the two outputs 4e-6; the same text on all 87 dev images; see
+docs/notes/speed10.md and speed10b.md).  So when the `openvino` package is
+installed (the `rapidocr` extra brings it) the detector is compiled by it from
+the very same ONNX file; nothing is converted on disk and nothing is downloaded.
+rapidocr's own pre- and post-processing stay, and its angle classifier and
+recogniser stay on ONNX Runtime (OpenVINO gained nothing there: OPENVINO_STAGES).
+PP-OCRv5's recogniser for Japanese and Chinese lines (scripts.py) runs on
+OpenVINO too (0.047 against 0.056 CPU-s a line, docs/notes/speed10.md).
 
-It is the default whenever the `openvino` package is installed;
-CARDSCAN_OCR_RUNTIME=onnxruntime keeps rapidocr's own ONNX Runtime (see `chosen`).
+CARDSCAN_OCR_RUNTIME=onnxruntime keeps everything on ONNX Runtime (see `chosen`).
 
-Compiling the three models costs about 1 CPU-s per process.  OpenVINO's model
-cache keeps the compiled form in the user's cache folder
+OpenVINO's model cache keeps the compiled form in the user's cache folder
 (`platformdirs.user_cache_dir("cardscan")/openvino`, or $CARDSCAN_CACHE_DIR/openvino),
-made on first use from the files in the wheel: later processes load it in about
-0.2 CPU-s.  A cache that cannot be written only costs that time.
+made on first use from the file in the wheel, so later processes load it instead
+of compiling.  A cache that cannot be written only costs that time.
 """
 
 from __future__ import annotations
@@ -118,10 +119,20 @@ def _model_path(infer_session: Any) -> str | None:
     return str(path) if path else None
 
 
+# The models of a RapidOCR object that OpenVINO runs (stage, attribute holding its
+# session): the text detector only.  On the 24 phone photos of the speed benchmark
+# (CPU-s a photo, one thread, the same load) OpenVINO took detection from 0.36 to
+# 0.21 but the recogniser from 0.50 only to 0.47 (30 lines of card widths: 1.44
+# against 1.46 CPU-s) and the angle classifier from 0.013 to 0.019, while every
+# model it runs costs compile or cache-load time and memory per worker (the
+# recogniser's kernels per line width: docs/notes/speed10b.md).
+OPENVINO_STAGES = (("text_det", "infer"),)
+
+
 def use_openvino(ocr: Any, threads: int) -> bool:
-    """Swap the three models of a RapidOCR object to OpenVINO, in place; False
-    (the object untouched) when OpenVINO is not installed or cannot compile them."""
-    stages = (("text_det", "infer"), ("text_cls", "infer"), ("text_rec", "session"))
+    """Swap the OPENVINO_STAGES models of a RapidOCR object to OpenVINO, in place;
+    False (the object untouched) when OpenVINO is not installed or cannot compile them."""
+    stages = OPENVINO_STAGES
     try:
         swapped = {}
         for stage, attr in stages:
