@@ -260,3 +260,23 @@ def test_pool_workers_start_with_extraction_data_loaded():
 
     with _pool_context().Pool(1) as pool:
         assert pool.apply(_names_loaded)
+
+
+@pytest.mark.rapidocr
+def test_an_engine_with_several_threads_lets_them_sleep(monkeypatch: pytest.MonkeyPatch):
+    """An in-process scan's engine (threads=0: one per core) has ONNX Runtime threads
+    that sleep when idle instead of spinning (runtime.NO_SPINNING), and reads what a
+    one-thread engine reads."""
+    from cardscan.load import load_image
+    from cardscan.ocr import runtime as rt
+    from cardscan.ocr.rapid import RapidEngine
+
+    one = _rapid(monkeypatch, "onnxruntime")
+    many = RapidEngine(threads=0)
+    key, value = rt.NO_SPINNING
+    sessions = (many._ocr.text_det.infer, many._ocr.text_cls.infer, many._ocr.text_rec.session)
+    assert [s.session.get_session_options().get_session_config_entry(key)
+            for s in sessions] == [value] * 3
+    img = load_image(str(SAMPLES / "02_scan_centered_serif.jpg"), max_pixels=10**8,
+                     work_side=2000).rgb
+    assert many.read(img).text == one.read(img).text != ""

@@ -112,6 +112,42 @@ class OpenVinoSession:
         return [np.array(out[self._output], copy=True)]
 
 
+# ONNX Runtime's intra-op threads spin while they wait for work by default.  On
+# PP-OCR's small per-line inferences that doubled the CPU of an engine with two
+# threads (the recogniser on 30 card lines: 1.33 CPU-s with one thread, 2.55 with
+# two spinning, 1.47 with two that sleep; docs/notes/speed10b.md).
+NO_SPINNING = ("session.intra_op.allow_spinning", "0")
+
+
+def ort_session(model_path: str, threads: int) -> Any:
+    """An ONNX Runtime session of one model file with `threads` intra-op threads
+    (0: one per core) that sleep, not spin, when idle; rapidocr's other options."""
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.log_severity_level = 4
+    so.enable_cpu_mem_arena = False
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads:
+        so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.add_session_config_entry(*NO_SPINNING)
+    return ort.InferenceSession(model_path, so, providers=["CPUExecutionProvider"])
+
+
+def without_spinning(ocr: Any, threads: int) -> None:
+    """Rebuild the ONNX Runtime sessions of a RapidOCR object whose threads would
+    spin (more than one thread: `threads` 0 or > 1) with sleeping threads (NO_SPINNING).
+    Models OpenVINO runs are left alone."""
+    if threads == 1:
+        return
+    for stage, attr in (("text_det", "infer"), ("text_cls", "infer"), ("text_rec", "session")):
+        holder = getattr(getattr(ocr, stage), attr)
+        path = _model_path(holder)
+        if path is not None:  # rapidocr's OrtInferSession: it calls holder.session.run
+            holder.session = ort_session(path, threads)
+
+
 def _model_path(infer_session: Any) -> str | None:
     """The ONNX file behind one of rapidocr's OrtInferSession objects."""
     sess = getattr(infer_session, "session", None)
