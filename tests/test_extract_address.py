@@ -196,3 +196,15 @@ def test_address_score_glued_tokens(line: str, positive: bool) -> None:
 )
 def test_tidy(raw: str, tidied: str) -> None:
     assert tidy(raw) == tidied
+
+
+@pytest.mark.parametrize(("read", "printed"), [
+    ("上海市浦东新区人民路2387号", "上海市浦东新区人民路2387号"),   # no space before a number
+    ("455台中市西屯區復興南路一段2106號", "455 台中市西屯區復興南路一段2106號"),  # postcode apart
+    ("〒150-0043東京都渋谷区道玄坂1-2-3", "〒150-0043 東京都渋谷区道玄坂1-2-3"),
+    ("Suite120", "Suite 120"),                                     # Latin words as before
+])
+def test_chinese_and_japanese_addresses_keep_their_own_spacing(read: str, printed: str) -> None:
+    from cardscan.extract.text import respace
+
+    assert respace(read) == printed

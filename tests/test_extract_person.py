@@ -316,3 +316,31 @@ def test_a_japanese_card_keeps_its_department_apart_from_the_title() -> None:
                       "k.sato@minato-seiko.co.jp")
     assert card.title is not None and card.title.value == "課長"
     assert card.department is not None and card.department.value == "総務課"
+
+
+def test_a_turkish_name_gets_back_the_letters_the_ocr_cannot_write() -> None:
+    card = parse_text("Kerem Yilmaz\nSatis Muduru\n+90 532 331 25 83\nkerem@ornek.com.tr")
+    assert card.name is not None and card.name.value == "Kerem Yılmaz"
+    assert card.family_name == "Yılmaz"
+
+
+@pytest.mark.parametrize(("text", "region", "expected"), [
+    ("Kerem YILMAZ", "TR", "Kerem YILMAZ"),      # capitals: the capital of ı is I
+    ("Kerem Yilmaz", None, "Kerem Yilmaz"),      # no country, no spelling to take
+    ("Kerem Yilmaz", "US", "Kerem Yilmaz"),      # not a name of that country's lists
+    ("Lukasz Nowak", "PL", "Łukasz Nowak"),
+])
+def test_letters_come_only_from_the_cards_country(text: str, region: str | None,
+                                                  expected: str) -> None:
+    from cardscan.extract.letters import restore
+
+    assert restore(text, region) == expected
+
+
+def test_only_spellings_with_letters_beyond_ascii_are_given_back() -> None:
+    from cardscan.extract.letters import spellings
+    from cardscan.extract.text import fold
+
+    table = spellings("TR")
+    assert table["yilmaz"] == "Yılmaz"
+    assert all(not v.isascii() and fold(v) == k for k, v in table.items())

@@ -269,3 +269,27 @@ def test_local_only_numbers_send_the_card_to_review() -> None:
     assert review_reasons(with_email) == ("phone without area code: 2294-1111",)
     complete = parse_text("Ana Souza\n" + BR_SHOP + "(11) 2294-1111\nana@solloja.com.br")
     assert (card_status(complete), review_reasons(complete)) == ("ok", ())
+
+
+@pytest.mark.parametrize("line", [
+    "Via Roma,989-50129 Firenze",          # OCR dropped the spaces: house number, postcode
+    "Corso Garibaldi, 2320 - 50105 Firenze",
+    "Rua Augusta, 1508 - 01304 Sao Paulo",
+])
+def test_a_house_number_and_postcode_are_not_a_phone(line: str) -> None:
+    card = parse_text(f"Silvia Conti\nIngegnere\nTel. 02 1234 3472\n{line}\ns.conti@ponteverde.it")
+    assert [p.number for p in card.phones] == ["+390212343472"]
+    assert card.address is not None and line.split(",")[0] in card.address.value
+
+
+def test_a_valid_unlabelled_number_after_a_city_is_still_a_phone() -> None:
+    card = parse_text("Silvia Conti\nFirenze 055 234 5678\ns.conti@ponteverde.it")
+    assert [p.number for p in card.phones] == ["+390552345678"]
+
+
+def test_a_tie_of_cheap_clues_is_broken_by_the_city_and_the_language() -> None:
+    # "612 34 11 56" is valid in France and in Spain; "28047" is a postcode of both.
+    card = parse_text("Carmen Ortega\nIngeniera de Ventas\nCel. 612.34.11.56\n"
+                      "carmen@sierranevada.example\nCalle de Alcalá 88\n28047 Madrid")
+    assert card.region == "ES"
+    assert [p.number for p in card.phones] == ["+34612341156"]

@@ -18,7 +18,7 @@ from typing import Literal
 
 from cardscan.model import Field, Page, ParsedCard
 
-from . import cjk, learned
+from . import cjk, learned, letters
 from . import weights as W
 from .address import find_address
 from .company import find_company, leftover_company
@@ -174,6 +174,7 @@ def _name(w: CardWork) -> None:
     if cjk.japanese_card([tl.text for tl in w.lines], w.region):
         name = cjk.spaced_name(name)  # "山田 太郎": family first, the space OCR lost put back
     name, cand = join_split_surname(name, cand, w.chunks, w.local_parts)
+    name = letters.restore_field(name, w.region) or name
     w.given, w.family = split_name(name.value)
     w.name, w.name_cand = name, cand
     w.claimed |= set(cand.ids)

@@ -32,6 +32,7 @@ from .region import (
     card_evidence,
     card_region,
     deep_evidence,
+    gazetteer_cities,
     infer_region,
     region_for_domain,
     region_for_text,
@@ -43,6 +44,7 @@ from .text import (
     fold,
     fold_aligned,
     lines_of,
+    vocab_set,
     vocab_toml,
 )
 
@@ -341,6 +343,8 @@ def scan_phones(
             if not label and prior < 0.9 and raw.isdigit() and len(raw) < 10 and not kind:
                 continue  # a bare invalid digit run is an id, not a phone
             prev_kind = kind
+            if not phonenumbers.is_valid_number(num) and not label and _in_address(text, span):
+                continue  # "Via Roma, 989 - 50129 Firenze": a house number and a postcode
             if not local and not phonenumbers.is_valid_number(num):
                 num = _valid_elsewhere(raw, alternates) or num
             number = _e164(num)
@@ -354,6 +358,22 @@ def scan_phones(
             seen[number] = len(hits)
             hits.append(PhoneHit(phone, span, label[0] if label else None))
     return hits
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _in_address(text: str, span: Span) -> bool:
+    """The digits sit in an address line: a street word among the three words before
+    them ("Via Roma, 989 - 50129"), or a city of the gazetteer right after them
+    ("... 50129 Firenze").  Only asked of unlabelled numbers that are not valid in the
+    card's region (a run of 9-10 digits is valid in some other country)."""
+    street = vocab_set("address_words.txt")
+    before = _LETTERS.findall(text[: span[0]])[-3:]
+    after = _LETTERS.findall(text[span[1] :])[:1]
+    if any(fold(w) in street for w in before):
+        return True
+    return bool(after) and after[0][:1].isupper() and fold(after[0]) in gazetteer_cities()
 
 
 def _valid_elsewhere(raw: str, regions: Sequence[str]) -> PhoneNumber | None:
@@ -475,9 +495,20 @@ def read_phones(
     scans: dict[tuple[str, bool, tuple[str, ...]], tuple[PhoneHit, ...]] = {}
     evidence = card_evidence(tls, domains)
     choice = _choose(tls, evidence, hint, scans)
-    if _undecided(tls, choice.hits, choice.region):
+    if _undecided(tls, choice.hits, choice.region) or _tied(evidence, choice):
         choice = _choose(tls, evidence + deep_evidence(tls, evidence), hint, scans)
     return choice
+
+
+def _tied(evidence: RegionEvidence, choice: CardPhones) -> bool:
+    """A number printed without +CC was read in a region that the cheap clues rank
+    no higher than another ("28047", a postcode of five digits, fits ES, FR, IT,
+    DE ... alike, and "612 34 11 56" is valid in France and in Spain)."""
+    if not any("+" not in h.phone.raw for h in choice.hits):
+        return False
+    scores = evidence.scores()
+    mine = scores.get(choice.region, 0.0)
+    return mine > 0 and sum(1 for v in scores.values() if v >= mine - 1e-9) >= 2
 
 
 def _choose(

@@ -125,9 +125,15 @@ _AFTER_PUNCT = re.compile(
     r"|(?<=[A-Z][a-z]\.)(?=[A-Z][a-z]{2})"
     r"|(?<=(?<![^\W\d_])[A-Z]\.)(?=[A-Z]{3,}(?![\w.]*\.))"  # "D.MALVIN", not "D.M.D."
 )
+# Chinese and Japanese print no space between a word and a number ("人民路2387号"),
+# so a Han or kana letter before the digits keeps them joined.
 _LETTER_DIGIT = re.compile(
-    r"(?<=[^\W\d_]{3})(?=\d)|(?<=\d)(?=[A-Z][a-z]{2,})|(?<=\d)(?=[A-Z]{2,}\b)"
+    r"(?<=[^\W\d_]{3})(?<![\u3040-\u30ff\u3400-\u9fff])(?=\d)"
+    r"|(?<=\d)(?=[A-Z][a-z]{2,})|(?<=\d)(?=[A-Z]{2,}\b)"
 )
+# A postcode printed before a Chinese or Japanese address stands apart from it
+# ("455 台中市...", "150-0043 東京都..."); OCR often glues them.
+_POSTCODE_HAN = re.compile(r"^(〒?\d{3}(?:-?\d{2,4})?)(?=[\u3400-\u9fff])")
 _KEEP_CAMEL = re.compile(r"^(?:Mc|Mac|Mc|O'|D'|De|Di|Da|Du|La|Le|Van|Von)$")
 
 
@@ -157,6 +163,7 @@ def respace(text: str, keep: Collection[str] = ()) -> str:
         tok = _AFTER_PUNCT.sub(" ", tok)
         tok = re.sub(r"(?<=[^\W\d_]{2})&(?=[^\W\d_]{2})", " & ", tok)  # "Transport&Logistics"
         tok = _LETTER_DIGIT.sub(" ", tok)
+        tok = _POSTCODE_HAN.sub(r"\1 ", tok)
         out.append(tok)
     return " ".join(out)
 
