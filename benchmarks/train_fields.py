@@ -226,15 +226,18 @@ def collect(args: argparse.Namespace) -> list[Example]:
     if args.dev:
         labels, images = args.dev
         out += image_examples(Path(labels), Path(images), args.engine, cache=args.pages_cache)
-    out += stress_examples(args.stress)
+    out += stress_examples(args.stress, args.pages_cache)
     return out
 
 
-def stress_examples(sets: Sequence[Sequence[str]] | None) -> list[Example]:
-    """Examples of generated stress sets, each (labels.json, images folder, engine)."""
+def stress_examples(sets: Sequence[Sequence[str]] | None,
+                    cache: Path | None = None) -> list[Example]:
+    """Examples of generated stress sets, each (labels.json, images folder, engine);
+    pages kept in ``cache`` (keyed by image and engine) are read from there."""
     out: list[Example] = []
     for labels, images, engine in sets or ():
-        out += image_examples(Path(labels), Path(images), engine, source_of="stress")
+        out += image_examples(Path(labels), Path(images), engine, source_of="stress",
+                              cache=cache)
     return out
 
 

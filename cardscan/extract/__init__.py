@@ -189,7 +189,8 @@ def _title(w: CardWork) -> None:
     if cand is not None and cand.text != clean(cand.chunk.text):
         ids: tuple[int, ...] = ()  # read beside the name, from the name's own chunk
     else:
-        w.title, ids = pick_title(w.chunks, w.claimed, cand, w.org_domains, w.roles)
+        w.title, ids = pick_title(w.chunks, w.claimed, cand, w.org_domains, w.roles,
+                                  w.col)
     w.claimed |= set(ids)
     if w.title is not None:
         w.claimed |= {k for k, ch in enumerate(w.chunks)
@@ -206,7 +207,8 @@ def _company(w: CardWork) -> None:
     chunks = [w.chunks[k] for k in free]
     w.company = find_company(chunks, w.org_domains, col=w.col, roles=w.roles, ids=free)
     if w.company is None:
-        w.company = leftover_company(chunks, w.org_domains, known_words())
+        name_h = w.name_cand.chunk.height if w.name_cand is not None else 0.0
+        w.company = leftover_company(chunks, w.org_domains, known_words(), name_h)
     if w.title and w.company and _same_words(w.title.value, w.company.value):
         w.title = None  # "Marketing Partners" at marketingpartners.com is only the company
     if w.name is not None:

@@ -11,6 +11,7 @@ from cardscan.model import Box, Field
 
 from . import weights as W
 from .layout import Column, columns
+from .names import name_share
 from .person import (
     company_marks,
     coverage,
@@ -133,10 +134,16 @@ def find_company(
 
 
 def leftover_company(
-    chunks: Sequence[Chunk], domains: Sequence[str], known: frozenset[str]
+    chunks: Sequence[Chunk], domains: Sequence[str], known: frozenset[str],
+    name_height: float = 0.0,
 ) -> Field | None:
-    """Last resort: the organisation part of the domain (origin "derived", low
-    confidence), or with no domain, a short capitalised line nothing else claimed."""
+    """Last resort: a logo's text (`logo_line`), else the organisation part of the
+    domain (origin "derived", low confidence), or with no domain, a short
+    capitalised line nothing else claimed."""
+    logo = logo_line(chunks, name_height)
+    if logo is not None:
+        return Field(clean_company(logo.text), logo.text, round(W.LOGO_COMPANY * logo.conf, 3),
+                     logo.line, logo.box)
     guess = domain_company(domains, known)
     if guess:
         return Field(guess, guess, W.DERIVED_COMPANY, origin="derived")
@@ -150,6 +157,25 @@ def leftover_company(
     return None
 
 
+def logo_line(chunks: Sequence[Chunk], name_height: float) -> Chunk | None:
+    """The text of a logo: the largest line nothing else claimed, printed clearly
+    larger than the person's name, a few words without digits, title, department
+    or address words.  Where no line carries a company's marks, the largest text on
+    a card that is not the person is its organisation, in any script."""
+    if not name_height:
+        return None
+    street = vocab_set("address_words.txt")
+    fits = [
+        ch for ch in chunks
+        if ch.whole and ch.height >= W.LOGO_OVER_NAME * name_height
+        and 1 <= len(ch.text.split()) <= 6 and "@" not in ch.text
+        and not any(c.isdigit() for c in ch.text) and re.search(r"[^\W\d_]", ch.text)
+        and title_score(ch.text) <= 0 and not department_words(ch.text)
+        and not any(t in street for t in tokens(ch.text))
+    ]
+    return max(fits, key=lambda ch: ch.height) if fits else None
+
+
 def _letters(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(text))
 
@@ -157,7 +183,15 @@ def _letters(text: str) -> str:
 _CONTINUES = ("and", "und", "e", "y", "et", "of", "for")
 
 
-def _joins(text: str, other: Chunk, above: bool, domains: Sequence[str]) -> bool:
+def _same_size(a: Chunk, b: Chunk) -> bool:
+    """Printed in one font size (both heights known)."""
+    if not (a.height and b.height):
+        return False
+    return 1 / W.COMPANY_LINE_HEIGHT <= b.height / a.height <= W.COMPANY_LINE_HEIGHT
+
+
+def _joins(text: str, other: Chunk, above: bool, domains: Sequence[str],
+           same_size: bool = False) -> bool:
     """Whether a line printed right over/under the company line belongs to its name."""
     o = clean_company(other.text)
     words = o.split()
@@ -180,6 +214,9 @@ def _joins(text: str, other: Chunk, above: bool, domains: Sequence[str]) -> bool
     a, b = _letters(text), _letters(o)
     if not b or b in a or a in b:
         return False  # the logo repeating the name printed under it
+    if same_size and not name_share(words) >= 1.0 and (words[0][:1].isupper() or o.isupper()
+                                                       or not words[0][:1].isalpha()):
+        return True  # one name set in one font, broken over two lines of one column
     merged = f"{o} {text}" if above else f"{text} {o}"
     gain = coverage(merged, domains) > max(coverage(text, domains), coverage(o, domains)) + 0.1
     n_suffix, n_org = company_marks(o)
@@ -234,7 +271,8 @@ def _grow(
                 box = other.box if not box or not other.box else box.union(other.box)
                 bottom = other.line
                 continue
-            if not _joins(text, other, above, domains):
+            edge = by_line.get(top if above else bottom, best)
+            if not _joins(text, other, above, domains, _same_size(edge, other)):
                 break
             o = clean_company(other.text)
             text = f"{o} {text}" if above else f"{text} {o}"

@@ -27,6 +27,7 @@ from .cjk import department_score as cjk_department_score
 from .cjk import org_ending as cjk_org_ending
 from .cjk import title_score as cjk_title_score
 from .names import name_share
+from .layout import Column
 from .text import CJK_CHAR, Chunk, Roles, clamp, fold, tokens, vocab_set, vocab_words
 
 _NAME_TOKEN = re.compile(r"^[\"'(]*[^\W\d_][^\W\d_'’\-.]*(?:[\-'’.][^\W\d_]*)*[.\"')]*$")
@@ -532,9 +533,20 @@ def title_beside_name(cand: NameCandidate) -> Field | None:
 
 def pick_title(
     chunks: Sequence[Chunk], claimed: set[int], cand: NameCandidate | None,
+    domains: Sequence[str] = (), roles: Roles | None = None, col: Column | None = None,
+) -> tuple[Field | None, tuple[int, ...]]:
+    """The job title and the chunk ids it was read from: by its words, else (with
+    ``col``) by where it is printed, right under the name (`title_under_name`)."""
+    title, ids = _pick_title(chunks, claimed, cand, domains, roles)
+    if title is None and cand is not None and col is not None:
+        title, ids = title_under_name(chunks, claimed, cand, domains, col)
+    return title, ids
+
+
+def _pick_title(
+    chunks: Sequence[Chunk], claimed: set[int], cand: NameCandidate | None,
     domains: Sequence[str] = (), roles: Roles | None = None,
 ) -> tuple[Field | None, tuple[int, ...]]:
-    """The job title and the chunk ids it was read from."""
     best: tuple[float, int] | None = None
     free = [k for k in range(len(chunks)) if k not in claimed]
     rivals = sum(1 for k in free if title_score(chunks[k].text) > 0)
@@ -573,6 +585,9 @@ def pick_title(
             continue
         if cand and other.line == cand.chunk.line:
             continue
+        if other.line == ch.line + 1 and continues_title(ch, other):
+            text, ids = f"{text} / {clean(other.text)}", (k, j)
+            break
         if roles is not None and roles.score("title", j) < 0.5:
             continue
         n_title, (_, n_org) = title_words(other.text), company_marks(other.text)
@@ -584,6 +599,71 @@ def pick_title(
             ids = (k, j)
             break
     return title_field(ch, text, min(s, 1.0) if roles is None else title_score(ch.text) or 0.6), ids
+
+
+def title_under_name(
+    chunks: Sequence[Chunk], claimed: set[int], cand: NameCandidate, domains: Sequence[str],
+    col: Column,
+) -> tuple[Field | None, tuple[int, ...]]:
+    """A title in words no vocabulary knows ("Proprietor", "Atendimento", "Giám đốc"):
+    the line printed right under the name, in the same column and a smaller font,
+    with no digits and nothing of a company, a department, an address or a person's
+    name about it.  Low confidence: only where it is printed says it is a title."""
+    name_chunks = [chunks[k] for k in cand.ids if 0 <= k < len(chunks)] or [cand.chunk]
+    last = max(name_chunks, key=lambda ch: ch.line)
+    below = col.below.get(last.line)
+    if below is None or not last.height:
+        return None, ()
+    at = [k for k, ch in enumerate(chunks) if ch.line == below]
+    if len(at) != 1 or at[0] in claimed:
+        return None, ()
+    k = at[0]
+    ch = chunks[k]
+    text = clean(ch.text)
+    if not ch.whole or not ch.height or ch.height > W.UNDER_NAME_SMALLER * last.height:
+        return None, ()
+    if not _title_shaped(text, domains):
+        return None, ()
+    if is_cjk_name(text) and not is_cjk_name(cand.text):
+        return None, ()  # the name again, in kanji or hangul under its romanised form
+    ids: tuple[int, ...] = (k,)
+    nxt = [j for j, o in enumerate(chunks) if o.line == ch.line + 1 and j not in claimed]
+    if len(nxt) == 1 and continues_title(ch, chunks[nxt[0]]):
+        text, ids = f"{text} / {clean(chunks[nxt[0]].text)}", (k, nxt[0])
+    return title_field(ch, text, W.UNDER_NAME_TITLE), ids
+
+
+def continues_title(title: Chunk, other: Chunk) -> bool:
+    """The line under a title that cannot stand alone and goes on with it: it opens
+    with a joining word or in lower case ("Directora de Marketing" / "y Comunicación",
+    "Gerente de Desenvolvimento" / "de Novos Negócios"), in the title's font size."""
+    text = clean(other.text)
+    words = text.split()
+    if not other.whole or not words or not (text[:1].islower() or text[:1] in "&+"):
+        return False
+    if title.height and other.height and not (
+            1 / W.TITLE_LINE_HEIGHT <= other.height / title.height <= W.TITLE_LINE_HEIGHT):
+        return False
+    joining = _bare(words[0]) in vocab_set("joining_words.txt") or text[:1] in "&+"
+    return joining and len(words) <= W.UNDER_NAME_WORDS and not any(
+        c.isdigit() for c in text) and "@" not in text and not any(company_marks(text))
+
+
+def _title_shaped(text: str, domains: Sequence[str]) -> bool:
+    """A short line of words that reads as nothing else on a card."""
+    words = text.split()
+    if not 1 <= len(words) <= W.UNDER_NAME_WORDS or "@" in text:
+        return False
+    if any(c.isdigit() for c in text) or not re.search(r"[^\W\d_]", text):
+        return False
+    if any(company_marks(text)) or department_words(text):
+        return False
+    if domain_support(text, domains) >= 0.6 or coverage(text, domains) >= 0.5:
+        return False  # the organisation, as its domain spells it
+    if len(words) >= 2 and name_share(words) >= 1.0:
+        return False  # the name again, romanised
+    street = vocab_set("address_words.txt")
+    return not any(_bare(t) in street for t in words)
 
 
 def pick_department(

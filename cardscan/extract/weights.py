@@ -19,9 +19,19 @@ EARLY_LINE = 0.05  # the earlier of two equal name candidates
 TITLE_THRESHOLD = 0.45
 TITLE_NEXT_TO_NAME = 0.2
 TITLE_ON_NAME_LINE = 0.1
+# A title read only from where it is printed (right under the name, smaller): its
+# confidence score, the most words it may have, and the most its text height may be
+# against the name's.
+UNDER_NAME_TITLE = 0.1
+UNDER_NAME_WORDS = 6
+UNDER_NAME_SMALLER = 0.9
+TITLE_LINE_HEIGHT = 1.2  # the second line of a title: at most this much larger or smaller
 TITLE_IS_DOMAIN = 0.25  # a title-like line the organisation's domain spells is the company
 COMPANY_THRESHOLD = 0.3
-DERIVED_COMPANY = 0.3  # confidence of a company read from the organisation's domain
+COMPANY_LINE_HEIGHT = 1.05  # a company's next line: at most this much larger or smaller
+DERIVED_COMPANY = 0.3
+LOGO_OVER_NAME = 1.2  # a logo's text with no company marks: at least this much taller than the name
+LOGO_COMPANY = 0.4  # confidence of a company read only from a logo's size  # confidence of a company read from the organisation's domain
 
 # Learned ranking: the least probability a chunk needs to fill a role, and how much
 # the hand candidate score breaks ties between readings of one chunk.
