@@ -422,8 +422,8 @@ def _answered(
     stages.flush()
 
 
-# The parent's fail-fast engines, kept: freeing an OpenVINO engine and later taking a
-# SIGALRM time limit in the same process crashed it (docs/notes/speed10.md).
+# The parent's fail-fast engines, kept: a process that scans again (the web workspace,
+# tests) loads each engine once.
 _checked: dict[tuple[str, str, bool, bool], OcrEngine] = {}
 
 
@@ -434,8 +434,10 @@ def _checked_engine(options: ScanOptions) -> OcrEngine:
     return _checked[key]
 
 
-# Imported once by the fork server, so each worker it forks starts with them loaded.
-_WORKER_PRELOAD = ["cardscan.pipeline", "cardscan.extract", "cardscan.ocr.rapid", "cv2"]
+# Imported once by the fork server, so each worker it forks starts with them loaded
+# (cardscan.warm: the data sets every card's extraction needs, 0.47 CPU-s a worker).
+_WORKER_PRELOAD = ["cardscan.pipeline", "cardscan.extract", "cardscan.ocr.rapid", "cv2",
+                   "cardscan.warm"]
 
 
 def _pool_context() -> Any:

@@ -22,6 +22,13 @@ def _own_config_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.setenv("CARDSCAN_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """OpenVINO's compiled models (cardscan.ocr.runtime, the default runtime when
+    installed) go to one folder of this test session, not the user's cache."""
+    monkeypatch.setenv("CARDSCAN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
 @pytest.fixture(scope="session")
 def replay_engine():
     """RapidOCR's real output on samples/, recorded by benchmarks/record_ocr.py."""

@@ -234,3 +234,22 @@ def test_japanese_card_name_and_first_office_address() -> None:
     # No kana and no Japanese region: a Chinese name is left as printed.
     q = parse_text("鼎新有限公司\n經理\n陳志明\n電話 (02) 5550-8927")
     assert q.name is None or q.name.value != "陳 志明"
+
+
+@pytest.mark.parametrize(("line", "org"), [
+    ("새솔 소프트", True), ("한빛전자", True), ("미래로산업", True), ("(주)푸른바다", True),
+    ("박 성민", False), ("김 하은", False),
+])
+def test_korean_organisations_are_told_by_their_industry_word_or_legal_form(
+        line: str, org: bool) -> None:
+    from cardscan.extract.person import company_marks
+
+    n_suffix, n_words = company_marks(line)
+    assert (n_suffix + n_words > 0 or cjk.org_ending(line)) is org
+
+
+def test_a_korean_company_line_is_not_taken_for_the_person() -> None:
+    card = parse_text("새솔 소프트\n박 성민\nH.P 010-2000-4774\nTel 02-212-5855\n"
+                      "info@saesol.example")
+    assert card.name is not None and card.name.value == "박 성민"
+    assert card.company is not None and card.company.value == "새솔 소프트"

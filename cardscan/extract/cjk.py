@@ -20,7 +20,8 @@ from .text import fold, vocab_entries
 
 MAX_TITLE_CHARS = 14  # a title line longer than this holds more than a title
 _ZIP_JP = re.compile(r"〒\s*\d{3}-?\d{4}|(?<!\d)\d{3}-\d{4}(?!\d)")
-_COMPANY = ("株式会社", "有限会社", "合同会社", "(株)", "㈱", "주식회사", "㈜", "有限公司", "公司")
+_COMPANY = ("株式会社", "有限会社", "合同会社", "(株)", "㈱", "주식회사", "㈜", "(주)", "유한회사",
+            "有限公司", "公司")
 
 
 @cache

@@ -19,7 +19,7 @@ import numpy as np
 from ..model import Block, Box, Line, Page, Word
 from ..stages import stage
 from .ctc import SpacingDecoder
-from .runtime import ONNXRUNTIME, OPENVINO, chosen, use_openvino
+from .runtime import ONNXRUNTIME, OPENVINO, chosen, use_openvino, without_spinning
 from .scripts import Reading
 
 _DOMAIN_HINT = re.compile(r"@|\w\.\w")
@@ -54,6 +54,7 @@ class RapidEngine:
         self.runtime = ONNXRUNTIME
         if chosen() == OPENVINO and use_openvino(self._ocr, threads):
             self.runtime = OPENVINO
+        without_spinning(self._ocr, threads)
         # We size the detector's input ourselves (see _detect); "max" keeps
         # rapidocr from enlarging it again.
         self._ocr.text_det.limit_type = "max"

@@ -1,25 +1,28 @@
-"""Which runtime runs the packaged PP-OCR models: ONNX Runtime, or OpenVINO when asked.
+"""Which runtime runs the packaged PP-OCR text detector: OpenVINO when installed.
 
 The rapidocr wheel runs its ONNX files with ONNX Runtime.  On this project's CPUs
-OpenVINO runs the same files faster, with the same outputs (measured on the text
-detector at 1120x832: 0.30 -> 0.19 CPU-s; on the recogniser at card line widths
-about a quarter less; largest difference between the two outputs 4e-6; see
-docs/notes/speed10.md).  So when it is asked for and the `openvino` package is
-installed (the `rapidocr` extra brings it) the detector, the angle classifier and
-the recogniser are compiled by it from the very same ONNX files; nothing is converted on disk
-and nothing is downloaded.  rapidocr's own pre- and post-processing stay.
+OpenVINO runs the text detector faster with the same outputs (on the 24 phone
+photos of the speed benchmark 0.36 -> 0.21 CPU-s a photo, one thread; largest
+difference between the two outputs 4e-6; the same text on all 87 dev images; see
+docs/notes/speed10.md and speed10b.md).  So when the `openvino` package is
+installed (the `rapidocr` extra brings it) the detector is compiled by it from
+the very same ONNX file; nothing is converted on disk and nothing is downloaded.
+rapidocr's own pre- and post-processing stay, and its angle classifier and
+recogniser stay on ONNX Runtime (OpenVINO gained nothing there: OPENVINO_STAGES).
+PP-OCRv5's recogniser for Japanese and Chinese lines (scripts.py) runs on
+OpenVINO too (0.047 against 0.056 CPU-s a line, docs/notes/speed10.md).
 
-CARDSCAN_OCR_RUNTIME=openvino switches it on (opt-in, see `chosen`).
+CARDSCAN_OCR_RUNTIME=onnxruntime keeps everything on ONNX Runtime (see `chosen`).
 
-Compiling the three models costs about 1 CPU-s per process.  OpenVINO's model
-cache keeps the compiled form in the user's cache folder
+OpenVINO's model cache keeps the compiled form in the user's cache folder
 (`platformdirs.user_cache_dir("cardscan")/openvino`, or $CARDSCAN_CACHE_DIR/openvino),
-made on first use from the files in the wheel: later processes load it in about
-0.2 CPU-s.  A cache that cannot be written only costs that time.
+made on first use from the file in the wheel, so later processes load it instead
+of compiling.  A cache that cannot be written only costs that time.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from pathlib import Path
@@ -40,16 +43,15 @@ OPENVINO, ONNXRUNTIME = "openvino", "onnxruntime"
 
 
 def chosen() -> str:
-    """The runtime to use: OpenVINO only when the environment asks for it (and it is
-    installed; else ONNX Runtime).  Opt-in for now: a process that had freed an
-    OpenVINO engine crashed when a SIGALRM time limit fired later (the test suite,
-    tests/test_hostile.py after an OpenVINO test); see docs/notes/speed10.md."""
-    want = os.environ.get(ENV, "").strip().lower()
-    if want == OPENVINO:
-        import importlib.util
+    """The runtime to use: OpenVINO when it is installed, unless the environment
+    asks for ONNX Runtime (CARDSCAN_OCR_RUNTIME=onnxruntime).  (It was opt-in while
+    a process that had freed OpenVINO engines could crash on a later SIGALRM; the
+    cause and its fix are in `_core`.)"""
+    if os.environ.get(ENV, "").strip().lower() == ONNXRUNTIME:
+        return ONNXRUNTIME
+    import importlib.util
 
-        return OPENVINO if importlib.util.find_spec("openvino") is not None else ONNXRUNTIME
-    return ONNXRUNTIME
+    return OPENVINO if importlib.util.find_spec("openvino") is not None else ONNXRUNTIME
 
 
 def cache_dir() -> Path:
@@ -62,17 +64,33 @@ def cache_dir() -> Path:
     return Path(base) / "openvino"
 
 
-def _compile(model_path: str, config: dict[str, Any]) -> Any:
+@functools.cache
+def _core() -> Any:
+    """The process's one OpenVINO Core, kept until the process ends.
+
+    Each Core loads its own instance of OpenVINO's CPU plugin, and each instance
+    maps a fresh alternate signal stack for the thread that made it
+    (``sigaltstack``: room for AMX register state in signal frames), remembering
+    the previous one, and on destruction unmaps its own and puts the remembered
+    one back.  Cores freed in any order but the reverse of their making (one
+    Core per model did that) leave the thread on an unmapped signal stack: the
+    next signal handled there (Python's SIGALRM time limit) cannot be delivered
+    and the kernel kills the process with SIGSEGV.  One Core that is never freed
+    maps one stack, once."""
     import openvino as ov
 
-    core = ov.Core()
+    return ov.Core()
+
+
+def _compile(model_path: str, config: dict[str, Any]) -> Any:
+    core = _core()
     try:
         folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True)
         return core.compile_model(model_path, "CPU", {**config, "CACHE_DIR": str(folder)})
     except (OSError, RuntimeError) as e:  # an unwritable cache: compile without it
         log.debug("OpenVINO model cache not used: %s", e)
-        return ov.Core().compile_model(model_path, "CPU", config)
+        return core.compile_model(model_path, "CPU", config)
 
 
 class OpenVinoSession:
@@ -94,6 +112,42 @@ class OpenVinoSession:
         return [np.array(out[self._output], copy=True)]
 
 
+# ONNX Runtime's intra-op threads spin while they wait for work by default.  On
+# PP-OCR's small per-line inferences that doubled the CPU of an engine with two
+# threads (the recogniser on 30 card lines: 1.33 CPU-s with one thread, 2.55 with
+# two spinning, 1.47 with two that sleep; docs/notes/speed10b.md).
+NO_SPINNING = ("session.intra_op.allow_spinning", "0")
+
+
+def ort_session(model_path: str, threads: int) -> Any:
+    """An ONNX Runtime session of one model file with `threads` intra-op threads
+    (0: one per core) that sleep, not spin, when idle; rapidocr's other options."""
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.log_severity_level = 4
+    so.enable_cpu_mem_arena = False
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads:
+        so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.add_session_config_entry(*NO_SPINNING)
+    return ort.InferenceSession(model_path, so, providers=["CPUExecutionProvider"])
+
+
+def without_spinning(ocr: Any, threads: int) -> None:
+    """Rebuild the ONNX Runtime sessions of a RapidOCR object whose threads would
+    spin (more than one thread: `threads` 0 or > 1) with sleeping threads (NO_SPINNING).
+    Models OpenVINO runs are left alone."""
+    if threads == 1:
+        return
+    for stage, attr in (("text_det", "infer"), ("text_cls", "infer"), ("text_rec", "session")):
+        holder = getattr(getattr(ocr, stage), attr)
+        path = _model_path(holder)
+        if path is not None:  # rapidocr's OrtInferSession: it calls holder.session.run
+            holder.session = ort_session(path, threads)
+
+
 def _model_path(infer_session: Any) -> str | None:
     """The ONNX file behind one of rapidocr's OrtInferSession objects."""
     sess = getattr(infer_session, "session", None)
@@ -101,10 +155,20 @@ def _model_path(infer_session: Any) -> str | None:
     return str(path) if path else None
 
 
+# The models of a RapidOCR object that OpenVINO runs (stage, attribute holding its
+# session): the text detector only.  On the 24 phone photos of the speed benchmark
+# (CPU-s a photo, one thread, the same load) OpenVINO took detection from 0.36 to
+# 0.21 but the recogniser from 0.50 only to 0.47 (30 lines of card widths: 1.44
+# against 1.46 CPU-s) and the angle classifier from 0.013 to 0.019, while every
+# model it runs costs compile or cache-load time and memory per worker (the
+# recogniser's kernels per line width: docs/notes/speed10b.md).
+OPENVINO_STAGES = (("text_det", "infer"),)
+
+
 def use_openvino(ocr: Any, threads: int) -> bool:
-    """Swap the three models of a RapidOCR object to OpenVINO, in place; False
-    (the object untouched) when OpenVINO is not installed or cannot compile them."""
-    stages = (("text_det", "infer"), ("text_cls", "infer"), ("text_rec", "session"))
+    """Swap the OPENVINO_STAGES models of a RapidOCR object to OpenVINO, in place;
+    False (the object untouched) when OpenVINO is not installed or cannot compile them."""
+    stages = OPENVINO_STAGES
     try:
         swapped = {}
         for stage, attr in stages:

@@ -138,20 +138,14 @@ def kor_available() -> bool:
 
 def _session(model: str, threads: int) -> Any:
     """`batch -> [outputs]` for one ONNX file, on the runtime runtime.py chooses."""
-    from .runtime import OPENVINO, OpenVinoSession, chosen
+    from .runtime import OPENVINO, OpenVinoSession, chosen, ort_session
 
     if chosen() == OPENVINO:
         try:
             return OpenVinoSession(model, threads)
         except Exception as e:  # a model OpenVINO cannot compile: ONNX Runtime reads it
             log.debug("PP-OCRv5 on ONNX Runtime: %s", e)
-    import onnxruntime as ort
-
-    so = ort.SessionOptions()
-    if threads:
-        so.intra_op_num_threads = threads
-        so.inter_op_num_threads = 1
-    sess = ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
+    sess = ort_session(model, threads)
     name = sess.get_inputs()[0].name
     return lambda batch: sess.run(None, {name: batch})
 
