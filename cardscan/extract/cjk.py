@@ -35,6 +35,21 @@ def _units() -> frozenset[str]:
     return frozenset(_nfc(w) for e in vocab_entries("cjk_address.txt") for w in e.split())
 
 
+def _squeezed(text: str) -> str:
+    """Folded, Hangul composed again, spaces out: how a CJK line is matched."""
+    return _nfc(fold(text)).replace(" ", "")
+
+
+@cache
+def _legal_forms() -> tuple[str, ...]:
+    return tuple(_squeezed(s) for s in _COMPANY)
+
+
+@cache
+def _dept_endings() -> tuple[str, ...]:
+    return tuple(_squeezed(e) for e in _DEPT_ENDINGS)
+
+
 def _nfc(text: str) -> str:
     """Folded text with its Hangul syllables composed again (folding decomposes them)."""
     return unicodedata.normalize("NFC", text)
@@ -54,10 +69,10 @@ def title_score(text: str) -> float | None:
     """None for a line that is not CJK; else how much it reads as a job title."""
     if not _is_cjk_line(text):
         return None
-    t = _nfc(fold(text)).replace(" ", "")
+    t = _squeezed(text)
     if not t or len(t) > MAX_TITLE_CHARS or any(c.isdigit() for c in t):
         return 0.0
-    if any(_nfc(fold(s)).replace(" ", "") in t for s in _COMPANY):
+    if any(s in t for s in _legal_forms()):
         return 0.0
     covered = 0
     rest = t
@@ -85,12 +100,12 @@ def department_score(text: str) -> float | None:
     """None for a line that is not CJK; else how much it reads as a department."""
     if not _is_cjk_line(text):
         return None
-    t = _nfc(fold(text)).replace(" ", "")
+    t = _squeezed(text)
     if len(t) < 2 or len(t) > MAX_DEPARTMENT_CHARS or any(c.isdigit() for c in t):
         return 0.0
-    if any(_nfc(fold(s)).replace(" ", "") in t for s in _COMPANY) or title_score(text):
+    if any(s in t for s in _legal_forms()) or title_score(text):
         return 0.0
-    return 0.7 if t.endswith(tuple(_nfc(fold(e)) for e in _DEPT_ENDINGS)) else 0.0
+    return 0.7 if t.endswith(_dept_endings()) else 0.0
 
 
 def address_score(text: str) -> float | None:
@@ -169,5 +184,5 @@ def org_ending(text: str) -> bool:
     organisation's name does."""
     if not _is_cjk_line(text):
         return False
-    t = _nfc(fold(text)).replace(" ", "").rstrip(")）")
+    t = _squeezed(text).rstrip(")）")
     return len(t) >= 3 and (t.endswith(_ORG_ENDINGS) or t.endswith(_org_words()))

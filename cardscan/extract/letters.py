@@ -15,8 +15,6 @@ plain ASCII in mixed case lose here.)  Words printed in capitals are left as rea
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -24,30 +22,20 @@ from functools import lru_cache
 
 from cardscan.model import Field
 
-from .text import fold
+from .names import person_providers
+from .text import LETTER_RUN, fold
 
-_WORD = re.compile(r"[^\W\d_]+")
 # Provider attributes that hold people's names in Faker's person providers.
 _NAME_ATTR = re.compile(r"^(first|last|middle)_(names|name)(_male|_female|_nonbinary)?$")
 
 
 def _locale_names(region: str) -> set[str]:
-    try:
-        people = importlib.import_module("faker.providers.person")
-    except ImportError:
-        return set()
     out: set[str] = set()
-    for mod in pkgutil.iter_modules(people.__path__):
-        if not mod.name.endswith(f"_{region}"):
-            continue
-        try:
-            provider = importlib.import_module(f"{people.__name__}.{mod.name}").Provider
-        except Exception:  # a locale that does not import gives no spellings
-            continue
+    for provider in person_providers(region):
         for attr in dir(provider):
             values = getattr(provider, attr, None) if _NAME_ATTR.match(attr) else None
             if isinstance(values, tuple | list | dict | set | frozenset):
-                out |= {w for v in values if isinstance(v, str) for w in _WORD.findall(v)}
+                out |= {w for v in values if isinstance(v, str) for w in LETTER_RUN.findall(v)}
     return out
 
 
@@ -76,7 +64,7 @@ def restore(text: str, region: str | None) -> str:
     table = spellings(region) if region else {}
     if not table:
         return text
-    return _WORD.sub(lambda m: _restore_word(m.group(0), table), text)
+    return LETTER_RUN.sub(lambda m: _restore_word(m.group(0), table), text)
 
 
 def restore_field(f: Field | None, region: str | None) -> Field | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from .text import fold, vocab_set, vocab_words
@@ -40,18 +40,27 @@ def _words(values: Iterable[object]) -> set[str]:
     return out
 
 
-def _faker_names() -> tuple[set[str], set[str]]:
+def person_providers(region: str | None = None) -> Iterator[object]:
+    """Faker's person providers (one per locale), or only those of locales of
+    ``region`` ("tr_TR" for "TR"); none without Faker.  A locale that does not
+    import is left out: it is only missing evidence."""
     try:
         people = importlib.import_module("faker.providers.person")
     except ImportError:
-        return set(), set()
+        return
+    for mod in pkgutil.iter_modules(people.__path__):
+        if region is not None and not mod.name.endswith(f"_{region}"):
+            continue
+        try:
+            yield importlib.import_module(f"{people.__name__}.{mod.name}").Provider
+        except Exception:
+            continue
+
+
+def _faker_names() -> tuple[set[str], set[str]]:
     given: set[str] = set()
     family: set[str] = set()
-    for mod in pkgutil.iter_modules(people.__path__):
-        try:
-            provider = importlib.import_module(f"{people.__name__}.{mod.name}").Provider
-        except Exception:  # a locale that does not import is only missing evidence
-            continue
+    for provider in person_providers():
         for attrs, into in ((_GIVEN_ATTRS, given), (_FAMILY_ATTRS, family)):
             for attr in attrs:
                 values = getattr(provider, attr, None)

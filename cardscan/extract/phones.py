@@ -38,6 +38,7 @@ from .region import (
     region_for_text,
 )
 from .text import (
+    LETTER_RUN,
     Span,
     TextLine,
     clamp,
@@ -360,17 +361,14 @@ def scan_phones(
     return hits
 
 
-_LETTERS = re.compile(r"[^\W\d_]+")
-
-
 def _in_address(text: str, span: Span) -> bool:
     """The digits sit in an address line: a street word among the three words before
     them ("Via Roma, 989 - 50129"), or a city of the gazetteer right after them
     ("... 50129 Firenze").  Only asked of unlabelled numbers that are not valid in the
     card's region (a run of 9-10 digits is valid in some other country)."""
     street = vocab_set("address_words.txt")
-    before = _LETTERS.findall(text[: span[0]])[-3:]
-    after = _LETTERS.findall(text[span[1] :])[:1]
+    before = LETTER_RUN.findall(text[: span[0]])[-3:]
+    after = LETTER_RUN.findall(text[span[1] :])[:1]
     if any(fold(w) in street for w in before):
         return True
     return bool(after) and after[0][:1].isupper() and fold(after[0]) in gazetteer_cities()

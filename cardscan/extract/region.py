@@ -40,7 +40,7 @@ from phonenumbers import Leniency, PhoneNumberMatcher
 
 from cardscan.model import Line
 
-from .text import CJK_CHAR, TextLine, fold, lines_of, phrase_pattern, vocab_toml
+from .text import CJK_CHAR, LETTER_RUN, TextLine, fold, lines_of, phrase_pattern, vocab_toml
 
 log = logging.getLogger(__name__)
 
@@ -575,7 +575,7 @@ def _city_clues(texts: Sequence[str]) -> list[Clue]:
     latin, cjk = _city_index()
     out = []
     for text in texts:
-        words = re.findall(r"[^\W\d_]+", text)
+        words = LETTER_RUN.findall(text)
         i = 0
         while i < len(words):
             for size in (3, 2, 1):  # the longest name wins: "New York" is not York

@@ -209,6 +209,9 @@ def segment(
     return [token[a:b] for a, b in itertools.pairwise(cuts)]
 
 
+# A run of letters of any script (no digits, no underscore): one word of a line.
+LETTER_RUN = re.compile(r"[^\W\d_]+")
+
 # Kana, CJK ideographs and Hangul syllables: the letters of a name or a place that
 # prints no spaces (extract/person.py, extract/region.py).
 CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
