@@ -16,7 +16,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -179,13 +179,21 @@ def naive_records(
     see `naive_one`."""
     regions = regions or {}
     jobs = ((str(p), regions.get(str(p)) or default_region, max_side) for p in paths)
+    yield from _in_order(_naive_star, jobs, workers, _init_worker)
+
+
+def _in_order(
+    fn: Callable[[Any], dict[str, Any]], jobs: Iterable[Any], workers: int,
+    initializer: Callable[[], None],
+) -> Iterator[dict[str, Any]]:
+    """``fn`` over ``jobs`` in input order, streamed: in this process for one
+    worker, else in a pool of ``workers`` spawned processes (0 = all cores)."""
     n = workers if workers > 0 else (os.cpu_count() or 1)
     if n == 1:
-        for job in jobs:
-            yield _naive_star(job)
+        yield from map(fn, jobs)
         return
-    with mp.get_context("spawn").Pool(n, initializer=_init_worker) as pool:
-        yield from pool.imap(_naive_star, jobs, chunksize=1)
+    with mp.get_context("spawn").Pool(n, initializer=initializer) as pool:
+        yield from pool.imap(fn, jobs, chunksize=1)
 
 
 # --- plain RapidOCR: its default pipeline, the same line rules ---------------------
@@ -219,11 +227,4 @@ def plain_rapidocr_records(
     paths: Iterable[str | Path], workers: int = 0
 ) -> Iterator[dict[str, Any]]:
     """Plain RapidOCR records in input order, streamed, with ``workers`` processes."""
-    jobs = [str(p) for p in paths]
-    n = workers if workers > 0 else (os.cpu_count() or 1)
-    if n == 1:
-        for job in jobs:
-            yield plain_rapidocr_one(job)
-        return
-    with mp.get_context("spawn").Pool(n, initializer=_init_plain) as pool:
-        yield from pool.imap(plain_rapidocr_one, jobs, chunksize=1)
+    yield from _in_order(plain_rapidocr_one, [str(p) for p in paths], workers, _init_plain)
