@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import stages
-from .errors import InputFileError
+from .errors import InputFileError, MissingDependencyError
 from .inputs import InputFile, check_file, display_path
 from .model import CardRecord, Field, ParsedCard
 from .ocr import OcrEngine, get_engine
@@ -405,8 +405,8 @@ def _init_worker(options: ScanOptions, threads: int) -> None:
 def _work(item: InputFile) -> list[CardRecord]:
     assert _worker is not None
     options, engine, failure = _worker
-    if engine is None:
-        return [CardRecord(item.source, status="error", error=f"{item.source}: {failure}")]
+    if engine is None:  # the parent stops the run with this one line (`run_files`)
+        raise MissingDependencyError(failure)
     records = read_input(item, options, engine)
     stages.flush()
     return records
@@ -420,18 +420,6 @@ def _answered(
     with stage("store"):
         yield f, records
     stages.flush()
-
-
-# The parent's fail-fast engines, kept: a process that scans again (the web workspace,
-# tests) loads each engine once.
-_checked: dict[tuple[str, str, bool, bool], OcrEngine] = {}
-
-
-def _checked_engine(options: ScanOptions) -> OcrEngine:
-    key = (options.engine, options.lang, options.second_reading, options.scripts)
-    if key not in _checked:
-        _checked[key] = load_engine(options, threads=1)
-    return _checked[key]
 
 
 # Imported once by the fork server, so each worker it forks starts with them loaded
@@ -469,8 +457,9 @@ def run_files(
             recs = refused(f) if f.error or eng is None else read_input(f, options, eng)
             yield from _answered(f, recs)
         return
-    with stage("startup"):
-        _checked_engine(options)  # fail fast, once, in the parent
+    # An engine that cannot load fails the run once, with one line: the workers'
+    # first answers raise MissingDependencyError here (`_work`).  The parent does
+    # not load an engine of its own to find that out (0.5 s before any work).
     ctx = _pool_context()
     with ctx.Pool(workers, initializer=_init_worker, initargs=(options, 1)) as pool:
         results = pool.imap(_work, todo, chunksize=1)

@@ -202,3 +202,17 @@ def test_unwritable_debug_dir_does_not_cost_the_card(tmp_path, capsys):
                       "--debug-dir", str(blocker / "sub"))
     assert code == 0
     assert [r["status"] for r in _rows(tmp_path / "l.csv")] == ["ok"]
+
+
+def test_an_engine_the_workers_cannot_load_fails_the_run_once(tmp_path, photos, capsys):
+    """With a pool, the engine is loaded only by the workers: the first of them that
+    cannot load it stops the run with one line and exit code 3, nothing stored."""
+    missing = tmp_path / "no-such-recording.jsonl"
+    db = tmp_path / "c.db"
+    code, out, err = _run(capsys, "scan", str(photos), "--engine", f"replay:{missing}",
+                          "--workers", "2", "--db", str(db), "--csv", str(tmp_path / "l.csv"))
+    assert code == 3
+    assert out == ""
+    assert err.count("\n") == 1 and "cannot load OCR recordings" in err and str(missing) in err
+    if db.exists():
+        assert sqlite3.connect(db).execute("select count(*) from leads").fetchone()[0] == 0

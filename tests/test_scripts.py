@@ -213,6 +213,30 @@ def test_unknown_card_is_probed_on_unread_lines_only(monkeypatch) -> None:
     assert seen == [0, 1]  # the two unreadable lines; no Hangul there, so no more
 
 
+def test_an_unknown_card_with_many_unread_lines_is_probed_on_two(monkeypatch) -> None:
+    """Logos and stamps are unread lines too: a card not known to be Korean pays
+    HANGUL_PROBES Tesseract calls, unless Hangul turns up in them."""
+    router = scripts.ScriptRouter()
+    router._kor_ok = True
+    seen: list[int] = []
+    hangul_at: set[int] = set()
+
+    def fake_kor(crop: np.ndarray) -> Reading:
+        seen.append(int(crop[0, 0, 0]))
+        return Reading("서울" if crop[0, 0, 0] in hangul_at else "", 0.9, "fake")
+
+    monkeypatch.setattr(scripts, "read_hangul", fake_kor)
+    card = [_r("", 0.1) for _ in range(5)] + [_r("Ana Ruiz"), _r("0161 496 0000")]
+    crops = [np.full((10, 40, 3), k, np.uint8) for k in range(7)]
+    assert router.reroute(card, crops, 0.5, frozenset()) == card
+    assert seen == [0, 1]
+    seen.clear()
+    hangul_at.update({1, 3})  # Hangul in the second probe: every unread line is read
+    out = router.reroute(card, crops, 0.5, frozenset())
+    assert [r.text for r in out[:5]] == ["", "서울", "", "서울", ""]
+    assert seen == [0, 1, 2, 3, 4, 6]  # and the number line; "Ana Ruiz" has Latin words
+
+
 @pytest.mark.parametrize(("raw", "spaced"), [
     ("山田太郎", "山田 太郎"),  # a common family name decides
     ("佐々木健", "佐々木 健"),

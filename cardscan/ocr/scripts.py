@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 V5_MIN_SCORE = 0.6  # a PP-OCRv5 reading below this is not taken
 V5_MARGIN = 0.15  # v5 wins when no more than this less confident than v4
 KOR_MIN_CONF = 0.6  # mean Tesseract word confidence for a Hangul reading
+# Unread lines of a card not known to be Korean that are read for Hangul before
+# giving up (each a Tesseract call of about 0.1 s).
+HANGUL_PROBES = 2
 KOREAN_DROPPED_SHARE = 1 / 3  # unreadable lines that make a card worth a Hangul probe
 THIN_FACTOR = 2.0  # a Han reading this many times shorter than its box is unread
 _KOREA = re.compile(r"\+\s*82\b|\.kr\b|\bkorea\b|\bseoul\b", re.IGNORECASE)
@@ -271,14 +274,17 @@ def _hangul_pass(out: list[Reading], crops: Sequence[np.ndarray], unread: list[i
                  korean: bool) -> list[Reading]:
     """Hangul comes out of the first model as nothing, as Han lookalikes or as
     short Latin debris ("xo", "2h"); real Latin text has words.  A card not known
-    to be Korean (only many unreadable lines) is probed on those lines first, so
-    a Latin card with a few logos pays a few Tesseract calls at most."""
+    to be Korean (only many unreadable lines) is probed on its first
+    HANGUL_PROBES unread lines, so a Latin card with logos pays two Tesseract
+    calls at most; Hangul found there has the whole card read."""
     out = list(out)
     todo = [i for i, r in enumerate(out)
             if not has_kana(r.text) and not _latin_words(r.text) and "@" not in r.text]
     order = todo if korean else [i for i in unread if i in todo]
     found = False
-    for i in order:
+    for n, i in enumerate(order):
+        if not (korean or found) and n >= HANGUL_PROBES:
+            break  # a Latin card's logos and stamps: a Tesseract call each
         k = read_hangul(crops[i])
         if has_hangul(k.text) and k.score >= KOR_MIN_CONF:
             out[i] = k
