@@ -56,12 +56,9 @@ def chosen() -> str:
 
 def cache_dir() -> Path:
     """Where compiled models are kept (see the module doc)."""
-    base = os.environ.get(CACHE_ENV)
-    if not base:
-        import platformdirs
+    from ..cache import cache_root
 
-        base = platformdirs.user_cache_dir("cardscan")
-    return Path(base) / "openvino"
+    return cache_root() / "openvino"
 
 
 @functools.cache
