@@ -21,6 +21,7 @@ from .errors import CardscanError, ExitCode, Terminated
 from .inputs import display_path
 from .ocr.registry import engine_help
 from .options import ScanOptions
+from .workers import scan_wants_pool, start_early
 
 if TYPE_CHECKING:
     from .scanjob import FileResult, Reader, ScanSummary
@@ -277,6 +278,8 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if scan_wants_pool(sys.argv[1:] if argv is None else argv):
+        start_early()  # the workers' fork server gets ready while the parser is built
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

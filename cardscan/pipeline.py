@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-import multiprocessing as mp
 import re
 import signal
 import threading
@@ -28,6 +27,7 @@ from .model import CardRecord, Field, ParsedCard
 from .ocr import OcrEngine, get_engine
 from .options import ScanOptions
 from .stages import stage
+from .workers import pool_context
 
 if TYPE_CHECKING:
     from .detect import CardRegion
@@ -422,25 +422,6 @@ def _answered(
     stages.flush()
 
 
-# Imported once by the fork server, so each worker it forks starts with them loaded
-# (cardscan.warm: the data sets every card's extraction needs, 0.47 CPU-s a worker).
-_WORKER_PRELOAD = ["cardscan.pipeline", "cardscan.extract", "cardscan.ocr.rapid", "cv2",
-                   "cardscan.warm"]
-
-
-def _pool_context() -> Any:
-    """Workers forked from a fork server: a fresh process that imported the
-    pipeline once.  Not plain fork: the engine this process loaded (the fail-fast
-    check, an earlier scan) may run OpenVINO, whose thread pool does not survive
-    a fork ("std::system_error: No such process" in the child)."""
-    methods = mp.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(_WORKER_PRELOAD)
-        return ctx
-    return mp.get_context("spawn")
-
-
 def run_files(
     items: Iterable[InputFile | str], options: ScanOptions, engine: OcrEngine | None = None
 ) -> Generator[tuple[InputFile, list[CardRecord]], None, None]:
@@ -460,7 +441,7 @@ def run_files(
     # An engine that cannot load fails the run once, with one line: the workers'
     # first answers raise MissingDependencyError here (`_work`).  The parent does
     # not load an engine of its own to find that out (0.5 s before any work).
-    ctx = _pool_context()
+    ctx = pool_context()
     with ctx.Pool(workers, initializer=_init_worker, initargs=(options, 1)) as pool:
         results = pool.imap(_work, todo, chunksize=1)
         for f in files:

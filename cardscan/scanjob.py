@@ -43,6 +43,7 @@ from .model import CardRecord
 from .options import ScanOptions
 from .outputs import JsonlAppender, Output, check_outputs
 from .sides import Pairing
+from .workers import start_early
 
 if TYPE_CHECKING:
     from .followup.cadence import Cadence
@@ -355,6 +356,8 @@ def run_scan(
     never for one bad input.  `reader` reads the photos not found in the store
     (default: `pipeline.run_files`, this machine's process pool; a Dask cluster:
     `cardscan.cluster.DaskReader`)."""
+    if reader is None and engine is None and options.resolved_workers() > 1:
+        start_early()  # the pool's fork server gets ready while the inputs are hashed
     files = find_inputs(paths, options.max_bytes)
     if not files:
         shown = " ".join(display_path(str(p)) for p in paths)

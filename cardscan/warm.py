@@ -3,7 +3,7 @@
 Extraction loads its data sets on first use.  Those every card needs (Faker's
 person names, the vocabularies: about 0.47 CPU-s) each pool worker used to load
 again for its first card.  The pool's workers are forked from a fork server
-(`pipeline._pool_context`) that imports this module: `warm` runs there once,
+(`cardscan.workers`) that imports this module: `warm` runs there once,
 and every worker starts with them in memory (shared copy-on-write).
 
 Not loaded here: the gazetteer's city index and the language identifier's model

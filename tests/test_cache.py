@@ -84,7 +84,8 @@ def test_the_gazetteer_tables_read_back_equal_the_built_ones() -> None:
     region._city_index.cache_clear()
     assert dict(region.gazetteer_cities()) == kept_cities  # read from the file this time
     assert region._city_index() == kept_index
-    assert kept_cities == {k: frozenset(v.split(",")) for k, v in region._gazetteer_cities().items()}
+    built = region._gazetteer_cities()
+    assert kept_cities == {k: frozenset(v.split(",")) for k, v in built.items()}
     assert kept_index == region._build_city_index()
     assert {"FR", "US"} <= region.gazetteer_cities()["paris"]
     assert "zzzz-no-such-city" not in region.gazetteer_cities()

@@ -256,9 +256,9 @@ def _names_loaded() -> bool:
 def test_pool_workers_start_with_extraction_data_loaded():
     """The fork server loads the data sets every card needs once (cardscan.warm);
     a worker it forks has them before its first card instead of loading its own."""
-    from cardscan.pipeline import _pool_context
+    from cardscan.workers import pool_context
 
-    with _pool_context().Pool(1) as pool:
+    with pool_context().Pool(1) as pool:
         assert pool.apply(_names_loaded)
 
 
