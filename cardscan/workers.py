@@ -24,9 +24,15 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-# Imported once by the fork server, so each worker it forks starts with them loaded
-# (cardscan.warm: the data sets every card's extraction needs, 0.47 CPU-s a worker).
-PRELOAD = ["cardscan.pipeline", "cardscan.extract", "cardscan.ocr.rapid", "cv2", "cardscan.warm"]
+# Imported once by the fork server, so each worker it forks starts with them loaded:
+# cardscan.warm, the data sets every card's extraction needs (0.47 CPU-s a worker);
+# "__main__", the program's main module, which each worker would otherwise run again
+# (`cardscan`: the command line's modules).  Not the OCR runtimes: importing
+# onnxruntime or openvino starts a thread, which a fork would not carry over (a
+# worker that imports them itself saves nothing in time either: measured, the
+# server gets ready later by what the workers save).
+PRELOAD = ["__main__", "cardscan.pipeline", "cardscan.extract", "cardscan.ocr.rapid", "cv2",
+           "cardscan.warm"]
 
 
 def pool_context() -> Any:
