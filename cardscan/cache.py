@@ -10,7 +10,7 @@ The file is made on first use, in the user's cache folder
 (`platformdirs.user_cache_dir("cardscan")`, or $CARDSCAN_CACHE_DIR), under a
 name that is a digest of everything the table depends on: the data files
 (path, size, modification time), the source files of the code that builds it,
-and cardscan's version.  A change to any of them makes a new name, so a stale
+cardscan's version and the interpreter's.  A change to any of them makes a new name, so a stale
 table is never read.  Nothing is downloaded; a cache that cannot be read or
 written costs the build time, never the result.  Only plain data (dicts,
 tuples, strings, numbers) can be kept: `marshal` runs no code when loading.
@@ -23,6 +23,7 @@ import hashlib
 import logging
 import marshal
 import os
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -46,7 +47,8 @@ def cache_root() -> Path:
 def _digest(name: str, data: Iterable[Path], code: Iterable[str | Path]) -> str:
     from . import __version__
 
-    h = hashlib.sha256(f"{name}\0{__version__}".encode())
+    # The interpreter's version too: its Unicode tables (unicodedata) decide folding.
+    h = hashlib.sha256(f"{name}\0{__version__}\0{sys.version}".encode())
     for d in data:
         st = os.stat(d)
         h.update(f"\0{d}\0{st.st_size}\0{st.st_mtime_ns}".encode())
@@ -72,11 +74,20 @@ def kept(name: str, build: Callable[[], T], *, data: Iterable[Path],
     except (OSError, EOFError, ValueError, TypeError):
         pass  # not made yet, or unreadable: build it
     made = build()
-    _write(path, made)
+    if _write(path, made):
+        _prune(path, name)
     return made
 
 
-def _write(path: Path, table: Any) -> None:
+def _prune(path: Path, name: str) -> None:
+    """Remove the tables of this name made from older data or code (best effort)."""
+    for old in path.parent.glob(f"{name}-*.marshal"):
+        if old != path and old.is_file() and not old.is_symlink():
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def _write(path: Path, table: Any) -> bool:
     """Write `table` next to its final name, then rename: a reader never sees half
     a file, and two processes building at once both leave a whole one.  Never over
     anything but a regular file (a link or a device in its place is left alone)."""
@@ -84,11 +95,13 @@ def _write(path: Path, table: Any) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
-            return
+            return False
         with open(tmp, "xb") as fh:
             marshal.dump(table, fh)
         os.replace(tmp, path)
+        return True
     except (OSError, ValueError) as e:  # unwritable, full, or not plain data
         log.debug("table %s not kept: %s", path.name, e)
         with contextlib.suppress(OSError):
             tmp.unlink()
+        return False

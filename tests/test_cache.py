@@ -48,6 +48,10 @@ def test_a_changed_data_file_or_builder_makes_a_new_table(files, changed) -> Non
     build = Builder({"x": "2"})
     assert cache.kept("cities", build, data=[data], code=[code]) == {"x": "2"}
     assert build.calls == 1
+    # The table made from the old files is gone; one of another name is not touched.
+    cache.kept("streets", Builder({"y": "1"}), data=[data], code=[code])
+    tables = sorted(p.name.split("-")[0] for p in (data.parent / "cache" / "tables").iterdir())
+    assert tables == ["cities", "streets"]
 
 
 def test_a_cache_that_cannot_be_written_costs_only_the_build(files, tmp_path, monkeypatch) -> None:
