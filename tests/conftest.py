@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
+
+if TYPE_CHECKING:
+    from flask.testing import FlaskClient
 
 # Property tests assert behaviour, never speed: Hypothesis's per-example deadline is a
 # timing check that fails on a loaded machine, so it is off for the whole suite.
@@ -60,3 +65,25 @@ def store(tmp_path: Path):
     s = crm.open_store(tmp_path / "cardscan.db")
     yield s
     s.close()
+
+
+# The workspace's test-client modules (test_web.py, test_web_outcomes.py): each
+# defines its own module-scoped `scanned` store; these copy it for one test and serve it.
+
+
+@pytest.fixture
+def db(scanned: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from web_support import copy_db, isolate_profile
+
+    isolate_profile(monkeypatch, tmp_path / "config")
+    return copy_db(scanned, tmp_path)
+
+
+@pytest.fixture
+def client(db: Path) -> Iterator[FlaskClient]:
+    from web_support import config
+
+    from cardscan.web.app import create_app
+
+    with create_app(config(db)).test_client() as c:
+        yield c

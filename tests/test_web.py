@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import html
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from flask.testing import FlaskClient
 from markupsafe import escape
 from web_support import (
+    HOST,
     HOSTILE_COMPANY,
     HOSTILE_NAME,
     IMG,
@@ -22,8 +22,8 @@ from web_support import (
     TODAY,
     config,
     copy_db,
-    isolate_profile,
     scanned_store,
+    token,
 )
 
 from cardscan import crm, crm_review
@@ -32,32 +32,10 @@ from cardscan.web import security
 from cardscan.web.app import create_app
 from cardscan.web.server import start_in_thread
 
-HOST = {"Host": "127.0.0.1:8765"}
-
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return scanned_store(tmp_path_factory)
-
-
-@pytest.fixture
-def db(scanned: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    isolate_profile(monkeypatch, tmp_path / "config")
-    return copy_db(scanned, tmp_path)
-
-
-@pytest.fixture
-def client(db: Path) -> Iterator[FlaskClient]:
-    app = create_app(config(db))
-    with app.test_client() as c:
-        yield c
-
-
-def token(client: FlaskClient) -> str:
-    page = client.get("/today", headers=HOST).get_data(as_text=True)
-    m = re.search(rf'name="{security.CSRF_FIELD}" value="([^"]+)"', page)
-    assert m, "every page with a form carries the CSRF token"
-    return m.group(1)
 
 
 def due_task(db: Path, name: str) -> crm.Task:

@@ -8,48 +8,24 @@ import datetime as dt
 import html
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from web_support import (
+    HOST,
     TODAY,
     coffee_call_due_store,
-    config,
-    copy_db,
-    isolate_profile,
+    token,
 )
 
 from cardscan import crm
 from cardscan.web import security
-from cardscan.web.app import create_app
-
-HOST = {"Host": "127.0.0.1:8765"}
 
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return coffee_call_due_store(tmp_path_factory)
-
-
-@pytest.fixture
-def db(scanned: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    isolate_profile(monkeypatch, tmp_path / "config")
-    return copy_db(scanned, tmp_path)
-
-
-@pytest.fixture
-def client(db: Path) -> Iterator[FlaskClient]:
-    with create_app(config(db)).test_client() as c:
-        yield c
-
-
-def token(client: FlaskClient) -> str:
-    page = client.get("/today", headers=HOST).get_data(as_text=True)
-    m = re.search(rf'name="{security.CSRF_FIELD}" value="([^"]+)"', page)
-    assert m
-    return m.group(1)
 
 
 def step_task(db: Path, name: str, step: str) -> crm.Task:

@@ -5,16 +5,19 @@ hostile card, and the app's configuration on a pinned date."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from cardscan import crm
 from cardscan.api import parse_text
 from cardscan.followup.calendar import Clock
 from cardscan.model import CardRecord, Field
+from cardscan.web import security
 from cardscan.web.app import WebConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +26,7 @@ SAMPLES_OCR = Path(__file__).parent / "fixtures" / "samples_rapidocr.jsonl"
 MET_ON = dt.date(2026, 11, 24)  # a Tuesday: the intro emails fall due on the 25th
 TODAY = dt.date(2026, 11, 26)  # the day after: overdue, so done re-dates what follows
 EVENT = "Chamber breakfast"
+HOST = {"Host": "127.0.0.1:8765"}  # the Host header the workspace accepts
 
 # What a hostile card prints: markup that would run if any page failed to escape it.
 SCRIPT = "<script>alert('xss')</script>"
@@ -131,3 +135,11 @@ def coffee_call_due_store(factory: pytest.TempPathFactory) -> Path:
         crm.done(store, intro.id, on=MET_ON, cadence=crm.load_cadence(None),
                  clock=fixed_clock(TODAY))
     return db
+
+
+def token(client: FlaskClient) -> str:
+    """The CSRF token of the workspace's forms."""
+    page = client.get("/today", headers=HOST).get_data(as_text=True)
+    m = re.search(rf'name="{security.CSRF_FIELD}" value="([^"]+)"', page)
+    assert m, "every page with a form carries the CSRF token"
+    return m.group(1)
