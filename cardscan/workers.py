@@ -62,10 +62,11 @@ def start_early() -> None:
 def scan_wants_pool(argv: Sequence[str]) -> bool:
     """Will `cardscan ARGV` read photos with a local worker pool?  A guess from the
     words alone, before the parser is built (it only decides whether to start the
-    fork server early): `scan` without `--workers 1` and without a Dask scheduler,
-    on a machine with more than one core."""
+    fork server early): `scan` without `--workers 1`, a Dask scheduler or a request
+    for help, on a machine with more than one core."""
     args = list(argv)
-    if not args or args[0] != "scan" or any(a.startswith("--scheduler") for a in args):
+    if not args or args[0] != "scan" or any(
+            a.startswith("--scheduler") or a in ("-h", "--help", "--version") for a in args):
         return False
     workers = None
     for i, a in enumerate(args):

@@ -18,6 +18,7 @@ from cardscan import workers
     (["scan", "a.jpg", "--workers", "0"], 4, True),  # 0: one per core
     (["scan", "a.jpg", "--workers", "many"], 4, False),  # the parser says why
     (["scan", "a.jpg", "--scheduler", "tcp://h:8786"], 4, False),  # a Dask cluster reads
+    (["scan", "--help"], 4, False),
     (["parse", "a.txt"], 4, False),
     ([], 4, False),
 ])
