@@ -4,13 +4,14 @@ RapidOCR's recogniser has no Turkish, Polish or Nordic letters: "Yılmaz" comes 
 "Yilmaz", "Gökhan" "Gokhan".  Folding for comparison drops accents but keeps ı, ł,
 ø and đ apart from i, l, o and d, so such a name is not the printed one.  The
 spellings come from the given and family names that Faker ships for the locales of
-the card's country (``tr_TR`` for a card whose numbers are Turkish): a word read in
-plain ASCII whose folded form is the folded form of exactly one listed spelling
-with letters beyond ASCII takes that spelling.  The recogniser cannot write those
-letters, so reading "Yilmaz" says nothing against "Yılmaz"; on a card of that
-country the country's spelling is the likely one.  (Cards that print a name in
-plain ASCII in mixed case lose here.)  Words printed in capitals are left as read
-(the capital of ı is I).
+the card's country (``tr_TR`` for a card whose numbers are Turkish) and from
+``vocab/name_letters.toml`` (the commonest names with such letters, which Faker
+misses): a word read in plain ASCII whose folded form is the folded form of
+exactly one listed spelling with letters beyond ASCII takes that spelling.  The
+recogniser cannot write those letters, so reading "Yilmaz" says nothing against
+"Yılmaz"; on a card of that country the country's spelling is the likely one.
+(Cards that print a name in plain ASCII in mixed case lose here.)  Words printed
+in capitals are left as read (the capital of ı is I).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from functools import lru_cache
 from cardscan.model import Field
 
 from .names import person_providers
-from .text import LETTER_RUN, fold
+from .text import LETTER_RUN, fold, vocab_toml
 
 # Provider attributes that hold people's names in Faker's person providers.
 _NAME_ATTR = re.compile(r"^(first|last|middle)_(names|name)(_male|_female|_nonbinary)?$")
@@ -39,12 +40,19 @@ def _locale_names(region: str) -> set[str]:
     return out
 
 
+def _listed_names(region: str) -> set[str]:
+    """The names `vocab/name_letters.toml` lists for `region` (Faker misses some of
+    the commonest)."""
+    entry = vocab_toml("name_letters.toml").get(region, {})
+    return {w for v in entry.get("names", ()) for w in LETTER_RUN.findall(str(v))}
+
+
 @lru_cache(maxsize=32)
 def spellings(region: str) -> Mapping[str, str]:
     """Folded name -> its spelling with the country's letters, for names that have
     letters beyond ASCII; a folded form that two spellings share is left out."""
     seen: dict[str, set[str]] = {}
-    for name in _locale_names(region.upper()):
+    for name in _locale_names(region.upper()) | _listed_names(region.upper()):
         if len(name) >= 2 and not name.isascii():
             seen.setdefault(fold(name), set()).add(name)
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
