@@ -356,12 +356,12 @@ def run_scan(
     never for one bad input.  `reader` reads the photos not found in the store
     (default: `pipeline.run_files`, this machine's process pool; a Dask cluster:
     `cardscan.cluster.DaskReader`)."""
-    if reader is None and engine is None and options.resolved_workers() > 1:
-        start_early()  # the pool's fork server gets ready while the inputs are hashed
     files = find_inputs(paths, options.max_bytes)
     if not files:
         shown = " ".join(display_path(str(p)) for p in paths)
         raise NoInputsError(f"no images found in {shown}")
+    if reader is None and engine is None and min(options.resolved_workers(), len(files)) > 1:
+        start_early()  # the pool's fork server gets ready while the inputs are hashed
     check_outputs(outputs.files(), inputs=[f.path for f in files],
                   database=outputs.db)
     store = None
