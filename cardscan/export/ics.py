@@ -49,7 +49,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, Todo
+from icalendar import Alarm, Calendar, Event, Todo, vText
 
 from cardscan import __version__
 from cardscan.errors import ConfigError
@@ -100,6 +100,18 @@ def is_live(task: Task, lead: Lead | None) -> bool:
     return task.status in PENDING and lead_alive(lead)
 
 
+class _Text(vText):
+    """TEXT escaped by RFC 5545 section 3.3.11 alone.  icalendar's own escaping
+    first turns the two characters "\\N" of a text into a line break, so a draft
+    holding "C:\\New" or "\\N" came back changed; here a backslash is always a
+    backslash."""
+
+    def to_ical(self) -> bytes:
+        text = (str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+                .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n"))
+        return text.encode(self.encoding)
+
+
 def _common(
     comp: Event | Todo,
     task: Task,
@@ -109,11 +121,11 @@ def _common(
 ) -> None:
     comp.add("dtstamp", stamp)
     comp.add("sequence", sequence_of(task))
-    comp.add("summary", _title(task, lead))
-    comp.add("description", task_description(task, lead, referrer))
+    comp.add("summary", _Text(_title(task, lead)))
+    comp.add("description", _Text(task_description(task, lead, referrer)))
     comp.add("categories", ["cardscan", task.channel])
     if lead is not None and lead.event:
-        comp.add("x-cardscan-event", clean_text(lead.event))
+        comp.add("x-cardscan-event", _Text(clean_text(lead.event)))
 
 
 def _event(
@@ -135,7 +147,7 @@ def _event(
         ev.add("status", "CONFIRMED")
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", _title(task, lead))
+        alarm.add("description", _Text(_title(task, lead)))
         alarm.add("trigger", -REMINDER_BEFORE)
         ev.add_component(alarm)
     else:
