@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +14,11 @@ if TYPE_CHECKING:
 # Property tests assert behaviour, never speed: Hypothesis's per-example deadline is a
 # timing check that fails on a loaded machine, so it is off for the whole suite.
 settings.register_profile("cardscan", deadline=None)
-settings.load_profile("cardscan")
+# In CI (CI=1, set by .ci/run) the examples are drawn from a fixed seed, so a landing
+# is decided by the code, not by the draw; a developer's run draws new ones each time
+# (the ICS round trip's "\N" was found that way).
+settings.register_profile("ci", deadline=None, derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "cardscan")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
