@@ -50,6 +50,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Todo, vText
+from icalendar.parser_tools import DEFAULT_ENCODING
 
 from cardscan import __version__
 from cardscan.errors import ConfigError
@@ -109,7 +110,7 @@ class _Text(vText):
     def to_ical(self) -> bytes:
         text = (str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
                 .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n"))
-        return text.encode(self.encoding)
+        return text.encode(DEFAULT_ENCODING)  # what vText encodes with, and the file
 
 
 def _common(
