@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
-import os
 from collections.abc import Sequence
 from typing import Any
+
+from .options import ScanOptions
 
 log = logging.getLogger(__name__)
 
@@ -78,4 +79,4 @@ def scan_wants_pool(argv: Sequence[str]) -> bool:
         n = int(workers) if workers is not None else 0
     except ValueError:
         return False  # the parser will say what is wrong with it
-    return n > 1 or (n == 0 and (os.cpu_count() or 1) > 1)
+    return ScanOptions(workers=n).resolved_workers() > 1

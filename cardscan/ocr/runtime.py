@@ -33,7 +33,6 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 ENV = "CARDSCAN_OCR_RUNTIME"
-CACHE_ENV = "CARDSCAN_CACHE_DIR"
 # Input shapes whose prepared kernels OpenVINO keeps.  Every text line has its own
 # width, and its default (5000) let a worker grow from 0.3 to 1.8 GB over a batch;
 # 50 keeps it flat at the same speed (measured on 400 line widths: 0.29 GB, and
